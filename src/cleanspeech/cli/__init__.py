@@ -1,0 +1,9 @@
+"""The ``cleanspeech`` command line: thin commands over :mod:`cleanspeech.pipeline`.
+
+Each capability registers its commands on the shared Typer ``app`` from its own module.
+"""
+
+from cleanspeech.cli.app import app
+from cleanspeech.cli import core, explain, rewrite, serve, train  # noqa: F401,E402  (registers commands)
+
+__all__ = ["app"]

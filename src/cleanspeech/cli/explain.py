@@ -1,0 +1,1 @@
+"""CLI commands for this capability (registered on cleanspeech.cli.app.app)."""

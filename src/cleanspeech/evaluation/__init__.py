@@ -1,0 +1,1 @@
+"""Evaluation stage: metrics, per-label threshold tuning, reports and plots."""

@@ -1,0 +1,105 @@
+"""The protocol every model kind follows, and the model folder it persists to.
+
+A model folder holds ``cleanspeech.json`` (model type, labels, cleaning, kind-specific settings),
+``thresholds.json``, ``metrics.json`` and a model card ``README.md`` beside the weights.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from cleanspeech.evaluation.thresholds import load_thresholds, save_thresholds
+from cleanspeech.labels import LABELS, N_LABELS
+
+CONFIG_FILE = "cleanspeech.json"
+THRESHOLDS_FILE = "thresholds.json"
+METRICS_FILE = "metrics.json"
+CARD_FILE = "README.md"
+
+
+class ToxicityModel:
+    """Base class: subclasses implement ``predict_proba`` and the weights' save/load."""
+
+    model_type: ClassVar[str] = "base"
+
+    def __init__(self, thresholds: np.ndarray | None = None, cleaning: str = "none") -> None:
+        self.thresholds = (
+            np.asarray(thresholds, dtype=float) if thresholds is not None
+            else np.full(N_LABELS, 0.5)
+        )
+        self.cleaning = cleaning
+        self.path: Path | None = None  # folder the model was loaded from, if any
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return LABELS
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities ``(n, 6)`` in ``LABELS`` order."""
+        raise NotImplementedError
+
+    def predict(self, texts: Sequence[str], thresholds: np.ndarray | None = None) -> np.ndarray:
+        """0/1 decisions ``(n, 6)``; ``thresholds`` defaults to the model's tuned ones."""
+        ths = self.thresholds if thresholds is None else np.asarray(thresholds, dtype=float)
+        return (self.predict_proba(texts) >= ths[None, :]).astype(np.int8)
+
+    # --- persistence -----------------------------------------------------------------------
+    def config_dict(self) -> dict[str, Any]:
+        """Kind-specific settings written to ``cleanspeech.json`` (subclasses extend)."""
+        return {"model_type": self.model_type, "labels": list(LABELS), "cleaning": self.cleaning}
+
+    def save_pretrained(self, path: str | Path, *, tuned_on: str = "unknown") -> Path:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        write_json(path / CONFIG_FILE, self.config_dict())
+        save_thresholds(path / THRESHOLDS_FILE, self.thresholds, tuned_on=tuned_on)
+        self._save_weights(path)
+        return path
+
+    def _save_weights(self, path: Path) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path, **kwargs: Any) -> ToxicityModel:
+        path = Path(path)
+        config = read_model_config(path)
+        model = cls._load(path, config, **kwargs)
+        model.thresholds = load_thresholds(path / THRESHOLDS_FILE)
+        model.path = path
+        return model
+
+    @classmethod
+    def _load(cls, path: Path, config: dict[str, Any], **kwargs: Any) -> ToxicityModel:
+        raise NotImplementedError
+
+    def metrics(self) -> dict[str, Any]:
+        """The ``metrics.json`` stored beside the weights (empty if none)."""
+        if self.path is None or not (self.path / METRICS_FILE).exists():
+            return {}
+        return json.loads((self.path / METRICS_FILE).read_text(encoding="utf-8"))
+
+    def model_card(self) -> str:
+        if self.path is None or not (self.path / CARD_FILE).exists():
+            return ""
+        return (self.path / CARD_FILE).read_text(encoding="utf-8")
+
+
+def write_json(path: str | Path, data: Any) -> None:
+    Path(path).write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def read_model_config(path: str | Path) -> dict[str, Any]:
+    """Read and check ``cleanspeech.json``; the labels must match ``LABELS`` exactly."""
+    path = Path(path)
+    cfg_file = path / CONFIG_FILE
+    if not cfg_file.exists():
+        raise FileNotFoundError(f"{path}: not a CleanSpeech model folder (no {CONFIG_FILE})")
+    config = json.loads(cfg_file.read_text(encoding="utf-8"))
+    if tuple(config.get("labels", ())) != LABELS:
+        raise ValueError(f"{cfg_file}: labels {config.get('labels')} differ from {list(LABELS)}")
+    return config

@@ -1,0 +1,82 @@
+"""The one Python API the edges (CLI, HTTP API, UI) use: load a model once, then
+moderate → explain → rewrite.
+
+    >>> from cleanspeech.pipeline import Moderator
+    >>> mod = Moderator.load("default")
+    >>> mod.moderate(["You are a disgusting idiot."])[0].labels
+    ['toxic', 'insult']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cleanspeech.labels import LABELS, labels_over, scores_to_dicts
+from cleanspeech.models import ToxicityModel, load_model
+
+
+@dataclass
+class ModerationResult:
+    """Scores ``(6,)`` in ``LABELS`` order and the labels at or over their thresholds."""
+
+    scores: np.ndarray
+    labels: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"scores": scores_to_dicts(self.scores[None, :])[0], "labels": list(self.labels)}
+
+
+class Moderator:
+    """A loaded model plus the stages built on it. Construct once; reuse for every request."""
+
+    def __init__(self, model: ToxicityModel, name: str | None = None) -> None:
+        self.model = model
+        self.name = name or (model.path.name if model.path else model.model_type)
+
+    @classmethod
+    def load(cls, name_or_path: str | Path = "default", **kwargs: Any) -> Moderator:
+        return cls(load_model(name_or_path, **kwargs), name=str(name_or_path))
+
+    @property
+    def thresholds(self) -> np.ndarray:
+        return self.model.thresholds
+
+    def scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities ``(n, 6)`` in ``LABELS`` order."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        if not texts:
+            return np.zeros((0, len(LABELS)))
+        return self.model.predict_proba(texts)
+
+    def moderate(self, texts: Sequence[str]) -> list[ModerationResult]:
+        scores = self.scores(texts)
+        return [ModerationResult(s, lab) for s, lab in zip(scores, labels_over(scores, self.thresholds))]
+
+    def explain(self, texts: Sequence[str], **kwargs: Any) -> list[Any]:
+        """Word-level, per-label explanations (see :mod:`cleanspeech.explain`)."""
+        from cleanspeech.explain import explain_texts
+
+        return explain_texts(self.model, list(texts), **kwargs)
+
+    def rewrite(self, texts: Sequence[str], backend: str = "offline", **kwargs: Any) -> list[Any]:
+        """Verified civil rewrites (see :mod:`cleanspeech.rewrite`)."""
+        from cleanspeech.rewrite import rewrite_texts
+
+        return rewrite_texts(self.model, list(texts), backend=backend, **kwargs)
+
+    def info(self) -> dict[str, Any]:
+        """Name, labels, thresholds, metrics and model card of the loaded model."""
+        return {
+            "name": self.name,
+            "model_type": self.model.model_type,
+            "path": str(self.model.path) if self.model.path else None,
+            "labels": list(LABELS),
+            "thresholds": scores_to_dicts(self.thresholds[None, :])[0],
+            "metrics": self.model.metrics(),
+            "model_card": self.model.model_card(),
+        }
