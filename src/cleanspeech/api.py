@@ -1,0 +1,307 @@
+"""HTTP API over :class:`cleanspeech.pipeline.Moderator` (FastAPI), and nothing else.
+
+Routes (all JSON):
+
+* ``POST /v1/moderate`` ``{"texts": [...]}`` → ``{"results": [{"scores": {label: p}, "labels": [...]}]}``
+* ``POST /v1/explain``  ``{"texts": [...]}`` → ``{"results": [Explanation.to_dict(), ...]}``
+* ``POST /v1/rewrite``  ``{"texts": [...], "backend": "offline"}`` → ``{"results": [RewriteResult.to_dict()]}``
+* ``GET /healthz`` → ``{"status": "ok", "model": name}``
+* ``GET /v1/model`` → name, model type, labels, thresholds, metrics, model card and the limits below.
+
+Results come back in input order, one per text.
+
+Limits (documented in ``GET /v1/model`` and the OpenAPI schema):
+
+* at most ``MAX_TEXTS`` (64) texts per moderate request and ``MAX_TEXTS_HEAVY`` (16) per explain or
+  rewrite request (they cost tens of model calls per text);
+* at most ``MAX_CHARS`` (20,000) characters per text;
+* at most ``MAX_BODY_BYTES`` (2 MiB) of request body, checked before the JSON is parsed (413).
+
+Malformed JSON, wrong types, unknown fields or limits broken answer 4xx with a message naming
+the field; the server keeps serving. Endpoints are plain ``def`` so the model runs in the worker
+thread pool and ``/healthz`` stays responsive while a batch is scored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
+
+from cleanspeech.labels import LABELS
+from cleanspeech.pipeline import Moderator
+
+MAX_TEXTS = 64
+MAX_TEXTS_HEAVY = 16
+MAX_CHARS = 20_000
+MAX_BODY_BYTES = 2 * 1024 * 1024
+API_VERSION = "1"
+
+Text = Annotated[str, StringConstraints(max_length=MAX_CHARS, strict=True)]
+
+
+# --- request models ---------------------------------------------------------------------------
+class ModerateRequest(BaseModel):
+    """Texts to score, at most ``MAX_TEXTS`` of at most ``MAX_CHARS`` characters each."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    texts: list[Text] = Field(
+        ..., max_length=MAX_TEXTS,
+        description=f"Comments to score, at most {MAX_TEXTS}, each at most {MAX_CHARS} characters.",
+        examples=[["You are a disgusting idiot.", "Thanks for the helpful edit!"]],
+    )
+
+
+class ExplainRequest(BaseModel):
+    """Texts to explain, at most ``MAX_TEXTS_HEAVY``."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    texts: list[Text] = Field(
+        ..., max_length=MAX_TEXTS_HEAVY,
+        description=f"Comments to explain, at most {MAX_TEXTS_HEAVY}, each at most {MAX_CHARS} chars.",
+        examples=[["You are a disgusting idiot."]],
+    )
+
+
+class RewriteRequest(ExplainRequest):
+    """Texts to rewrite civilly, and the rewrite backend (``offline`` needs no network)."""
+
+    backend: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+        "offline", description="Rewrite backend name; 'offline' is always available."
+    )
+
+
+# --- response models --------------------------------------------------------------------------
+_float = (float, ...)
+LabelScores = create_model(  # one field per label, in LABELS order, so the schema names them
+    "LabelScores", __config__=ConfigDict(extra="forbid"), **{label: _float for label in LABELS}
+)
+LabelValues = create_model(  # attributions may be negative; labels may be omitted by explainers
+    "LabelValues", **{label: (float | None, None) for label in LABELS}
+)
+
+
+class Moderation(BaseModel):
+    scores: LabelScores  # type: ignore[valid-type]
+    labels: list[str] = Field(description="Labels whose score is at or over the model's threshold.")
+
+
+class ModerateResponse(BaseModel):
+    results: list[Moderation]
+
+
+class Token(BaseModel):
+    text: str
+    start: int
+    end: int
+    attributions: dict[str, float]
+
+
+class ExplanationOut(BaseModel):
+    scores: LabelScores  # type: ignore[valid-type]
+    labels: list[str]
+    spans: list[list[int]] = Field(description="Character [start, end) spans driving the labels.")
+    tokens: list[Token]
+
+
+class ExplainResponse(BaseModel):
+    results: list[ExplanationOut]
+
+
+class RewriteOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    original: str
+    rewrite: str
+    toxicity_before: float
+    toxicity_after: float
+    method: str
+    civil: bool
+
+
+class RewriteResponse(BaseModel):
+    results: list[RewriteOut]
+
+
+class Health(BaseModel):
+    status: str
+    model: str
+
+
+class Limits(BaseModel):
+    max_texts: int = MAX_TEXTS
+    max_texts_explain_rewrite: int = MAX_TEXTS_HEAVY
+    max_chars_per_text: int = MAX_CHARS
+    max_body_bytes: int = MAX_BODY_BYTES
+
+
+class ModelInfo(BaseModel):
+    name: str
+    model_type: str
+    labels: list[str]
+    thresholds: LabelScores  # type: ignore[valid-type]
+    metrics: dict[str, Any]
+    model_card: str
+    limits: Limits
+
+
+class ErrorOut(BaseModel):
+    detail: Any
+
+
+# --- body size limit --------------------------------------------------------------------------
+class BodySizeLimit:
+    """ASGI middleware: read at most ``max_bytes`` of body, else answer 413 before parsing.
+
+    The body is buffered (it is bounded) and replayed to the app, so chunked uploads without a
+    ``Content-Length`` are limited too.
+    """
+
+    def __init__(self, app: Callable[..., Awaitable[None]], max_bytes: int = MAX_BODY_BYTES):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                await _send_json(send, 400, {"detail": "Content-Length must be a whole number"})
+                return
+            if int(declared) > self.max_bytes:
+                await _send_json(send, 413, {"detail": self._too_large(int(declared))})
+                return
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await _send_json(send, 413, {"detail": self._too_large(size, at_least=True)})
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body, replayed = b"".join(chunks), False
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            await _send_json(send, 400, {"detail": f"request body is not valid UTF-8 (byte "
+                                         f"{exc.start}); send JSON encoded as UTF-8 (RFC 8259)"})
+            return
+
+        async def replay() -> dict:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    def _too_large(self, size: int, at_least: bool = False) -> str:
+        return (
+            f"request body is {'over ' if at_least else ''}{size:,} bytes; the limit is "
+            f"{self.max_bytes:,} bytes. Send fewer or shorter texts per request "
+            f"(at most {MAX_TEXTS} texts of {MAX_CHARS:,} characters)."
+        )
+
+
+async def _send_json(send: Callable, status: int, payload: dict) -> None:
+    body = json.dumps(payload).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+    ]})
+    await send({"type": "http.response.body", "body": body})
+
+
+# --- error handling ---------------------------------------------------------------------------
+def _explain_validation(exc: RequestValidationError) -> str:
+    """One readable sentence from pydantic's error list (the list itself stays in ``errors``)."""
+    parts = []
+    for err in exc.errors()[:5]:
+        loc = tuple(err.get("loc", ()))
+        if err.get("type") == "json_invalid":
+            at = loc[1] if len(loc) > 1 else "?"
+            parts.append(f"the request body is not valid JSON (parse error at character {at})")
+        elif loc == ("body",) and err.get("type") == "missing":
+            parts.append("the request body is empty")
+        else:
+            where = ".".join(str(p) for p in loc if p != "body") or "body"
+            parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) + '. Expected a JSON object like {"texts": ["a comment", ...]}.'
+
+
+async def _validation_handler(_: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()]
+    return JSONResponse(status_code=422, content={"detail": _explain_validation(exc),
+                                                  "errors": json.loads(json.dumps(errors, default=str))})
+
+
+# --- the app ----------------------------------------------------------------------------------
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Body not UTF-8, bad Content-Length, unknown backend."},
+    413: {"model": ErrorOut, "description": "Request body over the size limit."},
+    422: {"model": ErrorOut, "description": "Malformed JSON, wrong types or limits exceeded."},
+}
+
+
+def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
+    """A FastAPI app serving ``moderator``; load the moderator once and pass it in."""
+    app = FastAPI(
+        title="CleanSpeech API",
+        version=API_VERSION,
+        description="Six-label toxicity scores, word-level explanations and civil rewrites. "
+        f"Limits: {MAX_TEXTS} texts per moderate request, {MAX_TEXTS_HEAVY} per explain/rewrite "
+        f"request, {MAX_CHARS:,} characters per text, {max_body_bytes:,} bytes per body.",
+    )
+    app.state.moderator = moderator
+    app.add_exception_handler(RequestValidationError, _validation_handler)  # type: ignore[arg-type]
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+
+    @app.get("/healthz", response_model=Health, tags=["service"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "model": moderator.name}
+
+    @app.get("/v1/model", response_model=ModelInfo, tags=["service"])
+    def model_info() -> dict[str, Any]:
+        info = moderator.info()
+        return {**info, "limits": Limits(max_body_bytes=max_body_bytes).model_dump()}
+
+    @app.post("/v1/moderate", response_model=ModerateResponse, responses=_ERRORS, tags=["v1"])
+    def moderate(request: ModerateRequest) -> dict[str, Any]:
+        return {"results": [r.to_dict() for r in moderator.moderate(request.texts)]}
+
+    @app.post("/v1/explain", response_model=ExplainResponse, responses=_ERRORS, tags=["v1"])
+    def explain(request: ExplainRequest) -> dict[str, Any]:
+        return {"results": [_jsonable(e.to_dict()) for e in moderator.explain(request.texts)]}
+
+    @app.post("/v1/rewrite", response_model=RewriteResponse,
+              responses=_ERRORS, tags=["v1"])
+    def rewrite(request: RewriteRequest) -> dict[str, Any]:
+        try:
+            results = moderator.rewrite(request.texts, backend=request.backend)
+        except (ValueError, KeyError) as exc:  # unknown / unavailable backend
+            raise HTTPException(status_code=400, detail=f"rewrite backend {request.backend!r}: {exc}")
+        return {"results": [_jsonable(r.to_dict()) for r in results]}
+
+    return app
+
+
+def _jsonable(data: Any) -> Any:
+    """Plain JSON types from dicts that may hold numpy scalars or tuples."""
+    return json.loads(json.dumps(data, default=lambda o: o.item() if hasattr(o, "item") else str(o)))
+
+
+def app_from_env() -> FastAPI:
+    """App factory for ``uvicorn --factory cleanspeech.api:app_from_env`` (model from
+    ``$CLEANSPEECH_MODEL``, default ``default``); lets uvicorn run several workers."""
+    return create_app(Moderator.load(os.environ.get("CLEANSPEECH_MODEL", "default")))

@@ -1,0 +1,25 @@
+"""Property-based fuzzing of the OpenAPI schema with schemathesis: no generated request (valid or
+not) may get a 5xx, responses must match the schema, and invalid data must be refused (4xx)."""
+
+from __future__ import annotations
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from cleanspeech.api import create_app
+from cleanspeech.pipeline import Moderator
+
+from conftest import KeywordModel, explain_available, rewrite_available
+
+app = create_app(Moderator(KeywordModel(), name="keyword-test"))
+schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+if not explain_available():
+    schema = schema.exclude(path="/v1/explain")  # module not landed yet: see test_api_routes
+if not rewrite_available():
+    schema = schema.exclude(path="/v1/rewrite")
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_openapi_fuzz(case: schemathesis.Case) -> None:
+    case.call_and_validate()

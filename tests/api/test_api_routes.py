@@ -1,0 +1,137 @@
+"""Routes of :mod:`cleanspeech.api` through FastAPI's test client (keyword model: fast, exact)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cleanspeech.api import MAX_BODY_BYTES, MAX_CHARS, MAX_TEXTS, MAX_TEXTS_HEAVY, create_app
+from cleanspeech.labels import LABELS
+
+from conftest import explain_available, rewrite_available
+
+PAIR = ["You are a disgusting idiot.", "Thanks for the helpful edit!"]
+JSON = {"content-type": "application/json"}
+
+
+def test_moderate_two_comments_in_order(client: TestClient) -> None:
+    response = client.post("/v1/moderate", json={"texts": PAIR})
+    assert response.status_code == 200
+    first, second = response.json()["results"]
+    assert list(first["scores"]) == list(LABELS)
+    assert first["labels"] == ["toxic", "insult"]
+    assert second["labels"] == []
+    assert all(0.0 <= p <= 1.0 for p in second["scores"].values())
+
+
+def test_moderate_keeps_input_order_and_count(client: TestClient) -> None:
+    texts = ["fine", "idiot", "", "kill", "fine"] * 4
+    results = client.post("/v1/moderate", json={"texts": texts}).json()["results"]
+    assert len(results) == len(texts)
+    assert [("insult" in r["labels"], "threat" in r["labels"]) for r in results] == [
+        ("idiot" == t, "kill" == t) for t in texts
+    ]
+
+
+def test_empty_batch_answers_empty_results(client: TestClient) -> None:
+    assert client.post("/v1/moderate", json={"texts": []}).json() == {"results": []}
+
+
+@pytest.mark.parametrize("body", [
+    {"texts": 5}, {"texts": "one string"}, {"texts": [1, 2]}, {"texts": [None]},
+    {"text": ["typo in the field name"]}, {"texts": ["ok"], "extra": 1}, [1, 2], None, {},
+])
+def test_wrong_types_answer_422_with_a_message(client: TestClient, body: object) -> None:
+    response = client.post("/v1/moderate", json=body)
+    assert response.status_code == 422
+    assert '{"texts"' in response.json()["detail"]
+
+
+@pytest.mark.parametrize("raw", [b"{bad json", b"", b'{"texts": ["unterminated]', b"\xff\xfe\x00"])
+def test_malformed_bodies_answer_4xx(client: TestClient, raw: bytes) -> None:
+    response = client.post("/v1/moderate", content=raw, headers=JSON)
+    assert 400 <= response.status_code < 500
+    assert response.json()["detail"]
+
+
+def test_too_many_texts(client: TestClient) -> None:
+    response = client.post("/v1/moderate", json={"texts": ["hi"] * (MAX_TEXTS + 1)})
+    assert response.status_code == 422
+    assert f"at most {MAX_TEXTS} items" in response.json()["detail"]
+    assert client.post("/v1/moderate", json={"texts": ["hi"] * MAX_TEXTS}).status_code == 200
+
+
+def test_too_long_text(client: TestClient) -> None:
+    response = client.post("/v1/moderate", json={"texts": ["a" * (MAX_CHARS + 1)]})
+    assert response.status_code == 422
+    assert "texts.0" in response.json()["detail"] and str(MAX_CHARS) in response.json()["detail"]
+    assert client.post("/v1/moderate", json={"texts": ["a" * MAX_CHARS]}).status_code == 200
+
+
+def test_body_over_limit_answers_413_before_parsing(client: TestClient) -> None:
+    response = client.post("/v1/moderate", content=b"x" * (MAX_BODY_BYTES + 1), headers=JSON)
+    assert response.status_code == 413
+    assert "limit" in response.json()["detail"]
+
+
+def test_chunked_body_over_limit_answers_413(client: TestClient) -> None:
+    def chunks():
+        for _ in range(3):
+            yield b"x" * (MAX_BODY_BYTES // 2)
+
+    response = client.post("/v1/moderate", content=chunks(), headers=JSON)
+    assert response.status_code == 413
+
+
+def test_small_body_limit_is_configurable(moderator) -> None:
+    small = TestClient(create_app(moderator, max_body_bytes=100))
+    assert small.post("/v1/moderate", json={"texts": ["x" * 200]}).status_code == 413
+    assert small.post("/v1/moderate", json={"texts": ["x"]}).status_code == 200
+
+
+def test_server_stays_healthy_after_bad_requests(client: TestClient) -> None:
+    for body in (b"{", b"[]", b'{"texts": 5}', b"\x00" * 10):
+        client.post("/v1/moderate", content=body, headers=JSON)
+    assert client.get("/healthz").json() == {"status": "ok", "model": "keyword-test"}
+    assert client.post("/v1/moderate", json={"texts": ["idiot"]}).status_code == 200
+
+
+def test_model_info(client: TestClient) -> None:
+    info = client.get("/v1/model").json()
+    assert info["name"] == "keyword-test"
+    assert info["labels"] == list(LABELS)
+    assert set(info["thresholds"]) == set(LABELS)
+    assert info["limits"] == {"max_texts": MAX_TEXTS, "max_texts_explain_rewrite": MAX_TEXTS_HEAVY,
+                              "max_chars_per_text": MAX_CHARS, "max_body_bytes": MAX_BODY_BYTES}
+    assert isinstance(info["metrics"], dict)
+
+
+def test_openapi_schema_documents_routes_and_limits(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert {"/v1/moderate", "/v1/explain", "/v1/rewrite", "/healthz", "/v1/model"} <= set(spec["paths"])
+    texts = spec["components"]["schemas"]["ModerateRequest"]["properties"]["texts"]
+    assert texts["maxItems"] == MAX_TEXTS and texts["items"]["maxLength"] == MAX_CHARS
+
+
+@pytest.mark.skipif(not explain_available(), reason="cleanspeech.explain (explain_texts) not landed yet")
+def test_explain_contract(client: TestClient) -> None:
+    response = client.post("/v1/explain", json={"texts": PAIR})
+    assert response.status_code == 200
+    first, second = response.json()["results"]
+    assert first["labels"] == ["toxic", "insult"] and second["labels"] == []
+    for token in first["tokens"]:
+        assert PAIR[0][token["start"]:token["end"]] == token["text"]
+    assert all(len(span) == 2 for span in first["spans"])
+    too_many = client.post("/v1/explain", json={"texts": ["x"] * (MAX_TEXTS_HEAVY + 1)})
+    assert too_many.status_code == 422
+
+
+@pytest.mark.skipif(not rewrite_available(), reason="cleanspeech.rewrite (rewrite_texts) not landed yet")
+def test_rewrite_contract(client: TestClient) -> None:
+    response = client.post("/v1/rewrite", json={"texts": PAIR})
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["original"] for r in results] == PAIR
+    assert results[0]["toxicity_after"] <= results[0]["toxicity_before"]
+    unknown = client.post("/v1/rewrite", json={"texts": PAIR, "backend": "no-such-backend"})
+    assert 400 <= unknown.status_code < 500
