@@ -1,0 +1,22 @@
+"""Civil rewriting, verified by the classifier.
+
+    >>> from cleanspeech.models import load_model
+    >>> from cleanspeech.rewrite import rewrite_texts
+    >>> [r.rewrite for r in rewrite_texts(load_model("default"), ["you are a fucking idiot ."])]
+
+``backend``: ``"offline"`` (default; the lexicon mined from ParaDetox, no network), ``"gemini"``,
+``"openai"`` (any OpenAI-compatible endpoint), or ``"auto"`` (``$CLEANSPEECH_LLM_BACKEND`` if
+set, else offline). See :mod:`cleanspeech.rewrite.result` for "toxicity" and "civil",
+:mod:`cleanspeech.rewrite.verify` for how the result is chosen.
+"""
+
+from __future__ import annotations
+
+from cleanspeech.rewrite.api import BACKENDS, make_rewriter, rewrite_texts
+from cleanspeech.rewrite.base import Proposal, Rewriter, RewriteRequest
+from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
+
+__all__ = [
+    "BACKENDS", "Proposal", "RewriteRequest", "RewriteResult", "Rewriter", "civil_mask",
+    "make_rewriter", "rewrite_texts", "toxicity",
+]

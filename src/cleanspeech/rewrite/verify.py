@@ -1,0 +1,87 @@
+"""The verification loop: score every candidate with the classifier and keep the best one.
+
+Rules (for each input):
+1. Candidates come in tiers (the configured backend's first, then the offline rewriter's, then
+   classifier-guided removals). Within the first tier that has a civil candidate, the civil
+   candidate most similar to the input wins (small edits keep meaning: J rewards them).
+2. If no candidate is civil, the least toxic one wins with ``civil=False``, but only if it is
+   less toxic than the input; otherwise the input comes back unchanged (``method="none"``).
+3. A result is never more toxic than its input.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
+from cleanspeech.rewrite.tokens import Edit, apply_edits, tokenize
+
+ScoreFn = Callable[[Sequence[str]], np.ndarray]  # texts -> (n, 6) probabilities
+
+
+@dataclass
+class Candidate:
+    """A candidate rewrite: its text, how it was made, its tier, and (once scored) its scores."""
+
+    text: str
+    method: str
+    tier: int
+    tox: float = 1.0
+    civil: bool = False
+
+
+def similarity(a: str, b: str) -> float:
+    """Cheap character-level similarity in [0, 1] (difflib ratio on lowercased text)."""
+    return difflib.SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio()
+
+
+def score_candidates(score: ScoreFn, thresholds: np.ndarray, cands: list[Candidate]) -> None:
+    """Fill ``tox`` and ``civil`` of every candidate with one batched model call."""
+    if not cands:
+        return
+    probs = score([c.text for c in cands])
+    for c, t, ok in zip(cands, toxicity(probs), civil_mask(probs, thresholds)):
+        c.tox, c.civil = float(t), bool(ok)
+
+
+def guided_removals(score: ScoreFn, thresholds: np.ndarray, start: Candidate, max_steps: int = 3,
+                    max_words: int = 60) -> list[Candidate]:
+    """Delete, one word at a time, the word whose removal lowers toxicity most (occlusion with
+    the classifier), up to ``max_steps`` words or until civil. Returns the chain of candidates."""
+    chain: list[Candidate] = []
+    current = start
+    for step in range(max_steps):
+        words = [t for t in tokenize(current.text) if t.is_word][:max_words]
+        if len(words) < 2:
+            break
+        texts = [apply_edits(current.text, [Edit(w.start, w.end, "")]) for w in words]
+        probs = score(texts)
+        tox, ok = toxicity(probs), civil_mask(probs, thresholds)
+        best = int(np.argmin(tox - ok.astype(float)))  # civil first, then least toxic
+        if tox[best] >= current.tox:
+            break
+        base, sep, note = start.method.partition(" (fallback:")
+        method = base.split("+")[0] + "+guided" + (sep + note if sep else "")
+        current = Candidate(texts[best], method, start.tier + 1, float(tox[best]), bool(ok[best]))
+        chain.append(current)
+        if current.civil:
+            break
+    return chain
+
+
+def choose(original: str, tox_before: float, cands: list[Candidate]) -> RewriteResult:
+    """The verified result for one input from its scored candidates (rules in the module doc)."""
+    civil = [c for c in cands if c.civil and c.tox <= tox_before]
+    if civil:
+        tier = min(c.tier for c in civil)
+        best = max((c for c in civil if c.tier == tier), key=lambda c: (similarity(c.text, original), -c.tox))
+        return RewriteResult(original, best.text, tox_before, best.tox, best.method, True)
+    less = [c for c in cands if c.tox < tox_before]
+    if less:
+        best = min(less, key=lambda c: (c.tox, -similarity(c.text, original)))
+        return RewriteResult(original, best.text, tox_before, best.tox, best.method, False)
+    return RewriteResult(original, original, tox_before, tox_before, "none", False)
