@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -69,11 +69,13 @@ class ExplainRequest(BaseModel):
     )
 
 
-class RewriteRequest(ExplainRequest):
-    """Texts to rewrite civilly, and the rewrite backend (``offline`` needs no network)."""
-
-    backend: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
-        "offline", description="Rewrite backend name; 'offline' is always available."
+def rewrite_request_model(backends: Sequence[str]) -> type[BaseModel]:
+    """``{"texts": [...], "backend": one of backends}``; the schema lists the backends enabled."""
+    return create_model(
+        "RewriteRequest", __base__=ExplainRequest,
+        __doc__="Texts to rewrite civilly, and the rewrite backend ('offline' needs no network).",
+        backend=(Literal[tuple(backends)], Field(  # type: ignore[valid-type]
+            backends[0], description=f"Rewrite backend, one of {', '.join(backends)}.")),
     )
 
 
@@ -248,14 +250,20 @@ async def _validation_handler(_: Request, exc: RequestValidationError) -> JSONRe
 
 # --- the app ----------------------------------------------------------------------------------
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorOut, "description": "Body not UTF-8, bad Content-Length, unknown backend."},
+    400: {"model": ErrorOut, "description": "Body not UTF-8 or bad Content-Length."},
     413: {"model": ErrorOut, "description": "Request body over the size limit."},
     422: {"model": ErrorOut, "description": "Malformed JSON, wrong types or limits exceeded."},
 }
 
 
-def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
-    """A FastAPI app serving ``moderator``; load the moderator once and pass it in."""
+def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
+               rewrite_backends: Sequence[str] = ("offline",)) -> FastAPI:
+    """A FastAPI app serving ``moderator``; load the moderator once and pass it in.
+
+    ``rewrite_backends``: the backends ``/v1/rewrite`` accepts, the first being the default
+    (LLM backends such as ``gemini`` / ``openai`` call out to the network; off by default).
+    """
+    RewriteRequest = rewrite_request_model(tuple(rewrite_backends))
     app = FastAPI(
         title="CleanSpeech API",
         version=API_VERSION,
@@ -284,15 +292,22 @@ def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES) ->
     def explain(request: ExplainRequest) -> dict[str, Any]:
         return {"results": [_jsonable(e.to_dict()) for e in moderator.explain(request.texts)]}
 
-    @app.post("/v1/rewrite", response_model=RewriteResponse,
-              responses=_ERRORS, tags=["v1"])
-    def rewrite(request: RewriteRequest) -> dict[str, Any]:
-        try:
-            results = moderator.rewrite(request.texts, backend=request.backend)
-        except (ValueError, KeyError) as exc:  # unknown / unavailable backend
-            raise HTTPException(status_code=400, detail=f"rewrite backend {request.backend!r}: {exc}")
+    def rewrite(request: Any) -> dict[str, Any]:
+        backend = request.backend  # type: ignore[attr-defined]
+        texts = request.texts  # type: ignore[attr-defined]
+        if backend == "offline":
+            results = moderator.rewrite(texts, backend=backend)
+        else:
+            try:
+                results = moderator.rewrite(texts, backend=backend)
+            except Exception as exc:  # network / quota / config errors of a remote LLM
+                raise HTTPException(502, detail=f"rewrite backend {backend!r} failed: {exc}") \
+                    from exc
         return {"results": [_jsonable(r.to_dict()) for r in results]}
 
+    rewrite.__annotations__["request"] = RewriteRequest  # built per app: not a module global
+    app.post("/v1/rewrite", response_model=RewriteResponse, tags=["v1"], responses={
+        **_ERRORS, 502: {"model": ErrorOut, "description": "An LLM rewrite backend failed."}})(rewrite)
     return app
 
 

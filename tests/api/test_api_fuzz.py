@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 from cleanspeech.api import create_app
 from cleanspeech.pipeline import Moderator
 
-from conftest import KeywordModel, explain_available, rewrite_available
+from api_support import KeywordModel, explain_available, rewrite_available
 
 app = create_app(Moderator(KeywordModel(), name="keyword-test"))
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from cleanspeech.api import MAX_BODY_BYTES, MAX_CHARS, MAX_TEXTS, MAX_TEXTS_HEAVY, create_app
 from cleanspeech.labels import LABELS
 
-from conftest import explain_available, rewrite_available
+from api_support import explain_available, rewrite_available
 
 PAIR = ["You are a disgusting idiot.", "Thanks for the helpful edit!"]
 JSON = {"content-type": "application/json"}
@@ -134,4 +134,13 @@ def test_rewrite_contract(client: TestClient) -> None:
     assert [r["original"] for r in results] == PAIR
     assert results[0]["toxicity_after"] <= results[0]["toxicity_before"]
     unknown = client.post("/v1/rewrite", json={"texts": PAIR, "backend": "no-such-backend"})
-    assert 400 <= unknown.status_code < 500
+    assert unknown.status_code == 422 and "backend" in unknown.json()["detail"]
+    too_many = client.post("/v1/rewrite", json={"texts": ["x"] * (MAX_TEXTS_HEAVY + 1)})
+    assert too_many.status_code == 422
+
+
+def test_rewrite_backends_are_listed_in_the_schema(moderator) -> None:
+    spec = TestClient(create_app(moderator, rewrite_backends=("offline", "gemini"))).get(
+        "/openapi.json").json()
+    backend = spec["components"]["schemas"]["RewriteRequest"]["properties"]["backend"]
+    assert backend["enum"] == ["offline", "gemini"] and backend["default"] == "offline"

@@ -1,0 +1,51 @@
+"""Streamlit entry point: ``streamlit run app.py -- --model NAME`` (what ``cleanspeech ui`` runs).
+
+The model comes from ``--model`` (after ``--``), else ``$CLEANSPEECH_MODEL``, else ``default``;
+it is loaded once per process and cached (``st.cache_resource``) across reruns and sessions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+import streamlit as st
+
+from cleanspeech.pipeline import Moderator
+from cleanspeech.ui import batch, model_page, single
+
+
+def model_name(argv: list[str]) -> str:
+    """The model to serve: ``--model`` in ``argv``, else ``$CLEANSPEECH_MODEL``, else default."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--model", default=os.environ.get("CLEANSPEECH_MODEL", "default"))
+    return parser.parse_known_args(argv)[0].model
+
+
+@st.cache_resource(show_spinner="Loading the model…")
+def load_moderator(name: str) -> Moderator:
+    return Moderator.load(name)
+
+
+def main() -> None:
+    st.set_page_config(page_title="CleanSpeech moderation", page_icon="🧹", layout="wide")
+    name = model_name(sys.argv[1:])
+    try:
+        moderator = load_moderator(name)
+    except (FileNotFoundError, ValueError, ImportError) as exc:
+        st.error(f"Could not load model {name!r}: {exc}")
+        st.stop()
+    st.title("CleanSpeech moderation")
+    st.caption(f"Model **{moderator.name}** ({moderator.model.model_type}) · six labels scored "
+               "against tuned thresholds")
+    tab_single, tab_batch, tab_model = st.tabs(["Single comment", "Batch (CSV)", "Model"])
+    with tab_single:
+        single.render(moderator)
+    with tab_batch:
+        batch.render(moderator)
+    with tab_model:
+        model_page.render(moderator)
+
+
+main()

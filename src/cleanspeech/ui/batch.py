@@ -1,0 +1,104 @@
+"""Batch: upload a CSV, score it with a progress bar, filter the table by label, download the
+results (same columns as ``cleanspeech predict``) and chart the label rates."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from cleanspeech.data.io import ID_COLUMN, TEXT_COLUMN, DataError, read_csv, read_jigsaw
+from cleanspeech.labels import LABELS
+from cleanspeech.pipeline import Moderator
+from cleanspeech.ui import charts
+from cleanspeech.ui.tables import filter_by_labels, label_rates, predictions_frame, to_csv_bytes
+
+CHUNK = 256  # texts per model call; the progress bar moves once per chunk
+
+
+def render(moderator: Moderator) -> None:
+    upload = st.file_uploader("CSV with one comment per row (Jigsaw format: id, comment_text)",
+                              type=["csv", "gz"], key="batch_upload")
+    if upload is None:
+        st.info("Upload a CSV to score every row; each input row gets one output row, in order.")
+        return
+    data = upload.getvalue()
+    try:
+        path = _spill(data, upload.name)
+        columns = list(read_csv(path).columns)
+    except DataError as exc:
+        st.error(str(exc))
+        return
+    text_col, id_col = _pick_columns(columns)
+    key = (hashlib.sha1(data).hexdigest(), text_col, id_col, moderator.name)
+    if st.session_state.get("batch_key") != key:
+        try:
+            frame = read_jigsaw(path, text_column=text_col, id_column=id_col, require_labels=False)
+        except DataError as exc:
+            st.error(str(exc))
+            return
+        st.session_state["batch_result"] = _score(moderator, frame)
+        st.session_state["batch_key"] = key
+    _show(st.session_state["batch_result"], upload.name)
+
+
+def _spill(data: bytes, name: str) -> Path:
+    """Write the upload to a temporary file so the project's CSV reader (and its errors) apply."""
+    suffix = ".csv.gz" if name.endswith(".gz") else ".csv"
+    with tempfile.NamedTemporaryFile(prefix="cleanspeech-ui-", suffix=suffix, delete=False) as fh:
+        fh.write(data)
+    return Path(fh.name)
+
+
+def _pick_columns(columns: list[str]) -> tuple[str, str]:
+    left, right = st.columns(2)
+    text_col = left.selectbox("Text column", columns,
+                              index=columns.index(TEXT_COLUMN) if TEXT_COLUMN in columns else 0)
+    id_choices = ["(row number)"] + columns
+    id_col = right.selectbox("Id column", id_choices,
+                             index=id_choices.index(ID_COLUMN) if ID_COLUMN in columns else 0)
+    return text_col, (id_col if id_col != "(row number)" else "__row_number__")
+
+
+def _score(moderator: Moderator, frame: pd.DataFrame) -> pd.DataFrame:
+    texts = frame[TEXT_COLUMN].tolist()
+    progress = st.progress(0.0, text=f"Scoring {len(texts):,} comments…")
+    parts = []
+    for start in range(0, len(texts), CHUNK):
+        parts.append(moderator.scores(texts[start:start + CHUNK]))
+        done = min(start + CHUNK, len(texts))
+        progress.progress(done / max(len(texts), 1), text=f"Scored {done:,} / {len(texts):,}")
+    scores = np.vstack(parts) if parts else np.zeros((0, len(LABELS)))
+    progress.empty()
+    return predictions_frame(frame[ID_COLUMN].tolist(), scores, moderator.thresholds)
+
+
+def _show(result: pd.DataFrame, name: str) -> None:
+    rates = label_rates(result)
+    flagged = int((result["labels"] != "").sum())
+    st.success(f"Scored {len(result):,} rows; {flagged:,} raised at least one label.")
+    chart_col, table_col = st.columns([2, 3])
+    with chart_col:
+        st.subheader("Label rates")
+        st.altair_chart(charts.label_rate_bars(rates), width="stretch")
+    with table_col:
+        st.subheader("Scored rows")
+        picked = st.multiselect("Show rows raising", [*LABELS, "none"], key="batch_filter",
+                                help="'none' shows rows that raised no label")
+        mode = "all" if st.toggle("Require all selected labels", key="batch_all") else "any"
+        if "none" in picked and len(picked) > 1:
+            st.warning("'none' cannot be combined with labels; showing rows with no label.")
+            picked = ["none"]
+        shown = filter_by_labels(result, picked, mode=mode)
+        st.caption(f"{len(shown):,} of {len(result):,} rows")
+        st.dataframe(shown, hide_index=True, width="stretch", height=320)
+    stem = Path(name).name.removesuffix(".gz").removesuffix(".csv")
+    st.download_button("Download all results (CSV)", to_csv_bytes(result),
+                       file_name=f"{stem}.predictions.csv", mime="text/csv")
+    if len(shown) != len(result):
+        st.download_button("Download the filtered rows (CSV)", to_csv_bytes(shown),
+                           file_name=f"{stem}.filtered.csv", mime="text/csv")

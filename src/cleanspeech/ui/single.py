@@ -1,0 +1,97 @@
+"""Single comment: score bars against thresholds, labels raised, word heatmap, civil rewrite."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from cleanspeech.labels import LABELS
+from cleanspeech.pipeline import Moderator
+from cleanspeech.ui import charts
+from cleanspeech.ui.tables import score_bars_frame
+
+EXAMPLE = "You are a disgusting idiot."
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _explain(_moderator: Moderator, model: str, text: str) -> Any:
+    return _moderator.explain([text])[0]
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _rewrite(_moderator: Moderator, model: str, text: str) -> Any:
+    return _moderator.rewrite([text])[0]
+
+
+def render(moderator: Moderator) -> None:
+    with st.form("single"):
+        text = st.text_area("Comment", value="", placeholder=EXAMPLE, height=110,
+                            key="comment_input")
+        if st.form_submit_button("Moderate", type="primary"):
+            st.session_state["comment"] = text
+    text = st.session_state.get("comment")
+    if text is None:
+        st.info("Type a comment and press **Moderate** (or Ctrl+Enter).")
+        return
+    result = moderator.moderate([text])[0]
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader("Scores")
+        frame = score_bars_frame(result.scores, moderator.thresholds)
+        st.altair_chart(charts.score_bars(frame), width="stretch")
+        st.caption("Bars: probability per label (red when at or over the threshold); "
+                   "black ticks: the label's tuned threshold.")
+    with right:
+        st.subheader("Labels raised")
+        _labels_badges(result.labels)
+    _heatmap(moderator, text, result.labels)
+    _rewrite_section(moderator, text, result.labels)
+
+
+BADGE = ("display:inline-block;border-radius:0.6rem;padding:0.15rem 0.7rem;margin:0 0.4rem "
+         "0.4rem 0;font-weight:600;font-size:1.05rem;")
+
+
+def _labels_badges(labels: list[str]) -> None:
+    """Labels raised as badges; the ``labels-raised`` test id is what the browser test reads."""
+    if labels:
+        badges = "".join(f'<span style="{BADGE}background:#fde2e1;color:#b3261e">{label}</span>'
+                         for label in labels)
+    else:
+        badges = f'<span style="{BADGE}background:#e3f4e4;color:#1e6b2a">none</span>'
+    st.markdown(f'<div data-testid="labels-raised">{badges}</div>', unsafe_allow_html=True)
+
+
+def _heatmap(moderator: Moderator, text: str, labels: list[str]) -> None:
+    st.subheader("Word heatmap")
+    try:
+        from cleanspeech.explain import render_html
+        explanation = _explain(moderator, moderator.name, text)
+    except ImportError as exc:
+        st.info(f"Explanations are not available in this install ({exc}).")
+        return
+    options = list(labels) + [lab for lab in LABELS if lab not in labels]
+    label = st.selectbox("Explain label", options, index=0, key="heatmap_label")
+    st.html(render_html(explanation, label=label))
+
+
+def _rewrite_section(moderator: Moderator, text: str, labels: list[str]) -> None:
+    st.subheader("Suggested civil rewrite")
+    if not labels:
+        st.success("No label raised: no rewrite needed.")
+        return
+    try:
+        rewrite = _rewrite(moderator, moderator.name, text)
+    except ImportError as exc:
+        st.info(f"Rewrites are not available in this install ({exc}).")
+        return
+    st.markdown(f"> {rewrite.rewrite}")
+    before, after = st.columns(2)
+    before.metric("Toxicity before", f"{rewrite.toxicity_before:.2f}")
+    after.metric("Toxicity after", f"{rewrite.toxicity_after:.2f}",
+                 delta=f"{rewrite.toxicity_after - rewrite.toxicity_before:+.2f}",
+                 delta_color="inverse")
+    st.caption(f"Method: {rewrite.method}")
+    if not rewrite.civil:
+        st.warning("The rewrite is still over a threshold; edit it by hand before posting.")

@@ -1,0 +1,113 @@
+"""Data for the Streamlit page, kept free of Streamlit so it can be tested on its own.
+
+Scores arrive as ``(n, 6)`` arrays in ``LABELS`` order; frames and dicts are built only here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cleanspeech.labels import LABELS, labels_over
+
+LABELS_COLUMN = "labels"
+LABEL_SEPARATOR = " "
+PLOT_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+def score_bars_frame(scores: np.ndarray, thresholds: np.ndarray) -> pd.DataFrame:
+    """One row per label for a single comment: ``label, score, threshold, raised``.
+
+    ``scores`` and ``thresholds`` are ``(6,)`` in ``LABELS`` order.
+    """
+    scores, thresholds = np.asarray(scores, float), np.asarray(thresholds, float)
+    return pd.DataFrame({
+        "label": list(LABELS),
+        "score": scores.round(4),
+        "threshold": thresholds.round(4),
+        "raised": scores >= thresholds,
+    })
+
+
+def predictions_frame(
+    ids: Sequence[str], scores: np.ndarray, thresholds: np.ndarray
+) -> pd.DataFrame:
+    """The batch result table, one row per input row in order: ``id``, the six scores, ``labels``.
+
+    ``labels`` joins the labels at or over their thresholds with ``LABEL_SEPARATOR`` ("" if none).
+    """
+    scores = np.asarray(scores, float)
+    if len(ids) != len(scores):
+        raise ValueError(f"{len(ids)} ids but {len(scores)} score rows")
+    frame = pd.DataFrame({"id": list(ids)})
+    for j, label in enumerate(LABELS):
+        frame[label] = scores[:, j].round(6) if len(scores) else []
+    frame[LABELS_COLUMN] = [LABEL_SEPARATOR.join(row) for row in labels_over(scores, thresholds)]
+    return frame
+
+
+def raised_matrix(frame: pd.DataFrame) -> pd.DataFrame:
+    """Boolean ``(n, 6)`` frame: which labels each row raised (from the ``labels`` column)."""
+    sets = frame[LABELS_COLUMN].fillna("").str.split()
+    return pd.DataFrame({label: sets.map(lambda s, lab=label: lab in s) for label in LABELS},
+                        index=frame.index)
+
+
+def filter_by_labels(frame: pd.DataFrame, labels: Sequence[str], mode: str = "any") -> pd.DataFrame:
+    """Rows raising any (``mode="any"``) or all (``"all"``) of ``labels``; every row if none given.
+
+    ``"none"`` as the only label keeps the rows that raised no label.
+    """
+    if not labels:
+        return frame
+    raised = raised_matrix(frame)
+    if list(labels) == ["none"]:
+        return frame[~raised.any(axis=1)]
+    unknown = [lab for lab in labels if lab not in LABELS]
+    if unknown:
+        raise ValueError(f"unknown label(s) {unknown}; expected some of {list(LABELS)}")
+    picked = raised[list(labels)]
+    keep = picked.all(axis=1) if mode == "all" else picked.any(axis=1)
+    return frame[keep]
+
+
+def label_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Share of rows raising each label: columns ``label, rate, count`` in ``LABELS`` order."""
+    raised = raised_matrix(frame)
+    n = max(len(frame), 1)
+    return pd.DataFrame({
+        "label": list(LABELS),
+        "rate": [float(raised[label].sum()) / n for label in LABELS],
+        "count": [int(raised[label].sum()) for label in LABELS],
+    })
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV bytes for the download button (no index column)."""
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def report_plots(model_path: str | Path | None) -> list[Path]:
+    """Evaluation plots shipped with a model (``<model>/report/*.png`` ...), sorted by name."""
+    if model_path is None:
+        return []
+    folder = Path(model_path) / "report"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in PLOT_SUFFIXES)
+
+
+def metrics_table(metrics: dict) -> pd.DataFrame | None:
+    """A label × metric table when ``metrics`` holds per-label dicts (``{label: {auc: ..}}``
+    at the top or under ``per_label``); ``None`` when it has no such shape."""
+    per_label = metrics.get("per_label", metrics) if isinstance(metrics, dict) else {}
+    rows = {label: per_label[label] for label in LABELS
+            if isinstance(per_label.get(label), dict)}
+    if not rows:
+        return None
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    numeric = table.select_dtypes("number").columns
+    return table[numeric] if len(numeric) else None

@@ -1,0 +1,52 @@
+"""Test support for the API tests (imported by name; conftest modules are not importable
+reliably when several test folders have one): a tiny deterministic keyword model and checks for
+the explain/rewrite modules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from cleanspeech.labels import LABELS
+from cleanspeech.models.base import ToxicityModel
+
+# word -> labels it raises (scores 0.9), everything else scores 0.05
+KEYWORDS = {
+    "idiot": ("toxic", "insult"),
+    "disgusting": ("toxic",),
+    "kill": ("toxic", "threat"),
+}
+
+
+class KeywordModel(ToxicityModel):
+    """``predict_proba`` -> ``(n, 6)``: 0.9 for labels whose keyword occurs, else 0.05."""
+
+    model_type = "keyword-test"
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.full((len(texts), len(LABELS)), 0.05)
+        for i, text in enumerate(texts):
+            words = text.lower().replace(".", " ").split()
+            for word, labels in KEYWORDS.items():
+                if word in words:
+                    out[i, [LABELS.index(lab) for lab in labels]] = 0.9
+        return out
+
+
+def explain_available() -> bool:
+    """True once :mod:`cleanspeech.explain` provides ``explain_texts``."""
+    try:
+        from cleanspeech.explain import explain_texts  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def rewrite_available() -> bool:
+    """True once :mod:`cleanspeech.rewrite` provides ``rewrite_texts``."""
+    try:
+        from cleanspeech.rewrite import rewrite_texts  # noqa: F401
+    except ImportError:
+        return False
+    return True

@@ -1,0 +1,108 @@
+"""The Streamlit script end to end in-process (``streamlit.testing.v1.AppTest``): single comment,
+batch CSV upload with filter and download, model page. The real-browser test is test_ui_browser."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cleanspeech.labels import LABELS
+from cleanspeech.ui import APP_PATH
+
+FIXTURE_ROWS = 40
+
+
+def _explain_render_available() -> bool:
+    try:
+        from cleanspeech.explain import render_html  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _rewrite_available() -> bool:
+    try:
+        from cleanspeech.rewrite import rewrite_texts  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.fixture()
+def app(ui_model: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("CLEANSPEECH_MODEL", ui_model)
+    return AppTest.from_file(str(APP_PATH), default_timeout=90).run()
+
+
+def _moderate(app: AppTest, text: str) -> AppTest:
+    app.text_area(key="comment_input").input(text)
+    app.button[0].click()
+    return app.run()
+
+
+def test_page_loads_with_three_tabs(app: AppTest) -> None:
+    assert not app.exception
+    assert [t.label for t in app.tabs] == ["Single comment", "Batch (CSV)", "Model"]
+    assert app.title[0].value == "CleanSpeech moderation"
+
+
+def test_single_comment_shows_labels_heatmap_and_rewrite(app: AppTest) -> None:
+    _moderate(app, "You are a disgusting idiot.")
+    assert not app.exception
+    raised = next(m.value for m in app.markdown if "labels-raised" in m.value)
+    assert "toxic" in raised and "insult" in raised
+    if _rewrite_available():
+        metrics = {m.label: m.value for m in app.metric}
+        assert float(metrics["Toxicity after"]) < float(metrics["Toxicity before"])
+    if _explain_render_available():
+        assert app.html, "the word heatmap (explain.render_html) should be on the page"
+        assert app.selectbox(key="heatmap_label").value == "toxic"
+
+
+def test_civil_comment_raises_nothing_and_needs_no_rewrite(app: AppTest) -> None:
+    _moderate(app, "Thanks for the helpful edit!")
+    assert not app.exception
+    raised = next(m.value for m in app.markdown if "labels-raised" in m.value)
+    assert ">none<" in raised
+    assert any("no rewrite needed" in s.value for s in app.success)
+
+
+def test_batch_upload_scores_filters_and_offers_download(app: AppTest, fixture_csv) -> None:
+    rows = pd.read_csv(fixture_csv, dtype=str, keep_default_na=False).head(FIXTURE_ROWS)
+    data = rows[["id", "comment_text"]].to_csv(index=False).encode()
+    app.file_uploader(key="batch_upload").set_value(("comments.csv", data, "text/csv"))
+    app.run()
+    assert not app.exception, app.exception
+    table = app.dataframe[0].value
+    assert table["id"].tolist() == rows["id"].tolist()
+    assert table.columns.tolist() == ["id", *LABELS, "labels"]
+    app.multiselect(key="batch_filter").set_value(["toxic"]).run()
+    filtered = app.dataframe[0].value
+    assert len(filtered) < len(table) and filtered["labels"].str.contains("toxic").all()
+    assert [b.label for b in app.get("download_button")][:1] == ["Download all results (CSV)"]
+
+
+def test_batch_reports_a_bad_file_without_crashing(app: AppTest) -> None:
+    app.file_uploader(key="batch_upload").set_value(("bad.csv", b"", "text/csv")).run()
+    assert not app.exception
+    assert any("empty" in e.value for e in app.error)
+
+
+def test_model_page_shows_thresholds_and_card_section(app: AppTest) -> None:
+    assert any(m.value.startswith("Type **") for m in app.markdown)
+    thresholds = [df.value for df in app.dataframe if list(df.value.columns) == list(LABELS)]
+    assert thresholds and thresholds[0].shape == (1, 6)
+    assert any(e.label == "Model card" for e in app.expander)
+
+
+def test_csv_download_matches_table(app: AppTest) -> None:
+    data = b"id,comment_text\nx1,You are a disgusting idiot.\nx2,Thanks for the helpful edit!\n"
+    app.file_uploader(key="batch_upload").set_value(("two.csv", data, "text/csv")).run()
+    table = app.dataframe[0].value
+    assert table["id"].tolist() == ["x1", "x2"]
+    assert "insult" in table["labels"].iloc[0].split() and table["labels"].iloc[1] == ""
+    back = pd.read_csv(io.StringIO(table.to_csv(index=False)), keep_default_na=False)
+    assert back.shape == (2, 8)

@@ -1,0 +1,82 @@
+"""Pure data helpers of the Streamlit page (:mod:`cleanspeech.ui.tables`)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cleanspeech.labels import LABELS
+from cleanspeech.ui.tables import (
+    filter_by_labels, label_rates, metrics_table, predictions_frame, report_plots,
+    score_bars_frame, to_csv_bytes,
+)
+
+THRESHOLDS = np.array([0.5, 0.3, 0.5, 0.2, 0.5, 0.4])
+SCORES = np.array([
+    [0.9, 0.1, 0.1, 0.1, 0.8, 0.1],   # toxic, insult
+    [0.1, 0.1, 0.1, 0.1, 0.1, 0.1],   # none
+    [0.6, 0.35, 0.7, 0.1, 0.1, 0.1],  # toxic, severe_toxic, obscene
+])
+
+
+def test_score_bars_frame_marks_labels_at_or_over_threshold() -> None:
+    frame = score_bars_frame(np.array([0.5, 0.29, 0.9, 0.2, 0.0, 0.41]), THRESHOLDS)
+    assert frame["label"].tolist() == list(LABELS)
+    assert frame["raised"].tolist() == [True, False, True, True, False, True]
+
+
+def test_predictions_frame_one_row_per_input_in_order() -> None:
+    frame = predictions_frame(["a", "b", "c"], SCORES, THRESHOLDS)
+    assert frame.columns.tolist() == ["id", *LABELS, "labels"]
+    assert frame["id"].tolist() == ["a", "b", "c"]
+    assert frame["labels"].tolist() == ["toxic insult", "", "toxic severe_toxic obscene"]
+    with pytest.raises(ValueError, match="2 ids but 3"):
+        predictions_frame(["a", "b"], SCORES, THRESHOLDS)
+
+
+def test_predictions_frame_empty() -> None:
+    frame = predictions_frame([], np.zeros((0, 6)), THRESHOLDS)
+    assert len(frame) == 0 and "labels" in frame
+
+
+def test_filter_by_labels_any_all_none() -> None:
+    frame = predictions_frame(["a", "b", "c"], SCORES, THRESHOLDS)
+    assert filter_by_labels(frame, [])["id"].tolist() == ["a", "b", "c"]
+    assert filter_by_labels(frame, ["toxic"])["id"].tolist() == ["a", "c"]
+    assert filter_by_labels(frame, ["insult", "obscene"])["id"].tolist() == ["a", "c"]
+    assert filter_by_labels(frame, ["toxic", "insult"], mode="all")["id"].tolist() == ["a"]
+    assert filter_by_labels(frame, ["none"])["id"].tolist() == ["b"]
+    with pytest.raises(ValueError, match="unknown label"):
+        filter_by_labels(frame, ["rude"])
+
+
+def test_label_rates() -> None:
+    rates = label_rates(predictions_frame(["a", "b", "c"], SCORES, THRESHOLDS))
+    assert rates.set_index("label")["count"].to_dict() == {
+        "toxic": 2, "severe_toxic": 1, "obscene": 1, "threat": 0, "insult": 1, "identity_hate": 0}
+    assert rates["rate"].iloc[0] == pytest.approx(2 / 3)
+
+
+def test_csv_bytes_round_trip_keeps_empty_labels() -> None:
+    frame = predictions_frame(["a", "b"], SCORES[:2], THRESHOLDS)
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(frame)), dtype={"id": str}, keep_default_na=False)
+    assert back["labels"].tolist() == ["toxic insult", ""]
+    assert np.allclose(back[list(LABELS)].to_numpy(), SCORES[:2])
+
+
+def test_report_plots_found_in_model_report_folder(tmp_path) -> None:
+    assert report_plots(None) == [] and report_plots(tmp_path) == []
+    (tmp_path / "report").mkdir()
+    for name in ("roc_toxic.png", "pr_toxic.png", "notes.txt"):
+        (tmp_path / "report" / name).write_bytes(b"x")
+    assert [p.name for p in report_plots(tmp_path)] == ["pr_toxic.png", "roc_toxic.png"]
+
+
+def test_metrics_table_shapes() -> None:
+    per_label = {label: {"roc_auc": 0.9, "f1": 0.5} for label in LABELS}
+    assert metrics_table({"per_label": per_label}).shape == (6, 2)
+    assert metrics_table(per_label).index.tolist() == list(LABELS)
+    assert metrics_table({"macro_auc": 0.9}) is None
