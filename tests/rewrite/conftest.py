@@ -58,3 +58,11 @@ class KeywordModel:
 @pytest.fixture
 def keyword_model():
     return KeywordModel()
+
+
+@pytest.fixture(scope="session")
+def model_dir(model, tmp_path_factory):
+    """A model folder for CLI tests (the shipped one, or the session model saved)."""
+    if getattr(model, "path", None) is not None:
+        return model.path
+    return model.save_pretrained(tmp_path_factory.mktemp("model") / "linear-tiny", tuned_on="test")

@@ -1,1 +1,114 @@
-"""CLI commands for this capability (registered on cleanspeech.cli.app.app)."""
+"""``cleanspeech rewrite`` (civil rewrites of a file or one text) and ``cleanspeech eval-rewrite``
+(STA / SIM / ChrF / J on ParaDetox-format pairs, with the Duplicate and Delete baselines)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import typer
+
+from cleanspeech.cli.app import app
+from cleanspeech.data.io import DataError, read_texts, write_csv_atomic, write_text_atomic
+
+MODEL_HELP = "Shipped model name (linear, default, ...) or path to a model folder."
+BACKEND_HELP = ("offline (default; no network), gemini, openai (any OpenAI-compatible endpoint: "
+                "OPENAI_BASE_URL), or auto ($CLEANSPEECH_LLM_BACKEND, else offline).")
+OUT_COLUMNS = ["id", "original", "rewrite", "toxicity_before", "toxicity_after", "method", "civil"]
+CHUNK = 256
+
+
+def _read_input(path: Path, text_column: str, id_column: str) -> tuple[list[str], list[str]]:
+    """``(ids, texts)`` from a CSV (plain/gz) or a TSV (``.tsv``, e.g. ParaDetox with
+    ``--text-column toxic``); ids default to the 0-based row number."""
+    if path.suffix.lower() != ".tsv":
+        return read_texts(path, text_column=text_column, id_column=id_column)
+    if not path.exists():
+        raise DataError(f"{path}: file not found")
+    df = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=csv.QUOTE_NONE)
+    if text_column not in df.columns:
+        raise DataError(f"{path}: no column {text_column!r}; found {list(df.columns)}. "
+                        "Pass --text-column (ParaDetox files use 'toxic').")
+    ids = df[id_column].tolist() if id_column in df.columns else [str(i) for i in range(len(df))]
+    return ids, df[text_column].tolist()
+
+
+@app.command("rewrite")
+def rewrite(
+    input: str = typer.Argument(..., help="INPUT.csv / .csv.gz / .tsv to rewrite, or one TEXT."),
+    output: Path = typer.Option(None, "--output", "-o", help="OUT.csv (required for a file)."),
+    model: str = typer.Option("default", "--model", "-m", help=MODEL_HELP),
+    backend: str = typer.Option("offline", "--backend", "-b", help=BACKEND_HELP),
+    text_column: str = typer.Option("comment_text", "--text-column", help="Column holding the text."),
+    id_column: str = typer.Option("id", "--id-column", help="Column holding the id (row number if absent)."),
+    text: bool = typer.Option(False, "--text", help="Treat INPUT as text even if a file has that name."),
+) -> None:
+    """Civil rewrites verified by the classifier (toxicity = max label probability; civil = no
+    label at/over its threshold). A file gives one output row per input row, in order:
+    id, original, rewrite, toxicity_before, toxicity_after, method, civil. Rows whose LLM call
+    fails fall back to the offline rewriter and say so in `method`."""
+    from cleanspeech.pipeline import Moderator
+
+    is_file = not text and Path(input).is_file()
+    if is_file and output is None:
+        raise typer.BadParameter("a file INPUT needs -o OUT.csv", param_hint="--output")
+    mod = Moderator.load(model)
+    if not is_file:
+        r = mod.rewrite([input], backend=backend)[0]
+        verdict = "civil" if r.civil else "could not be made civil"
+        typer.echo(f"before  [toxicity {r.toxicity_before:.3f}]  {r.original}")
+        typer.echo(f"after   [toxicity {r.toxicity_after:.3f}]  {r.rewrite}")
+        typer.echo(f"method  {r.method}; {verdict}")
+        return
+    try:
+        ids, texts = _read_input(Path(input), text_column, id_column)
+    except DataError as exc:
+        raise typer.BadParameter(str(exc), param_hint="INPUT") from None
+    rows = []
+    for start in range(0, len(texts), CHUNK):
+        for i, r in enumerate(mod.rewrite(texts[start:start + CHUNK], backend=backend), start):
+            rows.append({"id": ids[i], **r.to_dict()})
+        typer.echo(f"rewrote {min(start + CHUNK, len(texts))}/{len(texts)}", err=True)
+    df = pd.DataFrame(rows, columns=OUT_COLUMNS)
+    write_csv_atomic(df, output)
+    n_civil, n_changed = int(df["civil"].sum()), int((df["original"] != df["rewrite"]).sum())
+    typer.echo(f"wrote {len(df)} rows to {output}: {n_changed} rewritten, {n_civil} civil")
+
+
+@app.command("eval-rewrite")
+def eval_rewrite(
+    pairs: Path = typer.Argument(..., help="PAIRS.tsv in ParaDetox format (toxic, neutral1..3)."),
+    outputs: Path = typer.Argument(..., help="OUT.csv from `cleanspeech rewrite` (one row per pair)."),
+    model: str = typer.Option("default", "--model", "-m", help=MODEL_HELP + " Judges STA."),
+    column: str = typer.Option("rewrite", "--column", help="Column of OUT.csv holding the rewrites."),
+    report: Path = typer.Option(None, "--report", help="Also write the scores as JSON here."),
+) -> None:
+    """STA (share civil by the project's classifier), SIM (MiniLM cosine, source vs output),
+    ChrF (sacrebleu vs the human paraphrases, 0-1) and J = mean(STA·SIM·ChrF), for the outputs
+    and the Duplicate and Delete baselines. J rewards small edits: read all four numbers."""
+    from cleanspeech.pipeline import Moderator
+    from cleanspeech.rewrite.lexicon import EditLexicon
+    from cleanspeech.rewrite.metrics import delete_baseline, evaluate
+    from cleanspeech.rewrite.paradetox import read_pairs
+
+    try:
+        pair_list = read_pairs(pairs)
+        _, outs = _read_input(outputs, column, "id")
+    except DataError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    if len(outs) != len(pair_list):
+        raise typer.BadParameter(f"{outputs} has {len(outs)} rows but {pairs} has {len(pair_list)} "
+                                 "pairs; rewrite the pairs file itself (--text-column toxic).")
+    mod = Moderator.load(model)
+    sources = [p.toxic for p in pair_list]
+    refs = [p.references for p in pair_list]
+    systems = {"outputs": outs, "Duplicate": sources, "Delete": delete_baseline(sources, EditLexicon.load())}
+    scores = {name: evaluate(mod.model, sources, o, refs)[0].to_dict() for name, o in systems.items()}
+    typer.echo(f"{'system':<10} {'STA':>6} {'SIM':>6} {'ChrF':>6} {'J':>6}   (n={len(sources)})")
+    for name, s in scores.items():
+        typer.echo(f"{name:<10} {s['STA']:>6.3f} {s['SIM']:>6.3f} {s['ChrF']:>6.3f} {s['J']:>6.3f}")
+    if report is not None:
+        write_text_atomic(json.dumps({"pairs": str(pairs), "outputs": str(outputs), "model": model,
+                                      "scores": scores}, indent=2) + "\n", report)

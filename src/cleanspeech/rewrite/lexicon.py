@@ -123,17 +123,21 @@ def mine_lexicon(pairs: Iterable[Pair], max_n: int = MAX_N, min_count: int = 2,
     """Count phrase occurrences and their delete/replace edits over all (toxic, reference) pairs.
 
     Each reference of a pair is one observation, so a phrase in a sentence with three references
-    is counted three times. Phrases seen fewer than ``min_count`` times are dropped.
+    is counted three times. A replace block also teaches its head word's replacement once
+    articles and words that are mostly deleted are trimmed ("an idiot" → "a person" and
+    "fucking idiot" → "person" both count as "idiot" → "person"). Phrases seen fewer than
+    ``min_count`` times are dropped.
     """
     entries: dict[str, LexEntry] = defaultdict(LexEntry)
+    replace_blocks: list[tuple[list[str], list[str]]] = []
     n_obs = 0
     for pair in pairs:
         src = mining_tokens(pair.toxic)
-        grams = [(i, j, " ".join(src[i:j])) for i, j in _ngrams(src, max_n)]
+        grams = [" ".join(src[i:j]) for i, j in _ngrams(src, max_n)]
         for ref in pair.references:
             n_obs += 1
             tgt = mining_tokens(ref)
-            for _, _, g in grams:
+            for g in grams:
                 entries[g].count += 1
             for w in tgt:
                 if w in entries:
@@ -141,6 +145,8 @@ def mine_lexicon(pairs: Iterable[Pair], max_n: int = MAX_N, min_count: int = 2,
             for i1, i2, repl in _edit_blocks(src, tgt):
                 for k in range(i1, i2):
                     entries[src[k]].removed += 1
+                if repl and 1 < i2 - i1 <= max_n:
+                    replace_blocks.append((src[i1:i2], repl.split()))
                 if i2 - i1 > max_n:
                     continue
                 e = entries[" ".join(src[i1:i2])]
@@ -148,6 +154,22 @@ def mine_lexicon(pairs: Iterable[Pair], max_n: int = MAX_N, min_count: int = 2,
                     e.replaced[repl] += 1
                 elif not repl:
                     e.deleted += 1
+    _attribute_heads(entries, replace_blocks, max_repl_words)
     kept = {p: e for p, e in entries.items()
             if e.count >= min_count and (e.removed or e.deleted or e.replaced)}
     return EditLexicon(kept, {"observations": n_obs, "max_n": max_n, "min_count": min_count})
+
+
+_ARTICLES = {"a", "an", "the"}
+
+
+def _attribute_heads(entries: dict[str, LexEntry], blocks: list[tuple[list[str], list[str]]],
+                     max_repl_words: int) -> None:
+    """Credit multi-word replace blocks to their one remaining word after trimming."""
+    droppable = {w for w, e in entries.items()
+                 if " " not in w and e.count >= 3 and e.deleted >= 0.5 * e.count}
+    for src, tgt in blocks:
+        tgt = [w for w in tgt if w not in _ARTICLES]
+        core = [w for w in src if w not in _ARTICLES and w not in droppable]
+        if len(core) == 1 and 0 < len(tgt) <= max_repl_words:
+            entries[core[0]].replaced[" ".join(tgt)] += 1

@@ -44,11 +44,14 @@ def norm_tokens(text: str) -> list[str]:
     return [t.norm for t in tokenize(text)]
 
 
+_CONTRACTION_RE = re.compile(r"(\w)\s*['’]\s*(t|s|m|re|ve|ll|d)\b")
+
+
 def mining_tokens(text: str) -> list[str]:
-    """Lowercased tokens for aligning pairs: apostrophes split ("don't" -> don ' t) so that
-    ParaDetox's tokenised sources and natural references align; masked words stay whole."""
-    return [t for tok in norm_tokens(text)
-            for t in (re.findall(r"\w+|'", tok) if "'" in tok else [tok])]
+    """Lowercased tokens for aligning pairs and looking words up: contractions lose their
+    apostrophe ("don't", "don ' t" and "dont" are all ``dont``) so that ParaDetox's tokenised
+    sources align with natural references; masked words stay whole."""
+    return norm_tokens(_CONTRACTION_RE.sub(r"\1\2", text.lower()))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,44 @@
+"""rewrite_texts with a real (small) linear classifier: the contract the UI and API rely on."""
+
+from cleanspeech.rewrite import RewriteResult, rewrite_texts
+
+TOXIC = ["you are a fucking idiot .", "this shit is stupid and so are you , moron"]
+
+
+def test_contract_one_result_per_text_in_order(model):
+    texts = TOXIC + ["Thanks for fixing the citation, much appreciated.", "", None]
+    res = rewrite_texts(model, texts)
+    assert len(res) == 5 and all(isinstance(r, RewriteResult) for r in res)
+    assert [r.original for r in res] == [t or "" for t in texts]
+    d = res[0].to_dict()
+    assert set(d) == {"original", "rewrite", "toxicity_before", "toxicity_after", "method", "civil"}
+    assert isinstance(d["civil"], bool) and isinstance(d["toxicity_after"], float)
+
+
+def test_never_worse_and_toxic_words_removed(model):
+    for r in rewrite_texts(model, TOXIC):
+        assert r.toxicity_after <= r.toxicity_before
+        assert "fucking" not in r.rewrite and "shit" not in r.rewrite
+        assert r.method.startswith("offline") or r.method == "none"
+
+
+def test_non_toxic_input_is_unchanged(model):
+    text = "Thanks for fixing the citation, much appreciated."
+    r = rewrite_texts(model, [text])[0]
+    if r.method == "unchanged":
+        assert r.rewrite == text and r.toxicity_after == r.toxicity_before and r.civil
+
+
+def test_empty_batch_and_pipeline_integration(model):
+    from cleanspeech.pipeline import Moderator
+
+    assert rewrite_texts(model, []) == []
+    res = Moderator(model, name="t").rewrite(["you fucking idiot"])
+    assert res[0].rewrite != "you fucking idiot"
+
+
+def test_unknown_backend_raises(model):
+    import pytest
+
+    with pytest.raises(ValueError, match="offline"):
+        rewrite_texts(model, TOXIC, backend="telepathy")
