@@ -317,6 +317,12 @@ def _jsonable(data: Any) -> Any:
 
 
 def app_from_env() -> FastAPI:
-    """App factory for ``uvicorn --factory cleanspeech.api:app_from_env`` (model from
-    ``$CLEANSPEECH_MODEL``, default ``default``); lets uvicorn run several workers."""
-    return create_app(Moderator.load(os.environ.get("CLEANSPEECH_MODEL", "default")))
+    """App factory for ``uvicorn --factory cleanspeech.api:app_from_env`` (lets uvicorn run
+    several workers): model ``$CLEANSPEECH_MODEL`` (default ``default``), inference backend
+    ``$CLEANSPEECH_BACKEND``, rewrite backends ``$CLEANSPEECH_REWRITE_BACKENDS`` (comma list)."""
+    backend = os.environ.get("CLEANSPEECH_BACKEND") or None
+    moderator = Moderator.load(os.environ.get("CLEANSPEECH_MODEL", "default"),
+                               **({"backend": backend} if backend else {}))
+    rewrite = os.environ.get("CLEANSPEECH_REWRITE_BACKENDS", "offline")
+    return create_app(moderator, rewrite_backends=tuple(b for b in rewrite.split(",") if b) or
+                      ("offline",))

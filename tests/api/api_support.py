@@ -50,3 +50,25 @@ def rewrite_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+def served_model_name(tmp_folder) -> str:
+    """The shipped ``default`` model when present, else a tiny linear model trained in seconds
+    on the committed fixture (all rows, thresholds 0.5) and saved under ``tmp_folder``."""
+    from pathlib import Path
+
+    from cleanspeech.data.io import read_jigsaw
+    from cleanspeech.models.linear import LinearConfig, LinearModel
+    from cleanspeech.models.registry import resolve_model_path
+
+    try:
+        resolve_model_path("default")
+        return "default"
+    except FileNotFoundError:
+        pass
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "jigsaw_sample.csv"
+    frame = read_jigsaw(fixture, require_labels=True)
+    config = LinearConfig(max_word_features=20_000, max_char_features=20_000, keep_features=None,
+                          min_df=1)
+    model = LinearModel(config).fit(frame["comment_text"].tolist(), frame[list(LABELS)].to_numpy())
+    return str(model.save_pretrained(Path(tmp_folder) / "tiny-linear", tuned_on="none (test)"))

@@ -60,11 +60,31 @@ def test_label_rates() -> None:
     assert rates["rate"].iloc[0] == pytest.approx(2 / 3)
 
 
-def test_csv_bytes_round_trip_keeps_empty_labels() -> None:
+def test_csv_bytes_is_the_predict_contract_and_labels_are_optional() -> None:
     frame = predictions_frame(["a", "b"], SCORES[:2], THRESHOLDS)
-    back = pd.read_csv(io.BytesIO(to_csv_bytes(frame)), dtype={"id": str}, keep_default_na=False)
-    assert back["labels"].tolist() == ["toxic insult", ""]
-    assert np.allclose(back[list(LABELS)].to_numpy(), SCORES[:2])
+    plain = pd.read_csv(io.BytesIO(to_csv_bytes(frame)), dtype={"id": str})
+    assert plain.columns.tolist() == ["id", *LABELS]
+    assert np.allclose(plain[list(LABELS)].to_numpy(), SCORES[:2])
+    labelled = pd.read_csv(io.BytesIO(to_csv_bytes(frame, with_labels=True)), dtype={"id": str},
+                           keep_default_na=False)
+    assert labelled["labels"].tolist() == ["toxic insult", ""]
+
+
+def test_download_matches_cleanspeech_predict_byte_for_byte(ui_model, fixture_csv, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from cleanspeech.cli import app
+    from cleanspeech.data.io import read_jigsaw
+    from cleanspeech.pipeline import Moderator
+
+    out = tmp_path / "predict.csv"
+    run = CliRunner().invoke(app, ["predict", str(fixture_csv), "-o", str(out), "--model", ui_model])
+    assert run.exit_code == 0, run.output
+    frame = read_jigsaw(fixture_csv, require_labels=False)
+    moderator = Moderator.load(ui_model)
+    ui_frame = predictions_frame(frame["id"].tolist(), moderator.scores(frame["comment_text"].tolist()),
+                                 moderator.thresholds)
+    assert to_csv_bytes(ui_frame) == out.read_bytes()
 
 
 def test_report_plots_found_in_model_report_folder(tmp_path) -> None:

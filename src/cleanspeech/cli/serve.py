@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import os
 import subprocess
+from typing import Optional
 
 import typer
 
 from cleanspeech.cli.app import app
-
-MODEL_HELP = "Shipped model name (linear, default, ...) or path to a model folder."
+from cleanspeech.cli.common import BACKEND_HELP, MODEL_HELP, err_console, friendly_errors
 
 
 @app.command("serve")
@@ -20,6 +20,11 @@ def serve(
     model: str = typer.Option("default", "--model", "-m", help=MODEL_HELP),
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (0.0.0.0 for all)."),
     port: int = typer.Option(8000, "--port", "-p", help="TCP port."),
+    backend: Optional[str] = typer.Option(None, "--backend", help=BACKEND_HELP),
+    rewrite_backends: str = typer.Option(
+        "offline", "--rewrite-backends",
+        help="Comma-separated rewrite backends /v1/rewrite accepts, first = default "
+             "(offline, auto, gemini, openai; LLM ones call the network)."),
     workers: int = typer.Option(1, "--workers", min=1,
                                 help="Worker processes; each loads its own copy of the model."),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level."),
@@ -31,22 +36,22 @@ def serve(
     """
     import uvicorn
 
+    from cleanspeech.api import create_app
+    from cleanspeech.cli.common import load_moderator
+
+    backends = tuple(b.strip() for b in rewrite_backends.split(",") if b.strip()) or ("offline",)
     if workers > 1:  # each worker process builds the app from the environment
-        os.environ["CLEANSPEECH_MODEL"] = model
+        os.environ.update({"CLEANSPEECH_MODEL": model, "CLEANSPEECH_BACKEND": backend or "",
+                           "CLEANSPEECH_REWRITE_BACKENDS": ",".join(backends)})
         uvicorn.run("cleanspeech.api:app_from_env", factory=True, host=host, port=port,
                     workers=workers, log_level=log_level)
         return
-    from cleanspeech.api import create_app
-    from cleanspeech.pipeline import Moderator
-
-    try:
-        moderator = Moderator.load(model)
-    except (FileNotFoundError, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    typer.echo(f"cleanspeech serve: model {moderator.name!r} on http://{host}:{port} "
-               f"(docs at /docs)", err=True)
-    uvicorn.run(create_app(moderator), host=host, port=port, log_level=log_level)
+    with friendly_errors():
+        moderator = load_moderator(model, backend)
+    err_console.print(f"cleanspeech serve: model {moderator.name!r} on http://{host}:{port} "
+                      "(OpenAPI docs at /docs)")
+    uvicorn.run(create_app(moderator, rewrite_backends=backends), host=host, port=port,
+                log_level=log_level)
 
 
 @app.command("ui")
@@ -54,23 +59,23 @@ def ui(
     model: str = typer.Option("default", "--model", "-m", help=MODEL_HELP),
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind."),
     port: int = typer.Option(8501, "--port", "-p", help="TCP port."),
+    backend: Optional[str] = typer.Option(None, "--backend", help=BACKEND_HELP),
     open_browser: bool = typer.Option(False, "--open/--no-open",
-                                      help="Open a browser tab (off: headless server)."),
+                                      help="Open a browser tab (default: headless server)."),
 ) -> None:
-    """Start the Streamlit moderation page (single comment, batch CSV, model card and plots)."""
+    """Start the Streamlit moderation page (single comment, batch CSV, model card and plots).
+
+    The model is loaded once when the page first opens and cached for every session.
+    """
     from cleanspeech.models.registry import resolve_model_path
     from cleanspeech.ui import streamlit_command
 
+    with friendly_errors():
+        resolve_model_path(model)  # fail here, naming the shipped models, not inside the page
+    err_console.print(f"cleanspeech ui: model {model!r} on http://{host}:{port}")
+    command = streamlit_command(model, host, port, headless=not open_browser, backend=backend)
     try:
-        resolve_model_path(model)  # fail here, with the shipped names, not inside the page
-    except FileNotFoundError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    typer.echo(f"cleanspeech ui: model {model!r} on http://{host}:{port}", err=True)
-    env = {**os.environ, "CLEANSPEECH_MODEL": model}
-    try:
-        command = streamlit_command(model, host, port, headless=not open_browser)
-        code = subprocess.call(command, env=env)
+        code = subprocess.call(command, env={**os.environ, "CLEANSPEECH_MODEL": model})
     except KeyboardInterrupt:
         code = 0
     raise typer.Exit(code)

@@ -12,14 +12,14 @@ APP_PATH = Path(__file__).with_name("app.py")
 
 
 def streamlit_command(model: str, host: str = "127.0.0.1", port: int = 8501,
-                      headless: bool = True) -> list[str]:
+                      headless: bool = True, backend: str | None = None) -> list[str]:
     """The ``streamlit run`` command line that ``cleanspeech ui`` (and the browser test) runs."""
     return [
         sys.executable, "-m", "streamlit", "run", str(APP_PATH),
         "--server.address", host, "--server.port", str(port),
         "--server.headless", "true" if headless else "false",
         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
-        "--", "--model", model,
+        "--", "--model", model, *(["--backend", backend] if backend else []),
     ]
 
 

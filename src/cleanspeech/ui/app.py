@@ -16,23 +16,26 @@ from cleanspeech.pipeline import Moderator
 from cleanspeech.ui import batch, model_page, single
 
 
-def model_name(argv: list[str]) -> str:
-    """The model to serve: ``--model`` in ``argv``, else ``$CLEANSPEECH_MODEL``, else default."""
+def model_args(argv: list[str]) -> tuple[str, str | None]:
+    """``(model, backend)``: ``--model`` / ``--backend`` in ``argv``, else ``$CLEANSPEECH_MODEL``
+    (default ``default``) / ``$CLEANSPEECH_BACKEND`` (default: the model's own)."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--model", default=os.environ.get("CLEANSPEECH_MODEL", "default"))
-    return parser.parse_known_args(argv)[0].model
+    parser.add_argument("--backend", default=os.environ.get("CLEANSPEECH_BACKEND") or None)
+    args = parser.parse_known_args(argv)[0]
+    return args.model, args.backend
 
 
 @st.cache_resource(show_spinner="Loading the model…")
-def load_moderator(name: str) -> Moderator:
-    return Moderator.load(name)
+def load_moderator(name: str, backend: str | None = None) -> Moderator:
+    return Moderator.load(name, **({"backend": backend} if backend else {}))
 
 
 def main() -> None:
     st.set_page_config(page_title="CleanSpeech moderation", page_icon="🧹", layout="wide")
-    name = model_name(sys.argv[1:])
+    name, backend = model_args(sys.argv[1:])
     try:
-        moderator = load_moderator(name)
+        moderator = load_moderator(name, backend)
     except (FileNotFoundError, ValueError, ImportError) as exc:
         st.error(f"Could not load model {name!r}: {exc}")
         st.stop()

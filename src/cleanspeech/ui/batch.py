@@ -95,10 +95,16 @@ def _show(result: pd.DataFrame, name: str) -> None:
             picked = ["none"]
         shown = filter_by_labels(result, picked, mode=mode)
         st.caption(f"{len(shown):,} of {len(result):,} rows")
-        st.dataframe(shown, hide_index=True, width="stretch", height=320)
+        st.dataframe(shown, hide_index=True, width="stretch", height=320,
+                     column_config={lab: st.column_config.NumberColumn(format="%.3f")
+                                    for lab in LABELS})
     stem = Path(name).name.removesuffix(".gz").removesuffix(".csv")
-    st.download_button("Download all results (CSV)", to_csv_bytes(result),
-                       file_name=f"{stem}.predictions.csv", mime="text/csv")
+    all_col, labels_col, filtered_col = st.columns(3)
+    all_col.download_button("Download results (CSV)", to_csv_bytes(result),
+                            file_name=f"{stem}.predictions.csv", mime="text/csv",
+                            help="id + six probabilities, as `cleanspeech predict` writes")
+    labels_col.download_button("Download with labels (CSV)", to_csv_bytes(result, True),
+                               file_name=f"{stem}.labels.csv", mime="text/csv")
     if len(shown) != len(result):
-        st.download_button("Download the filtered rows (CSV)", to_csv_bytes(shown),
-                           file_name=f"{stem}.filtered.csv", mime="text/csv")
+        filtered_col.download_button("Download the filtered rows (CSV)", to_csv_bytes(shown, True),
+                                     file_name=f"{stem}.filtered.csv", mime="text/csv")

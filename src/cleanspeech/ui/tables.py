@@ -44,7 +44,7 @@ def predictions_frame(
         raise ValueError(f"{len(ids)} ids but {len(scores)} score rows")
     frame = pd.DataFrame({"id": list(ids)})
     for j, label in enumerate(LABELS):
-        frame[label] = scores[:, j].round(6) if len(scores) else []
+        frame[label] = scores[:, j] if len(scores) else []
     frame[LABELS_COLUMN] = [LABEL_SEPARATOR.join(row) for row in labels_over(scores, thresholds)]
     return frame
 
@@ -85,9 +85,12 @@ def label_rates(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV bytes for the download button (no index column)."""
-    return frame.to_csv(index=False).encode("utf-8")
+def to_csv_bytes(frame: pd.DataFrame, with_labels: bool = False) -> bytes:
+    """UTF-8 CSV bytes for the download button, the same contract as ``cleanspeech predict``:
+    ``id`` + the six probabilities (``%.6f``), one row per input row in order.
+    ``with_labels`` appends the ``labels`` column (labels over threshold, space-separated)."""
+    columns = ["id", *LABELS, *([LABELS_COLUMN] if with_labels else [])]
+    return frame[columns].to_csv(index=False, float_format="%.6f").encode("utf-8")
 
 
 def report_plots(model_path: str | Path | None) -> list[Path]:
