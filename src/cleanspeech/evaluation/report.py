@@ -1,0 +1,135 @@
+"""Evaluation reports: ``metrics.json``, a Markdown summary and PNG plots in one folder."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cleanspeech.data.io import write_text_atomic
+from cleanspeech.evaluation.metrics import (
+    macro,
+    pr_auc_per_label,
+    prf_at_thresholds,
+    roc_auc_per_label,
+)
+from cleanspeech.evaluation.thresholds import prevalence, tune_thresholds
+from cleanspeech.labels import LABELS
+
+
+def compute_metrics(y_true: np.ndarray, scores: np.ndarray, thresholds: np.ndarray) -> dict[str, Any]:
+    """All headline metrics for ``(n, 6)`` labels and scores at the model's ``(6,)`` thresholds.
+
+    Also reports the F1 that per-label tuning would reach on this same data (``oracle_f1``): an
+    upper bound, not a claim, since those thresholds are fitted to the data they are scored on.
+    """
+    roc, pr = roc_auc_per_label(y_true, scores), pr_auc_per_label(y_true, scores)
+    at_model = prf_at_thresholds(y_true, scores, thresholds)
+    oracle_ths, oracle_f1 = tune_thresholds(y_true, scores)
+    return {
+        "n": int(len(y_true)),
+        "prevalence": prevalence(y_true),
+        "roc_auc": roc,
+        "macro_roc_auc": macro(roc),
+        "pr_auc": pr,
+        "macro_pr_auc": macro(pr),
+        "thresholds": {label: float(t) for label, t in zip(LABELS, thresholds)},
+        "at_thresholds": at_model,
+        "macro_f1": macro({k: v["f1"] for k, v in at_model.items()}),
+        "oracle_thresholds": {label: float(t) for label, t in zip(LABELS, oracle_ths)},
+        "oracle_f1": oracle_f1,
+        "macro_oracle_f1": macro(oracle_f1),
+    }
+
+
+def summary_markdown(metrics: dict[str, Any], title: str = "Evaluation") -> str:
+    lines = [
+        f"# {title}",
+        "",
+        f"Rows: {metrics['n']}. Macro ROC-AUC **{metrics['macro_roc_auc']:.4f}**, "
+        f"macro PR-AUC {metrics['macro_pr_auc']:.4f}, macro F1 at the model's thresholds "
+        f"{metrics['macro_f1']:.4f} (F1-optimal on this data: {metrics['macro_oracle_f1']:.4f}).",
+        "",
+        "| label | prevalence | ROC-AUC | PR-AUC | threshold | precision | recall | F1 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for label in LABELS:
+        at = metrics["at_thresholds"][label]
+        lines.append(
+            f"| {label} | {metrics['prevalence'][label]:.4f} | {metrics['roc_auc'][label]:.4f} | "
+            f"{metrics['pr_auc'][label]:.4f} | {metrics['thresholds'][label]:.3f} | "
+            f"{at['precision']:.3f} | {at['recall']:.3f} | {at['f1']:.3f} |"
+        )
+    lines += ["", "Plots: `roc.png`, `pr.png`, `f1_threshold.png`."]
+    return "\n".join(lines) + "\n"
+
+
+def _grid(title: str):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 3, figsize=(13, 8))
+    fig.suptitle(title)
+    return fig, axes.ravel(), plt
+
+
+def plot_curves(y_true: np.ndarray, scores: np.ndarray, thresholds: np.ndarray, out: Path) -> list[Path]:
+    """ROC and PR curves per label and F1 against threshold, as three PNG files."""
+    from sklearn.metrics import precision_recall_curve, roc_curve
+
+    written = []
+    for name, title in (("roc", "ROC per label"), ("pr", "Precision-recall per label"),
+                        ("f1_threshold", "F1 against threshold")):
+        fig, axes, plt = _grid(title)
+        for j, (ax, label) in enumerate(zip(axes, LABELS)):
+            y, s = y_true[:, j], scores[:, j]
+            ax.set_title(label)
+            if not 0 < y.sum() < len(y):
+                ax.text(0.5, 0.5, "one class only", ha="center")
+                continue
+            if name == "roc":
+                fpr, tpr, _ = roc_curve(y, s)
+                ax.plot(fpr, tpr)
+                ax.plot([0, 1], [0, 1], ls=":", c="grey")
+                ax.set_xlabel("false positive rate")
+                ax.set_ylabel("true positive rate")
+            elif name == "pr":
+                p, r, _ = precision_recall_curve(y, s)
+                ax.plot(r, p)
+                ax.set_xlabel("recall")
+                ax.set_ylabel("precision")
+            else:
+                p, r, t = precision_recall_curve(y, s)
+                f1 = 2 * p * r / np.clip(p + r, 1e-12, None)
+                ax.plot(t, f1[:-1])
+                ax.axvline(thresholds[j], ls="--", c="red", label="model threshold")
+                ax.set_xlabel("threshold")
+                ax.set_ylabel("F1")
+                ax.legend(loc="lower center", fontsize=8)
+        fig.tight_layout()
+        path = out / f"{name}.png"
+        fig.savefig(path, dpi=80)
+        plt.close(fig)
+        written.append(path)
+    return written
+
+
+def write_report(
+    y_true: np.ndarray, scores: np.ndarray, thresholds: np.ndarray, out_dir: str | Path,
+    *, title: str = "Evaluation", extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Write ``metrics.json``, ``summary.md`` and the plots into ``out_dir``; return the metrics."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    metrics = compute_metrics(np.asarray(y_true), np.asarray(scores), np.asarray(thresholds))
+    metrics.update(extra or {})
+    metrics["created"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    write_text_atomic(json.dumps(metrics, indent=2) + "\n", out / "metrics.json")
+    write_text_atomic(summary_markdown(metrics, title), out / "summary.md")
+    plot_curves(np.asarray(y_true), np.asarray(scores), np.asarray(thresholds), out)
+    return metrics
