@@ -94,3 +94,24 @@ def test_ui_command_line_passes_model_and_headless_flags() -> None:
     assert cmd[cmd.index("--server.port") + 1] == "9999"
     assert cmd[cmd.index("--server.headless") + 1] == "true"
     assert cmd[cmd.index("--") + 1:] == ["--model", "linear", "--backend", "onnx"]
+
+
+def test_load_bench_smoke_against_the_server(server: str, tmp_path, monkeypatch) -> None:
+    """bench/load.py end to end for ~1.5 s: zero errors, report files written."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "load.py"
+    spec = importlib.util.spec_from_file_location("bench_load", path)
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_load", bench)  # dataclasses look the module up
+    spec.loader.exec_module(bench)
+    out_json, out_md = tmp_path / "load.json", tmp_path / "load.md"
+    code = bench.main(["--url", server, "--clients", "2", "--batch", "4", "--duration", "1.5",
+                       "--warmup", "0.2", "--json", str(out_json), "--markdown", str(out_md)])
+    import json
+
+    report = json.loads(out_json.read_text())
+    assert code == 0 and report["results"]["errors"] == 0
+    assert report["results"]["requests_ok"] > 0 and report["results"]["healthy_after"]
+    assert "| requests ok |" in out_md.read_text()
