@@ -119,6 +119,9 @@ def test_moderator_types_a_comment_and_sees_labels_and_rewrite(streamlit_url: st
             expect(raised).to_contain_text("insult")
             expect(page.get_by_text("Suggested civil rewrite")).to_be_visible()
             expect(page.get_by_text("Toxicity after")).to_be_visible(timeout=30_000)
+            heatmap = page.locator(".cs-exp .cs-w")  # explain.render_html's word spans
+            expect(heatmap.first).to_be_visible(timeout=30_000)
+            assert "idiot" in [w.strip(" .") for w in heatmap.all_inner_texts()]
             rewrite = page.locator("blockquote").first
             expect(rewrite).to_be_visible()
             assert rewrite.inner_text().strip() and rewrite.inner_text().strip() != COMMENT

@@ -12,6 +12,7 @@ from cleanspeech.ui import charts
 from cleanspeech.ui.tables import score_bars_frame
 
 EXAMPLE = "You are a disgusting idiot."
+HIDE_FRAGMENT_SCORES = "<style>.cs-exp table { display: none; }</style>"
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
@@ -45,7 +46,7 @@ def render(moderator: Moderator) -> None:
     with right:
         st.subheader("Labels raised")
         _labels_badges(result.labels)
-    _heatmap(moderator, text, result.labels)
+        _heatmap(moderator, text, result.labels)
     _rewrite_section(moderator, text, result.labels)
 
 
@@ -73,7 +74,8 @@ def _heatmap(moderator: Moderator, text: str, labels: list[str]) -> None:
         return
     options = list(labels) + [lab for lab in LABELS if lab not in labels]
     label = st.selectbox("Explain label", options, index=0, key="heatmap_label")
-    st.html(render_html(explanation, label=label))
+    # the score table inside the fragment repeats the bars on the left: hide it here
+    st.html(HIDE_FRAGMENT_SCORES + render_html(explanation, label=label))
 
 
 def _rewrite_section(moderator: Moderator, text: str, labels: list[str]) -> None:
