@@ -10,7 +10,7 @@ import pytest
 
 from cleanspeech.labels import LABELS
 from cleanspeech.ui.tables import (
-    filter_by_labels, label_rates, metrics_table, predictions_frame, report_plots,
+    filter_by_labels, headline_metrics, label_rates, metrics_table, predictions_frame, report_plots,
     score_bars_frame, to_csv_bytes,
 )
 
@@ -100,3 +100,9 @@ def test_metrics_table_shapes() -> None:
     assert metrics_table({"per_label": per_label}).shape == (6, 2)
     assert metrics_table(per_label).index.tolist() == list(LABELS)
     assert metrics_table({"macro_auc": 0.9}) is None
+    report_style = {"n": 400, "roc_auc": {label: 0.9 for label in LABELS},
+                    "f1": {label: 0.5 for label in LABELS}, "macro_f1": 0.5,
+                    "notes": {"toxic": "text"}}
+    table = metrics_table(report_style)
+    assert table.columns.tolist() == ["roc_auc", "f1"] and table.index.tolist() == list(LABELS)
+    assert headline_metrics(report_style) == {"macro_f1": 0.5}

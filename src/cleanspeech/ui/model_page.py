@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from cleanspeech.pipeline import Moderator
-from cleanspeech.ui.tables import metrics_table, report_plots
+from cleanspeech.ui.tables import headline_metrics, metrics_table, report_plots
 
 
 def render(moderator: Moderator) -> None:
@@ -32,6 +32,11 @@ def _metrics(metrics: dict, model_path: str | None) -> None:
     if not metrics:
         st.caption("No metrics.json shipped with this model.")
         return
+    headline = headline_metrics(metrics)
+    if headline:
+        shown = list(headline.items())[:4]
+        for column, (name, value) in zip(st.columns(len(shown)), shown):
+            column.metric(name.replace("_", " "), f"{value:.4f}")
     table = metrics_table(metrics)
     if table is not None:
         st.dataframe(table.round(4), width="stretch")
@@ -46,7 +51,5 @@ def _plots(model_path: str | None) -> None:
         st.caption("No report/ plots shipped with this model (ROC/PR curves appear here when the "
                    "evaluation report is saved into the model folder).")
         return
-    columns = st.columns(2)
-    for i, plot in enumerate(plots):
-        columns[i % 2].image(str(plot), caption=plot.stem.replace("_", " "),
-                             width="stretch")
+    for tab, plot in zip(st.tabs([p.stem.replace("_", " ") for p in plots]), plots):
+        tab.image(str(plot), width="stretch")

@@ -104,13 +104,32 @@ def report_plots(model_path: str | Path | None) -> list[Path]:
 
 
 def metrics_table(metrics: dict) -> pd.DataFrame | None:
-    """A label × metric table when ``metrics`` holds per-label dicts (``{label: {auc: ..}}``
-    at the top or under ``per_label``); ``None`` when it has no such shape."""
-    per_label = metrics.get("per_label", metrics) if isinstance(metrics, dict) else {}
-    rows = {label: per_label[label] for label in LABELS
-            if isinstance(per_label.get(label), dict)}
+    """A label × metric table from ``metrics.json``; ``None`` when it holds no per-label values.
+
+    Accepts metric-major dicts (``{"roc_auc": {label: v}, ...}``, what the evaluation report
+    writes) and label-major ones (``{label: {"roc_auc": v}}``, at the top or under ``per_label``).
+    """
+    if not isinstance(metrics, dict):
+        return None
+    columns = {name: [values[label] for label in LABELS] for name, values in metrics.items()
+               if isinstance(values, dict) and all(_is_number(values.get(lab)) for lab in LABELS)}
+    if columns:
+        return pd.DataFrame(columns, index=list(LABELS))
+    per_label = metrics.get("per_label", metrics)
+    rows = {label: per_label[label] for label in LABELS if isinstance(per_label.get(label), dict)}
     if not rows:
         return None
     table = pd.DataFrame.from_dict(rows, orient="index")
     numeric = table.select_dtypes("number").columns
     return table[numeric] if len(numeric) else None
+
+
+def headline_metrics(metrics: dict) -> dict[str, float]:
+    """The top-level numbers of ``metrics.json`` (``macro_roc_auc``, ``macro_f1``, ...)."""
+    if not isinstance(metrics, dict):
+        return {}
+    return {k: float(v) for k, v in metrics.items() if _is_number(v) and k.startswith("macro")}
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
