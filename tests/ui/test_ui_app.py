@@ -106,3 +106,32 @@ def test_csv_download_matches_table(app: AppTest) -> None:
     assert "insult" in table["labels"].iloc[0].split() and table["labels"].iloc[1] == ""
     back = pd.read_csv(io.StringIO(table.to_csv(index=False)), keep_default_na=False)
     assert back.shape == (2, 8)
+
+
+def test_model_page_shows_report_plots_and_metrics(ui_model: str, tmp_path, monkeypatch) -> None:
+    """A model folder with report/ (PNGs + metrics.json, as the evaluation report writes them)."""
+    import json
+    import shutil
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from cleanspeech.models.registry import resolve_model_path
+
+    folder = shutil.copytree(resolve_model_path(ui_model), tmp_path / "model")
+    (folder / "report").mkdir(exist_ok=True)
+    for name in ("roc", "pr"):
+        fig, ax = plt.subplots(figsize=(2, 2))
+        ax.plot([0, 1], [0, 1])
+        fig.savefig(folder / "report" / f"{name}.png")
+        plt.close(fig)
+    (folder / "metrics.json").write_text(json.dumps(
+        {"macro_roc_auc": 0.97, "roc_auc": {label: 0.97 for label in LABELS}}))
+    monkeypatch.setenv("CLEANSPEECH_MODEL", str(folder))
+    app = AppTest.from_file(str(APP_PATH), default_timeout=90).run()
+    assert not app.exception
+    assert [t.label for t in app.tabs][-2:] == ["pr", "roc"]
+    assert any(m.label == "macro roc auc" and m.value == "0.9700" for m in app.metric)
+    assert len(app.image) == 2
