@@ -242,9 +242,14 @@ def _explain_validation(exc: RequestValidationError) -> str:
     return "; ".join(parts) + '. Expected a JSON object like {"texts": ["a comment", ...]}.'
 
 
-async def _validation_handler(_: Request, exc: RequestValidationError) -> JSONResponse:
+async def _validation_handler(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()]
-    return JSONResponse(status_code=422, content={"detail": _explain_validation(exc),
+    detail = _explain_validation(exc)
+    content_type = request.headers.get("content-type", "")
+    if "json" not in content_type.lower():  # e.g. curl -d without -H: form-encoded
+        detail = (f"send the body as JSON with the header Content-Type: application/json "
+                  f"(got {content_type or 'no Content-Type'!r}). {detail}")
+    return JSONResponse(status_code=422, content={"detail": detail,
                                                   "errors": json.loads(json.dumps(errors, default=str))})
 
 

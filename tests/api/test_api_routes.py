@@ -144,3 +144,10 @@ def test_rewrite_backends_are_listed_in_the_schema(moderator) -> None:
         "/openapi.json").json()
     backend = spec["components"]["schemas"]["RewriteRequest"]["properties"]["backend"]
     assert backend["enum"] == ["offline", "gemini"] and backend["default"] == "offline"
+
+
+def test_missing_json_content_type_is_named_in_the_message(client: TestClient) -> None:
+    response = client.post("/v1/moderate", content=b'{"texts": ["hi"]}',
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 422
+    assert "Content-Type: application/json" in response.json()["detail"]
