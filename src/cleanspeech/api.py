@@ -25,6 +25,7 @@ thread pool and ``/healthz`` stays responsive while a batch is scored.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, Literal
@@ -287,6 +288,7 @@ def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
     @app.get("/v1/model", response_model=ModelInfo, tags=["service"])
     def model_info() -> dict[str, Any]:
         info = moderator.info()
+        info["metrics"] = _finite(info.get("metrics") or {})  # NaN is not JSON
         return {**info, "limits": Limits(max_body_bytes=max_body_bytes).model_dump()}
 
     @app.post("/v1/moderate", response_model=ModerateResponse, responses=_ERRORS, tags=["v1"])
@@ -319,6 +321,17 @@ def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
 def _jsonable(data: Any) -> Any:
     """Plain JSON types from dicts that may hold numpy scalars or tuples."""
     return json.loads(json.dumps(data, default=lambda o: o.item() if hasattr(o, "item") else str(o)))
+
+
+def _finite(data: Any) -> Any:
+    """``data`` with NaN / infinite floats replaced by ``None`` (strict JSON has neither)."""
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite(v) for v in data]
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    return data
 
 
 def app_from_env() -> FastAPI:

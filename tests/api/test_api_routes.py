@@ -151,3 +151,9 @@ def test_missing_json_content_type_is_named_in_the_message(client: TestClient) -
                            headers={"content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 422
     assert "Content-Type: application/json" in response.json()["detail"]
+
+
+def test_model_info_survives_nan_metrics(moderator, monkeypatch) -> None:
+    monkeypatch.setattr(moderator.model, "metrics", lambda: {"roc_auc": {"threat": float("nan")}})
+    info = TestClient(create_app(moderator)).get("/v1/model")
+    assert info.status_code == 200 and info.json()["metrics"] == {"roc_auc": {"threat": None}}
