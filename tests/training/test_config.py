@@ -1,0 +1,43 @@
+"""The config dataclass and the design's mDeBERTa-v3-base preset."""
+
+from pathlib import Path
+
+import pytest
+
+from cleanspeech.training.config import TrainConfig, parse_override
+
+CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+
+
+def test_mdeberta_preset_is_the_design_recipe():
+    cfg = TrainConfig.from_yaml(CONFIGS / "mdeberta-v3-base.yaml")
+    assert cfg.model_name_or_path == "microsoft/mdeberta-v3-base"
+    assert (cfg.max_length, cfg.loss, cfg.learning_rate, cfg.weight_decay) == (256, "weighted_bce", 2e-5, 0.01)
+    assert (cfg.warmup_ratio, cfg.per_device_batch_size, cfg.effective_batch_size) == (0.1, 16, 32)
+    assert cfg.accumulation_steps(1) == 2 and cfg.accumulation_steps(2) == 1
+    assert (cfg.epochs, cfg.patience, cfg.early_stopping_metric) == (6, 2, "macro_roc_auc")
+    assert (cfg.max_grad_norm, cfg.mixed_precision, cfg.seed) == (1.0, "bf16", 42)
+
+
+@pytest.mark.parametrize("name", ["mdeberta-v3-base", "minilm-l6", "all-mpnet-base-v2"])
+def test_presets_round_trip_through_yaml(name, tmp_path):
+    cfg = TrainConfig.from_yaml(CONFIGS / f"{name}.yaml")
+    cfg.to_yaml(tmp_path / "c.yaml")
+    assert TrainConfig.from_yaml(tmp_path / "c.yaml") == cfg
+    assert TrainConfig.from_dict(cfg.to_dict()) == cfg
+
+
+def test_overrides_parse_yaml_scalars():
+    cfg = TrainConfig().with_overrides(["learning_rate=3e-5", "epochs=2", "loss=bce", "max_steps=null"])
+    assert (cfg.learning_rate, cfg.epochs, cfg.loss, cfg.max_steps) == (3e-5, 2, "bce", None)
+    assert parse_override("learning_rate=1e-4") == ("learning_rate", 1e-4)
+    assert TrainConfig().with_overrides(["mixed_precision=no"]).mixed_precision == "no"
+
+
+def test_bad_values_are_refused():
+    with pytest.raises(ValueError, match="loss"):
+        TrainConfig(loss="focal")
+    with pytest.raises(ValueError, match="unknown config key"):
+        TrainConfig.from_dict({"lr": 1})
+    with pytest.raises(ValueError, match="multiple"):
+        TrainConfig(per_device_batch_size=12, effective_batch_size=32)

@@ -1,0 +1,32 @@
+"""Dynamic padding, length buckets and the project split."""
+
+import numpy as np
+
+from cleanspeech.training.data import BucketBatchSampler, PadCollator, TokenizedDataset, load_split
+
+
+def test_collator_pads_to_the_longest_row():
+    ds = TokenizedDataset([[1, 2, 3], [4]], np.zeros((2, 6)))
+    batch = PadCollator(pad_token_id=0)([ds[0], ds[1]])
+    assert batch["input_ids"].tolist() == [[1, 2, 3], [4, 0, 0]]
+    assert batch["attention_mask"].tolist() == [[1, 1, 1], [1, 0, 0]]
+    assert batch["labels"].shape == (2, 6) and batch["index"].tolist() == [0, 1]
+
+
+def test_bucket_sampler_covers_every_row_once_with_similar_lengths():
+    lengths = list(np.random.default_rng(0).integers(1, 300, size=1000))
+    sampler = BucketBatchSampler(lengths, batch_size=16, seed=42, multiplier=10)
+    batches = list(sampler)
+    assert sorted(i for b in batches for i in b) == list(range(1000))
+    spread = np.mean([np.ptp([lengths[i] for i in b]) for b in batches])
+    assert spread < 60  # random batches would spread over ~270 tokens
+    assert sampler.batches(0) == BucketBatchSampler(lengths, 16, 42, 10).batches(0)
+    assert sampler.batches(1) != sampler.batches(0)  # reshuffled each epoch
+
+
+def test_load_split_is_the_project_split(fixture_csv):
+    from cleanspeech.data import deduplicate, read_jigsaw, train_val_split
+
+    train, val = load_split(str(fixture_csv), val_fraction=0.1, seed=42)
+    ref_train, ref_val = train_val_split(deduplicate(read_jigsaw(fixture_csv)), val_fraction=0.1, seed=42)
+    assert train["id"].tolist() == ref_train["id"].tolist() and val["id"].tolist() == ref_val["id"].tolist()
