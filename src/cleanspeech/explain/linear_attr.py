@@ -1,8 +1,9 @@
 """Exact per-word attributions for the TF-IDF + logistic-regression model.
 
 The logit of label ``k`` is ``b_k + Σ_f x_f w_kf`` over the text's TF-IDF features. Each feature's
-contribution ``x_f w_kf`` is split equally over its occurrences (it has ``tf_f`` of them), and each
-occurrence's share spread evenly over the characters it covers; characters sum into words. So the
+contribution ``x_f w_kf`` is split equally over its occurrences (it has ``tf_f`` of them), each
+occurrence's share is split equally over its tokens (a word bigram gives half to each word) and
+spread evenly over their characters; characters sum into words. So the
 words' attributions add up exactly to ``logit_k - b_k`` (up to float rounding), in logit units.
 
 Occurrences are found by re-running sklearn's analyzers with offsets: words are ``\\b\\w+\\b``
@@ -35,20 +36,22 @@ def _lowered(text: str) -> tuple[str, np.ndarray | None]:
     return low, np.asarray(origin)
 
 
-def word_occurrences(vec: Any, low: str) -> list[tuple[str, int, int]]:
-    """``(ngram, start, end)`` for every word n-gram the word vectoriser builds from ``low``."""
+def word_occurrences(vec: Any, low: str) -> list[tuple[str, tuple[tuple[int, int], ...]]]:
+    """``(ngram, pieces)`` for every word n-gram the word vectoriser builds from ``low``; the
+    pieces are the ``(start, end)`` of each of its tokens."""
     pattern = re.compile(vec.token_pattern)
     toks = [(m.group(), m.start(), m.end()) for m in pattern.finditer(low)]
     lo, hi = vec.ngram_range
     out = []
     for n in range(lo, hi + 1):
         for i in range(len(toks) - n + 1):
-            out.append((" ".join(t for t, _, _ in toks[i:i + n]), toks[i][1], toks[i + n - 1][2]))
+            # one (start, end) piece per token: a bigram's share goes half to each word
+            out.append((" ".join(t for t, _, _ in toks[i:i + n]), tuple((s, e) for _, s, e in toks[i:i + n])))
     return out
 
 
-def char_wb_occurrences(vec: Any, low: str) -> list[tuple[str, int, int]]:
-    """``(ngram, start, end)`` for every ``char_wb`` n-gram, clipped to the chunk's characters."""
+def char_wb_occurrences(vec: Any, low: str) -> list[tuple[str, tuple[tuple[int, int], ...]]]:
+    """``(ngram, ((start, end),))`` for every ``char_wb`` n-gram, clipped to the chunk's characters."""
     lo, hi = vec.ngram_range
     out = []
     for m in _NONSPACE.finditer(low):
@@ -64,21 +67,21 @@ def char_wb_occurrences(vec: Any, low: str) -> list[tuple[str, int, int]]:
                 s, e = max(base + p, m.start()), min(base + p + n, m.end())
                 if e <= s:  # a pure padding space: belongs to the chunk's nearest character
                     s, e = (m.start(), m.start() + 1) if p == 0 else (m.end() - 1, m.end())
-                out.append((w[p:p + n], s, e))
+                out.append((w[p:p + n], ((s, e),)))
             if offset == 0:  # sklearn counts a chunk shorter than n once, then stops
                 break
     return out
 
 
-def char_occurrences(vec: Any, low: str) -> list[tuple[str, int, int]]:
-    """``(ngram, start, end)`` for a plain ``char`` analyzer (whitespace runs collapsed)."""
+def char_occurrences(vec: Any, low: str) -> list[tuple[str, tuple[tuple[int, int], ...]]]:
+    """``(ngram, ((start, end),))`` for a plain ``char`` analyzer (whitespace runs collapsed)."""
     lo, hi = vec.ngram_range
     if re.search(r"\s\s", low):
         raise NotImplementedError("char analyzer with repeated whitespace: offsets would shift")
-    return [(low[i:i + n], i, i + n) for n in range(lo, hi + 1) for i in range(len(low) - n + 1)]
+    return [(low[i:i + n], ((i, i + n),)) for n in range(lo, hi + 1) for i in range(len(low) - n + 1)]
 
 
-def _occurrences(vec: Any, low: str) -> list[tuple[str, int, int]]:
+def _occurrences(vec: Any, low: str) -> list[tuple[str, tuple[tuple[int, int], ...]]]:
     if vec.analyzer == "word":
         return word_occurrences(vec, low)
     if vec.analyzer == "char_wb":
@@ -101,21 +104,23 @@ def char_contributions(model: Any, text: str) -> tuple[np.ndarray, np.ndarray]:
     offset = 0
     for vec in (model.vectorizers.word, model.vectorizers.char):
         vocab = vec.vocabulary_
-        occ: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for gram, s, e in _occurrences(vec, low):
+        occ: dict[int, list[tuple[tuple[int, int], ...]]] = defaultdict(list)
+        for gram, pieces in _occurrences(vec, low):
             col = vocab.get(gram)
             if col is not None:
                 if origin is not None:
-                    s, e = int(origin[s]), max(int(origin[e - 1]) + 1, int(origin[s]) + 1)
-                occ[col + offset].append((s, e))
+                    pieces = tuple((int(origin[s]), max(int(origin[e - 1]) + 1, int(origin[s]) + 1))
+                                   for s, e in pieces)
+                occ[col + offset].append(pieces)
         row = x[0]
         for col, val in zip(row.indices, row.data):
             places = occ.get(int(col))
             if not places:
                 continue  # cannot happen for cleaning "none"; tests check the sums
             share = (val * coef[:, col]) / len(places)
-            for s, e in places:
-                char[s:e] += share / (e - s)
+            for pieces in places:
+                for s, e in pieces:
+                    char[s:e] += share / (len(pieces) * (e - s))
         offset += len(vocab)
     return char[:len(text)], np.asarray(model.intercept_, dtype=float)
 

@@ -86,7 +86,7 @@ def train_one(
     for epoch in range(1, epochs + 1):
         model.train()
         t0, losses = time.time(), []
-        for b in np.array_split(rng.permutation(n), math.ceil(n / batch_size)):
+        for step, b in enumerate(_length_batches(feats, batch_size, rng), start=1):
             batch = _collate(feats, b, device)
             with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda"):
                 loss = model(**batch).loss
@@ -94,6 +94,9 @@ def train_one(
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step(), sched.step(), opt.zero_grad()
             losses.append(loss.item())
+            if step % 50 == 0:
+                log(f"  epoch {epoch} step {step}/{math.ceil(n / batch_size)} loss {np.mean(losses[-50:]):.4f} "
+                    f"({time.time() - t0:.0f}s)")
         model.eval()
         row = {"epoch": epoch, "loss": float(np.mean(losses)), "secs": round(time.time() - t0, 1)}
         if val is not None:
@@ -107,6 +110,18 @@ def train_one(
         model.load_state_dict(best_state)
         settings.threshold, settings.join_gaps = best["threshold"], best["join_gaps"]
     return tagger, history, best
+
+
+def _length_batches(feats: dict[str, list], batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Shuffled batches of windows of similar length (less padding), in shuffled order."""
+    n = len(feats["input_ids"])
+    lengths = np.array([sum(m) for m in feats["attention_mask"]])
+    perm = rng.permutation(n)
+    batches = []
+    for chunk in np.array_split(perm, max(1, n // (batch_size * 20))):
+        chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
+        batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
+    return [batches[i] for i in rng.permutation(len(batches))]
 
 
 def _collate(feats: dict[str, list], idx: np.ndarray, device: str) -> dict[str, Any]:
