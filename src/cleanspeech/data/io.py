@@ -29,6 +29,9 @@ import pandas as pd
 from cleanspeech.labels import LABELS
 
 TEXT_COLUMN = "comment_text"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+_FILE_MODE = 0o666 & ~_UMASK
 ID_COLUMN = "id"
 
 
@@ -151,6 +154,7 @@ def write_csv_atomic(df: pd.DataFrame, path: str | Path, **kwargs) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             df.to_csv(fh, index=False, **kwargs)
+        os.chmod(tmp, _FILE_MODE)  # mkstemp creates 0600; outputs should be readable like any file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -166,6 +170,7 @@ def write_text_atomic(text: str, path: str | Path) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        os.chmod(tmp, _FILE_MODE)  # mkstemp creates 0600; outputs should be readable like any file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
