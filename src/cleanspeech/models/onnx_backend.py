@@ -1,0 +1,122 @@
+"""The fast CPU backend: ONNX Runtime over a dynamically int8-quantised export of the classifier.
+
+A model folder either ships ``model.onnx`` (used as is) or is exported once: the float32 module
+(int8 weights dequantised) goes through ``torch.onnx.export`` and
+``onnxruntime.quantization.quantize_dynamic`` into ``$CLEANSPEECH_CACHE`` (default
+``~/.cache/cleanspeech/onnx/<hash of the weights>/model.int8.onnx``), written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+EXPORT_VERSION = "1"  # bump when the export recipe changes, so caches are rebuilt
+SHIPPED_ONNX = "model.onnx"
+
+
+def cache_root() -> Path:
+    env = os.environ.get("CLEANSPEECH_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "cleanspeech"
+
+
+def weights_hash(path: Path) -> str:
+    """sha256 over the folder's weight and config files (+ the export recipe version)."""
+    h = hashlib.sha256(EXPORT_VERSION.encode())
+    for name in sorted(os.listdir(path)):
+        if name.endswith((".safetensors", "config.json")):
+            h.update(name.encode())
+            h.update((path / name).read_bytes())
+    return h.hexdigest()[:20]
+
+
+STATIC_LENGTH_TYPES = ("deberta", "deberta-v2")  # traced relative positions bake in the length
+
+
+def export_onnx(module, out_file: Path, opset: int = 17, fixed_length: int | None = None) -> None:
+    """Export ``module`` (a ``*ForSequenceClassification``) to ONNX with a dynamic batch.
+
+    The length is dynamic too, unless ``fixed_length`` is given (DeBERTa: its traced relative
+    position code only holds for the traced length); the runner then pads inputs to it.
+    """
+    import torch
+
+    class Logits(torch.nn.Module):
+        def __init__(self, inner) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask):
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask).logits
+
+    ids = torch.ones((2, fixed_length or 16), dtype=torch.long)
+    axes = {0: "batch"} if fixed_length else {0: "batch", 1: "tokens"}
+    wrapper = Logits(module).eval()  # eval on the wrapper too: export must not run dropout
+    torch.onnx.export(
+        wrapper, (ids, torch.ones_like(ids)), str(out_file),
+        input_names=["input_ids", "attention_mask"], output_names=["logits"],
+        dynamic_axes={"input_ids": axes, "attention_mask": axes, "logits": {0: "batch"}},
+        opset_version=opset, dynamo=False,
+    )
+
+
+def quantize_int8(fp32_file: Path, int8_file: Path) -> None:
+    """Dynamic int8 quantisation of the MatMul weights (activations quantised at run time)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(fp32_file), str(int8_file), weight_type=QuantType.QInt8,
+                     per_channel=True, op_types_to_quantize=["MatMul", "Gemm"])
+
+
+def build_cached_onnx(path: Path, config: dict[str, Any]) -> Path:
+    """The int8 ONNX file for a model folder, exporting it into the cache on first use."""
+    target = cache_root() / "onnx" / weights_hash(path) / "model.int8.onnx"
+    if target.exists():
+        return target
+    from cleanspeech.models.transformer import load_torch_module
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        fp32 = Path(tmp) / "model.fp32.onnx"
+        module = load_torch_module(path, config)
+        fixed = int(config.get("max_length", 256)) if module.config.model_type in STATIC_LENGTH_TYPES else None
+        export_onnx(module, fp32, fixed_length=fixed)
+        int8 = Path(tmp) / "model.int8.onnx"
+        quantize_int8(fp32, int8)
+        os.replace(int8, target)
+    return target
+
+
+class OnnxRunner:
+    """Callable ``(input_ids (b, t), attention_mask (b, t)) -> logits (b, 6)`` on ONNX Runtime."""
+
+    def __init__(self, onnx_file: str | Path, threads: int | None = None) -> None:
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if threads:
+            opts.intra_op_num_threads = threads
+        self.file = Path(onnx_file)
+        self.session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
+        self.inputs = {i.name for i in self.session.get_inputs()}
+        width = self.session.get_inputs()[0].shape[1]
+        self.fixed_length = width if isinstance(width, int) else None
+
+    @classmethod
+    def for_model_folder(cls, path: Path, config: dict[str, Any]) -> OnnxRunner:
+        shipped = path / SHIPPED_ONNX
+        return cls(shipped if shipped.exists() else build_cached_onnx(path, config))
+
+    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        if self.fixed_length and input_ids.shape[1] < self.fixed_length:
+            extra = ((0, 0), (0, self.fixed_length - input_ids.shape[1]))
+            input_ids, attention_mask = np.pad(input_ids, extra), np.pad(attention_mask, extra)
+        feed = {"input_ids": input_ids, "attention_mask": attention_mask}
+        feed = {k: v for k, v in feed.items() if k in self.inputs}
+        return self.session.run(["logits"], feed)[0].astype(np.float32)

@@ -1,0 +1,153 @@
+"""A fine-tuned transformer encoder with a six-label head, run by ONNX Runtime or PyTorch.
+
+``predict_proba`` tokenises without truncation, cuts comments longer than ``max_length`` into
+overlapping windows (each with the special tokens), scores every window in length-sorted
+batches, and gives each comment the maximum probability over its windows: a long comment's
+toxic passage is never silently cut off.
+
+Weights are stored either as a Hugging Face folder (``weights_format: hf``) or as int8 per-row
+weights + scales in ``model.int8.safetensors`` (``weights_format: int8``, ~4x smaller), which the
+torch backend dequantises and the ONNX backend exports once into a cache (see ``onnx_backend``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cleanspeech.data.clean import clean_texts
+from cleanspeech.labels import N_LABELS
+from cleanspeech.models.base import ToxicityModel
+
+INT8_WEIGHTS = "model.int8.safetensors"
+BACKENDS = ("onnx", "torch")
+
+
+class TransformerModel(ToxicityModel):
+    model_type = "transformer"
+
+    def __init__(self, tokenizer, module=None, *, runner=None, max_length: int = 256,
+                 overlap: int = 64, batch_size: int = 32, cleaning: str = "none",
+                 thresholds: np.ndarray | None = None, weights_format: str = "hf",
+                 backend: str = "torch", base_model: str = "") -> None:
+        super().__init__(thresholds=thresholds, cleaning=cleaning)
+        self.tokenizer, self.module, self.runner = tokenizer, module, runner
+        self.max_length, self.overlap, self.batch_size = max_length, overlap, batch_size
+        self.weights_format, self.backend, self.base_model = weights_format, backend, base_model
+        self.tokenizer.model_max_length = int(1e9)  # we window long inputs ourselves
+
+    # --- inference -----------------------------------------------------------------------------
+    def windows(self, texts: Sequence[str]) -> tuple[list[list[int]], np.ndarray]:
+        """Token-id windows (special tokens added) and the text index of each window."""
+        tok = self.tokenizer
+        ids = tok(clean_texts(texts, self.cleaning), add_special_tokens=False)["input_ids"]
+        head = [tok.cls_token_id if tok.cls_token_id is not None else tok.bos_token_id]
+        tail = [tok.sep_token_id if tok.sep_token_id is not None else tok.eos_token_id]
+        body = self.max_length - 2
+        step = max(1, body - self.overlap)
+        out, owner = [], []
+        for i, row in enumerate(ids):
+            starts = range(0, max(1, len(row) - self.overlap), step) if len(row) > body else [0]
+            for s in starts:
+                out.append(head + list(row[s:s + body]) + tail)
+                owner.append(i)
+        return out, np.asarray(owner, dtype=np.int64)
+
+    def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        """Logits ``(b, 6)`` from the active backend for padded ``(b, t)`` int64 arrays."""
+        if self.runner is not None:
+            return self.runner(input_ids, attention_mask)
+        import torch
+
+        with torch.inference_mode():
+            out = self.module(input_ids=torch.from_numpy(input_ids),
+                              attention_mask=torch.from_numpy(attention_mask))
+        return out.logits.float().numpy()
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities ``(n, 6)``: max over each comment's windows; batches sorted by length."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, N_LABELS), dtype=np.float32)
+        wins, owner = self.windows(texts)
+        order = np.argsort([len(w) for w in wins], kind="stable")
+        probs = np.zeros((len(wins), N_LABELS), dtype=np.float32)
+        pad = self.tokenizer.pad_token_id or 0
+        for s in range(0, len(order), self.batch_size):
+            idx = order[s:s + self.batch_size]
+            width = max(len(wins[i]) for i in idx)
+            ids = np.full((len(idx), width), pad, dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for r, i in enumerate(idx):
+                ids[r, :len(wins[i])] = wins[i]
+                mask[r, :len(wins[i])] = 1
+            probs[idx] = 1.0 / (1.0 + np.exp(-self.logits(ids, mask)))
+        out = np.zeros((len(texts), N_LABELS), dtype=np.float32)
+        np.maximum.at(out, owner, probs)
+        return out
+
+    # --- persistence ---------------------------------------------------------------------------
+    def config_dict(self) -> dict[str, Any]:
+        return {**super().config_dict(), "max_length": self.max_length, "overlap": self.overlap,
+                "batch_size": self.batch_size, "weights_format": self.weights_format,
+                "base_model": self.base_model}
+
+    def _save_weights(self, path: Path) -> None:
+        if self.module is None:
+            raise ValueError("this model was loaded for ONNX only; load it with backend='torch' to save")
+        self.tokenizer.save_pretrained(path)
+        if self.weights_format == "int8":
+            from safetensors.torch import save_file
+
+            from cleanspeech.models.quantize import quantize_state_dict
+
+            self.module.config.save_pretrained(path)
+            save_file(quantize_state_dict(self.module.state_dict()), str(path / INT8_WEIGHTS))
+        else:
+            self.module.save_pretrained(path)
+
+    @classmethod
+    def _load(cls, path: Path, config: dict[str, Any], backend: str = "onnx",
+              batch_size: int | None = None, **_: Any) -> TransformerModel:
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(path)
+        module = runner = None
+        if backend == "torch":
+            module = load_torch_module(path, config)
+        else:
+            from cleanspeech.models.onnx_backend import OnnxRunner
+
+            runner = OnnxRunner.for_model_folder(path, config)
+        return cls(tokenizer, module, runner=runner, max_length=int(config.get("max_length", 256)),
+                   overlap=int(config.get("overlap", 64)),
+                   batch_size=int(batch_size or config.get("batch_size", 32)),
+                   cleaning=config.get("cleaning", "none"),
+                   weights_format=config.get("weights_format", "hf"), backend=backend,
+                   base_model=config.get("base_model", ""))
+
+
+def load_torch_module(path: Path, config: dict[str, Any]):
+    """The PyTorch classifier from a model folder (int8 weights are dequantised to float32)."""
+    import torch
+    from transformers import AutoConfig, AutoModelForSequenceClassification
+
+    if config.get("weights_format", "hf") != "int8":
+        module = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32)
+        return module.eval()
+    from safetensors.torch import load_file
+
+    from cleanspeech.models.quantize import dequantize_state_dict
+
+    module = AutoModelForSequenceClassification.from_config(AutoConfig.from_pretrained(path))
+    state = dequantize_state_dict(load_file(str(path / INT8_WEIGHTS)))
+    missing, unexpected = module.load_state_dict(state, strict=False)
+    bad = [k for k in missing if "position_ids" not in k] + list(unexpected)
+    if bad:
+        raise ValueError(f"{path / INT8_WEIGHTS}: weights do not match config.json ({bad[:5]})")
+    return module.float().eval()

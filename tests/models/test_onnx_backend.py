@@ -1,0 +1,77 @@
+"""The ONNX Runtime backend: export + int8 quantisation cached by weights hash, shipped .onnx used."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="module")
+def tiny_folder(tmp_path_factory):
+    from cleanspeech.training.tiny import tiny_deberta
+
+    return tiny_deberta(tmp_path_factory.mktemp("tiny") / "hf", seed=1)
+
+
+def test_cache_is_keyed_by_weights_and_reused(tiny_folder, tmp_path, monkeypatch):
+    from cleanspeech.models import onnx_backend as ob
+
+    monkeypatch.setenv("CLEANSPEECH_CACHE", str(tmp_path))
+    first = ob.build_cached_onnx(tiny_folder, {"weights_format": "hf"})
+    mtime = first.stat().st_mtime_ns
+    assert ob.build_cached_onnx(tiny_folder, {"weights_format": "hf"}) == first
+    assert first.stat().st_mtime_ns == mtime  # not exported again
+    assert first.parent.name == ob.weights_hash(tiny_folder)
+
+
+def _logits(module, ids, mask):
+    import torch
+
+    with torch.no_grad():
+        return module(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask)).logits.numpy()
+
+
+def test_deberta_export_has_a_fixed_length_and_matches_torch(tiny_folder, tmp_path):
+    from cleanspeech.models.onnx_backend import OnnxRunner, export_onnx
+    from cleanspeech.models.transformer import load_torch_module
+
+    module = load_torch_module(tiny_folder, {"weights_format": "hf"})
+    export_onnx(module, tmp_path / "m.onnx", fixed_length=24)
+    runner = OnnxRunner(tmp_path / "m.onnx")
+    assert runner.fixed_length == 24
+    ids = np.array([[1, 50, 60, 70, 2], [1, 80, 2, 0, 0]], dtype=np.int64)
+    mask = (ids != 0).astype(np.int64)
+    assert np.allclose(runner(ids, mask), _logits(module, ids, mask), atol=1e-4)
+
+
+def test_bert_export_has_a_dynamic_length_and_matches_torch(tmp_path):
+    from transformers import BertConfig, BertForSequenceClassification
+
+    from cleanspeech.models.onnx_backend import OnnxRunner, export_onnx
+
+    module = BertForSequenceClassification(BertConfig(
+        vocab_size=100, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=32, num_labels=6)).eval()
+    export_onnx(module, tmp_path / "b.onnx")
+    runner = OnnxRunner(tmp_path / "b.onnx")
+    assert runner.fixed_length is None
+    for width in (5, 40):
+        ids = np.random.default_rng(width).integers(3, 100, size=(3, width)).astype(np.int64)
+        mask = np.ones_like(ids)
+        mask[1, width // 2:] = 0
+        assert np.allclose(runner(ids, mask), _logits(module, ids, mask), atol=1e-4)
+
+
+def test_shipped_onnx_file_is_used_as_is(tiny_folder, tmp_path):
+    from cleanspeech.models.onnx_backend import OnnxRunner, export_onnx
+    from cleanspeech.models.transformer import load_torch_module
+
+    folder = tmp_path / "m"
+    shutil.copytree(tiny_folder, folder)
+    export_onnx(load_torch_module(folder, {"weights_format": "hf"}), folder / "model.onnx")
+    assert OnnxRunner.for_model_folder(folder, {}).file == folder / "model.onnx"
