@@ -36,4 +36,18 @@ def tiny_transformer():
         problem_type="multi_label_classification",
     )
     module = transformers.BertForSequenceClassification(config).eval()
-    return TransformerModel(tokenizer, module, max_length=24, overlap=8, backend="torch")
+    return TransformerModel(tokenizer, module, max_length=128, overlap=16, backend="torch")
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    """Tiny models run fastest on one thread (and avoid oversubscribing a shared CPU)."""
+    try:
+        import torch
+    except ImportError:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)

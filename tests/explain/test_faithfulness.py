@@ -45,6 +45,6 @@ def test_occlusion_top_words_beat_random_words(tiny_linear, toxic_comments):
 @pytest.mark.slow
 def test_transformer_ig_top_words_beat_random_words(tiny_transformer, toxic_comments):
     """Even for a random network, IG finds the words that move its output."""
-    for label in (0, 4):
-        top, rand, _ = deletion_gap(tiny_transformer, toxic_comments[:12], label=label, n_steps=8)
-        assert top > rand, (label, top, rand)
+    short = [t for t in toxic_comments if len(t) < 200][:10]
+    top, rand, _ = deletion_gap(tiny_transformer, short, label=0, n_steps=4)
+    assert top > rand, (top, rand)

@@ -40,9 +40,12 @@ def test_ig_matches_captum_layer_ig(tiny_transformer):
 
 @pytest.mark.slow
 def test_long_text_is_windowed_and_mapped_to_words(tiny_transformer):
-    text = " ".join(["you are a stupid idiot and"] * 12)  # longer than max_length=24 tokens
+    from cleanspeech.models.transformer import TransformerModel
+
+    short = TransformerModel(tiny_transformer.tokenizer, tiny_transformer.module, max_length=24, overlap=8)
+    text = " ".join(["you are a stupid idiot and"] * 6)  # longer than max_length=24 tokens
     words = split_words(text)
-    attrs = transformer_word_attributions(tiny_transformer, text, words, n_steps=4)
+    attrs = transformer_word_attributions(short, text, words, n_steps=2)
     assert attrs.shape == (len(words), 6)
     assert np.isfinite(attrs).all() and np.abs(attrs).sum() > 0
 

@@ -1,0 +1,89 @@
+import json
+
+import numpy as np
+import pytest
+
+from cleanspeech.explain import Explanation, explain_texts
+from cleanspeech.explain.core import attribution_spans, default_tagger_path
+from cleanspeech.labels import LABELS
+
+HAS_TAGGER = (default_tagger_path() / "tagger.json").exists()
+
+
+@pytest.mark.slow
+def test_contract_of_explain_texts(tiny_linear):
+    texts = ["You  are a STUPID idiot!!", "", "Thanks for the edit."]
+    exps = explain_texts(tiny_linear, texts, spans="attribution")
+    assert len(exps) == len(texts) and all(isinstance(e, Explanation) for e in exps)
+    for text, exp in zip(texts, exps):
+        assert exp.text == text and exp.scores.shape == (6,)
+        np.testing.assert_allclose(exp.scores, tiny_linear.predict_proba([text])[0])
+        assert all(text[t.start:t.end] == t.text and t.attributions.shape == (6,) for t in exp.tokens)
+        assert all(0 <= s < e <= len(text) for s, e in exp.spans)
+        d = exp.to_dict()
+        assert list(d) == ["scores", "labels", "spans", "tokens"]
+        assert list(d["scores"]) == list(LABELS)
+        assert all(set(t) == {"text", "start", "end", "attributions"} for t in d["tokens"])
+        json.dumps(d)  # plain JSON types only
+    assert exps[1].tokens == [] and exps[1].spans == []
+    assert explain_texts(tiny_linear, []) == []
+
+
+@pytest.mark.slow
+def test_labels_follow_model_thresholds(tiny_linear):
+    exp = explain_texts(tiny_linear, ["fuck you, you stupid idiot"], spans="attribution")[0]
+    expected = [lab for lab, p, t in zip(LABELS, exp.scores, tiny_linear.thresholds) if p >= t]
+    assert exp.labels == expected
+
+
+def test_attribution_spans_pick_words_over_threshold():
+    from cleanspeech.explain.words import split_words
+
+    text = "you stupid idiot, hi"
+    words = split_words(text)
+    attrs = np.zeros((len(words), 6))
+    attrs[1, 0] = attrs[2, 0] = 1.0
+    assert attribution_spans(text, words, attrs, threshold=0.5) == [(4, 16)]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_TAGGER, reason="no shipped span tagger")
+def test_shipped_tagger_spans_are_default(tiny_linear):
+    exp = explain_texts(tiny_linear, ["What a bunch of stupid idiots, go away."])[0]
+    assert exp.span_method == "tagger"
+    assert "idiots" in " ".join(exp.span_texts())
+
+
+def test_unknown_span_method_is_refused(tiny_linear):
+    with pytest.raises(ValueError, match="span method"):
+        explain_texts(tiny_linear, ["x"], spans="magic")
+
+
+class _Ensemble:
+    """The shape of an ensemble: members with weights; its score is their weighted mean."""
+
+    model_type = "ensemble"
+    cleaning = "none"
+
+    def __init__(self, members, weights):
+        self.members, self.weights = members, weights
+        self.thresholds = np.full(6, 0.5)
+
+    def predict_proba(self, texts):
+        return sum(w * m.predict_proba(texts) for m, w in zip(self.members, self.weights)) / sum(self.weights)
+
+
+@pytest.mark.slow
+def test_ensemble_of_one_equals_its_member(tiny_linear):
+    text = "you are a stupid idiot"
+    a = explain_texts(_Ensemble([tiny_linear], [1.0]), [text], spans="attribution")[0].attributions()
+    b = explain_texts(tiny_linear, [text], spans="attribution")[0].attributions()
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_ensemble_mixes_linear_and_transformer(tiny_linear, tiny_transformer):
+    ens = _Ensemble([tiny_linear, tiny_transformer], [0.7, 0.3])
+    exp = explain_texts(ens, ["you are a stupid idiot"], spans="attribution", n_steps=4)[0]
+    assert exp.method == "ensemble" and exp.attributions().shape == (5, 6)
+    assert np.isfinite(exp.attributions()).all()
