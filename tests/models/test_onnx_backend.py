@@ -75,3 +75,20 @@ def test_shipped_onnx_file_is_used_as_is(tiny_folder, tmp_path):
     shutil.copytree(tiny_folder, folder)
     export_onnx(load_torch_module(folder, {"weights_format": "hf"}), folder / "model.onnx")
     assert OnnxRunner.for_model_folder(folder, {}).file == folder / "model.onnx"
+
+
+def test_bert_fusion_keeps_the_outputs(tmp_path):
+    from transformers import BertConfig, BertForSequenceClassification
+
+    from cleanspeech.models.onnx_backend import OnnxRunner, export_onnx, fuse_transformer
+
+    module = BertForSequenceClassification(BertConfig(
+        vocab_size=100, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=32, num_labels=6)).eval()
+    export_onnx(module, tmp_path / "b.onnx")
+    fused = fuse_transformer(tmp_path / "b.onnx", tmp_path / "f.onnx", "bert", 2, 16)
+    assert fused == tmp_path / "f.onnx"
+    ids = np.random.default_rng(0).integers(3, 100, size=(3, 12)).astype(np.int64)
+    mask = np.ones_like(ids)
+    mask[2, 6:] = 0
+    assert np.allclose(OnnxRunner(fused)(ids, mask), _logits(module, ids, mask), atol=1e-4)
