@@ -87,3 +87,14 @@ def test_ensemble_mixes_linear_and_transformer(tiny_linear, tiny_transformer):
     exp = explain_texts(ens, ["you are a stupid idiot"], spans="attribution", n_steps=4)[0]
     assert exp.method == "ensemble" and exp.attributions().shape == (5, 6)
     assert np.isfinite(exp.attributions()).all()
+
+
+@pytest.mark.slow
+def test_real_ensemble_model_logit_combine_is_exact_sum(tiny_linear):
+    from cleanspeech.models.ensemble import EnsembleModel
+
+    text = "you are a stupid idiot"
+    ens = EnsembleModel([tiny_linear, tiny_linear], [0.5, 0.5], [{"ref": "a"}, {"ref": "b"}], combine="logit")
+    a = explain_texts(ens, [text], spans="attribution")[0].attributions()
+    b = explain_texts(tiny_linear, [text], spans="attribution")[0].attributions()
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

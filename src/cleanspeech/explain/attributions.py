@@ -61,12 +61,20 @@ def _members(model: Any) -> list[tuple[Any, float]]:
 
 
 def ensemble_word_attributions(model: Any, text: str, words: list[Word], n_steps: int = 16) -> np.ndarray:
-    """Weighted member attributions, combined in probability space, in ensemble logit units."""
-    total = np.zeros((len(words), 6))
-    p_ens = np.asarray(model.predict_proba([text]), dtype=float)[0]
-    for member, w in _members(model):
-        p = np.asarray(member.predict_proba([text]), dtype=float)[0]
-        a = word_attributions(member, text, words, "auto", n_steps)
-        total += w * (p * (1 - p))[None, :] * a
-    slope = np.clip(p_ens * (1 - p_ens), 1e-6, None)
-    return total / slope[None, :]
+    """Member attributions combined the way the ensemble combines scores, in its logit units.
+
+    ``combine="logit"`` (sigmoid of the weighted mean logit): exactly ``Σ w_m a_m``.
+    ``combine="proba"`` (weighted mean probability): first order, ``Σ w_m p_m(1-p_m) a_m``
+    divided by ``p(1-p)`` of the ensemble.
+    """
+    pairs = _members(model)
+    if hasattr(model, "member_probas"):
+        probas = [np.asarray(p, dtype=float)[0] for p in model.member_probas([text])]
+    else:
+        probas = [np.asarray(m.predict_proba([text]), dtype=float)[0] for m, _ in pairs]
+    member_attrs = [word_attributions(m, text, words, "auto", n_steps) for m, _ in pairs]
+    if getattr(model, "combine", "proba") == "logit":
+        return sum(w * a for (_, w), a in zip(pairs, member_attrs))
+    p_ens = sum(w * p for (_, w), p in zip(pairs, probas))
+    total = sum(w * (p * (1 - p))[None, :] * a for (_, w), p, a in zip(pairs, probas, member_attrs))
+    return total / np.clip(p_ens * (1 - p_ens), 1e-6, None)[None, :]

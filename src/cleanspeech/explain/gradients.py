@@ -88,7 +88,9 @@ def transformer_word_attributions(model: Any, text: str, words: list[Word], n_st
     ids, offsets = list(enc["input_ids"]), list(enc["offset_mapping"])
     module = torch_module(model)
     best_logit, char = None, None
-    with torch.enable_grad():
+    from cleanspeech.explain.tagger import torch_threads
+
+    with torch.enable_grad(), torch_threads():
         for s, e in _windows(model, ids):
             attrs, logits = window_ig(module, ids[s:e], _special(tok), n_steps)
             chars = np.zeros((len(text) + 1, attrs.shape[1]))

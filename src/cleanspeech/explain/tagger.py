@@ -14,7 +14,9 @@ Files: ``tagger.json`` (settings, threshold, metrics) and ``tagger.safetensors``
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +50,27 @@ class TaggerSettings:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TaggerSettings:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+@contextmanager
+def torch_threads(n: int | None = None) -> Iterator[None]:
+    """Run torch ops on ``n`` threads (default ``$CLEANSPEECH_TORCH_THREADS`` or 1), then restore.
+
+    One comment is a small workload: on a shared 2-core CPU, two spinning threads made the
+    tagger ~10x slower than one (bench/results/explain.md).
+    """
+    import torch
+
+    if n == 0:  # leave as is (e.g. on a GPU)
+        yield
+        return
+    n = n or int(os.environ.get("CLEANSPEECH_TORCH_THREADS", "1"))
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def resolve_base(name: str) -> str:
@@ -170,7 +193,7 @@ class SpanTagger:
             batch = [t or " " for t in texts[b:b + batch_size]]
             enc = encode_windows(self.tokenizer, batch, self.settings.max_len, self.settings.stride)
             device = next(self.model.parameters()).device
-            with torch.inference_mode():
+            with torch.inference_mode(), torch_threads(None if device.type == "cpu" else 0):
                 logits = self.model(
                     input_ids=torch.tensor(enc["input_ids"], device=device),
                     attention_mask=torch.tensor(enc["attention_mask"], device=device),
