@@ -80,7 +80,8 @@ def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
         for i, cands in zip(todo, cand_lists):
             if guided_steps and not any(c.civil for c in cands):
                 start = min(cands, key=lambda c: c.tox) if cands else Candidate(texts[i], "offline", 1, float(tox_before[i]))
-                cands = cands + guided_removals(score, thresholds, start, guided_steps)
+                cands = cands + guided_removals(score, thresholds, start, guided_steps,
+                                                protected=offline.is_protected)
             res = choose(texts[i], float(tox_before[i]), cands)
             if civil_before[i] and not res.civil:  # triggered by the lexicon only: keep the input
                 res = RewriteResult(texts[i], texts[i], res.toxicity_before, res.toxicity_before, "unchanged", True)

@@ -17,6 +17,7 @@ from functools import lru_cache
 from cleanspeech.rewrite.base import Proposal, Rewriter, RewriteRequest
 from cleanspeech.rewrite.lexicon import RESOURCE, EditLexicon
 from cleanspeech.rewrite.tokens import Edit, Token, apply_edits, mining_tokens, tokenize
+from cleanspeech.rewrite.wordlist import WordRates, load_word_rates
 
 # Masked or stretched profanity the lexicon cannot list exhaustively ("f***", "fuuuck", "sh1t").
 _PROFANITY_RE = re.compile(
@@ -64,9 +65,11 @@ class OfflineRewriter(Rewriter):
     name = "offline"
 
     def __init__(self, lexicon: EditLexicon | None = None, levels: tuple[Level, ...] = DEFAULT_LEVELS,
-                 min_count: int = 3, replace_share: float = 0.3, trigger_rate: float = 0.9,
-                 trigger_count: int = 10) -> None:
+                 word_rates: WordRates | None = None,
+                 min_count: int = 3, replace_share: float = 0.3, trigger_rate: float = 0.85,
+                 trigger_count: int = 5) -> None:
         self.lexicon = lexicon or load_lexicon()
+        self.word_rates = word_rates if word_rates is not None else load_word_rates()
         self.levels = levels
         self.min_count = min_count
         self.replace_share = replace_share
@@ -76,8 +79,13 @@ class OfflineRewriter(Rewriter):
 
     # --- look-ups --------------------------------------------------------------------------
     def _rate(self, key: str) -> float:
+        """ParaDetox edit rate; for single words ParaDetox saw < 5 times, at least the Jigsaw
+        toxic rate (see :mod:`cleanspeech.rewrite.wordlist`)."""
         e = self.lexicon.get(key)
-        return e.edit_rate() if e is not None and e.count >= self.min_count else 0.0
+        rate = e.edit_rate() if e is not None and e.count >= self.min_count else 0.0
+        if " " not in key and (e is None or e.count < 5):
+            rate = max(rate, self.word_rates.rate(key))
+        return rate
 
     def _choice(self, key: str, allow_replace: bool) -> str | None:
         """The text that replaces phrase ``key`` (``""`` deletes); ``None`` keeps it."""
@@ -92,12 +100,19 @@ class OfflineRewriter(Rewriter):
             return _render(target)
         return ""
 
+    def is_protected(self, word: str) -> bool:
+        """Words annotators usually keep (seen ≥ 5 times, edit rate < 0.3: "you", "women",
+        "want"): classifier-guided removal must not delete them, however the classifier weighs
+        them."""
+        e = self.lexicon.get(" ".join(mining_tokens(word)))
+        return e is not None and e.count >= 5 and e.edit_rate() < 0.3 and not _PROFANITY_RE.match(word.lower())
+
     def has_known_toxic_terms(self, text: str) -> bool:
         """Whether ``text`` holds a phrase annotators almost always remove (or masked profanity)."""
         for tok in tokenize(text):
             key = " ".join(mining_tokens(tok.text))
             e = self.lexicon.get(key)
-            if _PROFANITY_RE.match(tok.norm) or (
+            if _PROFANITY_RE.match(tok.norm) or self.word_rates.rate(key) >= self.trigger_rate or (
                 e is not None and e.count >= self.trigger_count and e.edit_rate() >= self.trigger_rate
             ):
                 return True

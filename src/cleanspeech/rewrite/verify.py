@@ -49,14 +49,16 @@ def score_candidates(score: ScoreFn, thresholds: np.ndarray, cands: list[Candida
 
 
 def guided_removals(score: ScoreFn, thresholds: np.ndarray, start: Candidate, max_steps: int = 3,
-                    max_words: int = 60) -> list[Candidate]:
+                    max_words: int = 60, protected: Callable[[str], bool] | None = None) -> list[Candidate]:
     """Delete, one word at a time, the word whose removal lowers toxicity most (occlusion with
-    the classifier), up to ``max_steps`` words or until civil. Returns the chain of candidates."""
+    the classifier), up to ``max_steps`` words or until civil; words for which ``protected``
+    is true are never removed. Returns the chain of candidates."""
     chain: list[Candidate] = []
     current = start
     for step in range(max_steps):
-        words = [t for t in tokenize(current.text) if t.is_word][:max_words]
-        if len(words) < 2:
+        words = [t for t in tokenize(current.text)
+                 if t.is_word and not (protected and protected(t.text))][:max_words]
+        if not words or len(tokenize(current.text)) < 2:
             break
         texts = [apply_edits(current.text, [Edit(w.start, w.end, "")]) for w in words]
         probs = score(texts)
