@@ -12,9 +12,12 @@ Results come back in input order, one per text.
 
 Limits (documented in ``GET /v1/model`` and the OpenAPI schema):
 
-* at most ``MAX_TEXTS`` (64) texts per moderate request and ``MAX_TEXTS_HEAVY`` (16) per explain or
-  rewrite request (they cost tens of model calls per text);
-* at most ``MAX_CHARS`` (20,000) characters per text;
+* moderate: at most ``MAX_TEXTS`` (64) texts of at most ``MAX_CHARS`` (20,000) characters;
+* explain: at most ``MAX_TEXTS_HEAVY`` (16) texts of at most ``MAX_CHARS_EXPLAIN`` (5,000) chars;
+* rewrite: at most ``MAX_TEXTS_HEAVY`` (16) texts of at most ``MAX_CHARS_REWRITE`` (1,000) chars
+  (explanations and rewrites cost many model calls per text, and the rewrite's verification
+  grows faster than linearly with the number of toxic words: a 1,000-character text of insults
+  takes about 1 s on one core, 2,000 characters about 12 s);
 * at most ``MAX_BODY_BYTES`` (2 MiB) of request body, checked before the JSON is parsed (413).
 
 Malformed JSON, wrong types, unknown fields or limits broken answer 4xx with a message naming
@@ -25,9 +28,12 @@ thread pool and ``/healthz`` stays responsive while a batch is scored.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
-from collections.abc import Awaitable, Callable, Sequence
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, HTTPException, Request
@@ -38,13 +44,19 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_mod
 from cleanspeech.labels import LABELS
 from cleanspeech.pipeline import Moderator
 
+logger = logging.getLogger("cleanspeech.api")
+
 MAX_TEXTS = 64
 MAX_TEXTS_HEAVY = 16
 MAX_CHARS = 20_000
+MAX_CHARS_EXPLAIN = 5_000
+MAX_CHARS_REWRITE = 1_000
 MAX_BODY_BYTES = 2 * 1024 * 1024
 API_VERSION = "1"
 
 Text = Annotated[str, StringConstraints(max_length=MAX_CHARS, strict=True)]
+ExplainText = Annotated[str, StringConstraints(max_length=MAX_CHARS_EXPLAIN, strict=True)]
+RewriteText = Annotated[str, StringConstraints(max_length=MAX_CHARS_REWRITE, strict=True)]
 
 
 # --- request models ---------------------------------------------------------------------------
@@ -60,12 +72,23 @@ class ModerateRequest(BaseModel):
 
 
 class ExplainRequest(BaseModel):
-    """Texts to explain, at most ``MAX_TEXTS_HEAVY``."""
+    """Texts to explain, at most ``MAX_TEXTS_HEAVY`` of at most ``MAX_CHARS_EXPLAIN`` chars."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
-    texts: list[Text] = Field(
+    texts: list[ExplainText] = Field(
         ..., max_length=MAX_TEXTS_HEAVY,
-        description=f"Comments to explain, at most {MAX_TEXTS_HEAVY}, each at most {MAX_CHARS} chars.",
+        description=f"Comments to explain, at most {MAX_TEXTS_HEAVY}, each at most "
+        f"{MAX_CHARS_EXPLAIN} characters.",
+        examples=[["You are a disgusting idiot."]],
+    )
+
+
+class _RewriteTexts(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    texts: list[RewriteText] = Field(
+        ..., max_length=MAX_TEXTS_HEAVY,
+        description=f"Comments to rewrite, at most {MAX_TEXTS_HEAVY}, each at most "
+        f"{MAX_CHARS_REWRITE} characters.",
         examples=[["You are a disgusting idiot."]],
     )
 
@@ -73,7 +96,7 @@ class ExplainRequest(BaseModel):
 def rewrite_request_model(backends: Sequence[str]) -> type[BaseModel]:
     """``{"texts": [...], "backend": one of backends}``; the schema lists the backends enabled."""
     return create_model(
-        "RewriteRequest", __base__=ExplainRequest,
+        "RewriteRequest", __base__=_RewriteTexts,
         __doc__="Texts to rewrite civilly, and the rewrite backend ('offline' needs no network).",
         backend=(Literal[tuple(backends)], Field(  # type: ignore[valid-type]
             backends[0], description=f"Rewrite backend, one of {', '.join(backends)}.")),
@@ -138,8 +161,11 @@ class Health(BaseModel):
 
 class Limits(BaseModel):
     max_texts: int = MAX_TEXTS
-    max_texts_explain_rewrite: int = MAX_TEXTS_HEAVY
     max_chars_per_text: int = MAX_CHARS
+    max_texts_explain: int = MAX_TEXTS_HEAVY
+    max_chars_explain: int = MAX_CHARS_EXPLAIN
+    max_texts_rewrite: int = MAX_TEXTS_HEAVY
+    max_chars_rewrite: int = MAX_CHARS_REWRITE
     max_body_bytes: int = MAX_BODY_BYTES
 
 
@@ -262,20 +288,41 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+def warm_up(moderator: Moderator) -> None:
+    """Run explain and rewrite once so their lazy loads (the span tagger imports torch and
+    loads a transformer: ~20 s on a busy 2-core machine) happen before the first request."""
+    try:
+        moderator.explain(["warm up"])
+        moderator.rewrite(["warm up"])
+    except Exception as exc:  # a failed warm-up must not stop the server; requests will say why
+        logger.warning("warm-up failed: %s", exc)
+
+
 def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
-               rewrite_backends: Sequence[str] = ("offline",)) -> FastAPI:
+               rewrite_backends: Sequence[str] = ("offline",), warmup: bool = False) -> FastAPI:
     """A FastAPI app serving ``moderator``; load the moderator once and pass it in.
 
     ``rewrite_backends``: the backends ``/v1/rewrite`` accepts, the first being the default
     (LLM backends such as ``gemini`` / ``openai`` call out to the network; off by default).
+    ``warmup``: at start-up, run :func:`warm_up` in a background thread (``/healthz`` and
+    ``/v1/moderate`` answer meanwhile).
     """
     RewriteRequest = rewrite_request_model(tuple(rewrite_backends))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warmup:
+            threading.Thread(target=warm_up, args=(moderator,), daemon=True).start()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="CleanSpeech API",
         version=API_VERSION,
         description="Six-label toxicity scores, word-level explanations and civil rewrites. "
-        f"Limits: {MAX_TEXTS} texts per moderate request, {MAX_TEXTS_HEAVY} per explain/rewrite "
-        f"request, {MAX_CHARS:,} characters per text, {max_body_bytes:,} bytes per body.",
+        f"Limits: moderate {MAX_TEXTS} texts of {MAX_CHARS:,} characters; explain "
+        f"{MAX_TEXTS_HEAVY} texts of {MAX_CHARS_EXPLAIN:,}; rewrite {MAX_TEXTS_HEAVY} texts of "
+        f"{MAX_CHARS_REWRITE:,}; {max_body_bytes:,} bytes per body.",
     )
     app.state.moderator = moderator
     app.add_exception_handler(RequestValidationError, _validation_handler)  # type: ignore[arg-type]
@@ -343,4 +390,4 @@ def app_from_env() -> FastAPI:
                                **({"backend": backend} if backend else {}))
     rewrite = os.environ.get("CLEANSPEECH_REWRITE_BACKENDS", "offline")
     return create_app(moderator, rewrite_backends=tuple(b for b in rewrite.split(",") if b) or
-                      ("offline",))
+                      ("offline",), warmup=True)

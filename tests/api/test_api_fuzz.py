@@ -22,4 +22,5 @@ if not rewrite_available():
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_openapi_fuzz(case: schemathesis.Case) -> None:
-    case.call_and_validate()
+    # generous timeout: the first /v1/explain loads the span tagger (torch) in this process
+    case.call_and_validate(timeout=120)

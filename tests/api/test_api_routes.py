@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from cleanspeech.api import MAX_BODY_BYTES, MAX_CHARS, MAX_TEXTS, MAX_TEXTS_HEAVY, create_app
+from cleanspeech.api import (
+    MAX_BODY_BYTES, MAX_CHARS, MAX_CHARS_EXPLAIN, MAX_CHARS_REWRITE, MAX_TEXTS, MAX_TEXTS_HEAVY,
+    create_app,
+)
 from cleanspeech.labels import LABELS
 
 from api_support import explain_available, rewrite_available
@@ -101,8 +104,11 @@ def test_model_info(client: TestClient) -> None:
     assert info["name"] == "keyword-test"
     assert info["labels"] == list(LABELS)
     assert set(info["thresholds"]) == set(LABELS)
-    assert info["limits"] == {"max_texts": MAX_TEXTS, "max_texts_explain_rewrite": MAX_TEXTS_HEAVY,
-                              "max_chars_per_text": MAX_CHARS, "max_body_bytes": MAX_BODY_BYTES}
+    assert info["limits"] == {
+        "max_texts": MAX_TEXTS, "max_chars_per_text": MAX_CHARS,
+        "max_texts_explain": MAX_TEXTS_HEAVY, "max_chars_explain": MAX_CHARS_EXPLAIN,
+        "max_texts_rewrite": MAX_TEXTS_HEAVY, "max_chars_rewrite": MAX_CHARS_REWRITE,
+        "max_body_bytes": MAX_BODY_BYTES}
     assert isinstance(info["metrics"], dict)
 
 
@@ -124,6 +130,8 @@ def test_explain_contract(client: TestClient) -> None:
     assert all(len(span) == 2 for span in first["spans"])
     too_many = client.post("/v1/explain", json={"texts": ["x"] * (MAX_TEXTS_HEAVY + 1)})
     assert too_many.status_code == 422
+    too_long = client.post("/v1/explain", json={"texts": ["x" * (MAX_CHARS_EXPLAIN + 1)]})
+    assert too_long.status_code == 422 and str(MAX_CHARS_EXPLAIN) in too_long.json()["detail"]
 
 
 @pytest.mark.skipif(not rewrite_available(), reason="cleanspeech.rewrite (rewrite_texts) not landed yet")
@@ -137,6 +145,8 @@ def test_rewrite_contract(client: TestClient) -> None:
     assert unknown.status_code == 422 and "backend" in unknown.json()["detail"]
     too_many = client.post("/v1/rewrite", json={"texts": ["x"] * (MAX_TEXTS_HEAVY + 1)})
     assert too_many.status_code == 422
+    too_long = client.post("/v1/rewrite", json={"texts": ["x" * (MAX_CHARS_REWRITE + 1)]})
+    assert too_long.status_code == 422 and str(MAX_CHARS_REWRITE) in too_long.json()["detail"]
 
 
 def test_rewrite_backends_are_listed_in_the_schema(moderator) -> None:

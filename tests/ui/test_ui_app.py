@@ -34,6 +34,7 @@ def _rewrite_available() -> bool:
 @pytest.fixture()
 def app(ui_model: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("CLEANSPEECH_MODEL", ui_model)
+    monkeypatch.setenv("CLEANSPEECH_WARMUP", "0")  # no background thread competing with tests
     return AppTest.from_file(str(APP_PATH), default_timeout=90).run()
 
 
@@ -45,7 +46,7 @@ def _moderate(app: AppTest, text: str) -> AppTest:
 
 def test_page_loads_with_three_tabs(app: AppTest) -> None:
     assert not app.exception
-    assert [t.label for t in app.tabs] == ["Single comment", "Batch (CSV)", "Model"]
+    assert [t.label for t in app.tabs][:3] == ["Single comment", "Batch (CSV)", "Model"]
     assert app.title[0].value == "CleanSpeech moderation"
 
 
@@ -121,7 +122,8 @@ def test_model_page_shows_report_plots_and_metrics(ui_model: str, tmp_path, monk
     from cleanspeech.models.registry import resolve_model_path
 
     folder = shutil.copytree(resolve_model_path(ui_model), tmp_path / "model")
-    (folder / "report").mkdir(exist_ok=True)
+    shutil.rmtree(folder / "report", ignore_errors=True)  # the shipped model has its own
+    (folder / "report").mkdir()
     for name in ("roc", "pr"):
         fig, ax = plt.subplots(figsize=(2, 2))
         ax.plot([0, 1], [0, 1])
@@ -130,8 +132,19 @@ def test_model_page_shows_report_plots_and_metrics(ui_model: str, tmp_path, monk
     (folder / "metrics.json").write_text(json.dumps(
         {"macro_roc_auc": 0.97, "roc_auc": {label: 0.97 for label in LABELS}}))
     monkeypatch.setenv("CLEANSPEECH_MODEL", str(folder))
+    monkeypatch.setenv("CLEANSPEECH_WARMUP", "0")
     app = AppTest.from_file(str(APP_PATH), default_timeout=90).run()
     assert not app.exception
     assert [t.label for t in app.tabs][-2:] == ["pr", "roc"]
     assert any(m.label == "macro roc auc" and m.value == "0.9700" for m in app.metric)
     assert len(app.image) == 2
+
+
+def test_long_comment_is_scored_but_rewrite_is_declined_with_the_limit(app: AppTest) -> None:
+    from cleanspeech.api import MAX_CHARS_REWRITE
+
+    _moderate(app, ("You are a disgusting idiot. " * 60)[:MAX_CHARS_REWRITE + 50])
+    assert not app.exception
+    raised = next(m.value for m in app.markdown if "labels-raised" in m.value)
+    assert "toxic" in raised
+    assert any(f"up to {MAX_CHARS_REWRITE:,} characters" in i.value for i in app.info)

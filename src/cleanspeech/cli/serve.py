@@ -31,8 +31,8 @@ def serve(
 ) -> None:
     """Serve the HTTP API: POST /v1/moderate, /v1/explain, /v1/rewrite; GET /healthz, /v1/model.
 
-    OpenAPI docs at /docs. Limits: 64 texts per moderate request (16 for explain/rewrite),
-    20,000 characters per text, 2 MiB per body; broken requests get a 4xx with a message.
+    OpenAPI docs at /docs. Limits per request: moderate 64 texts of 20,000 characters, explain
+    16 of 5,000, rewrite 16 of 1,000; 2 MiB per body. Broken requests get a 4xx with a message.
     """
     import uvicorn
 
@@ -50,8 +50,8 @@ def serve(
         moderator = load_moderator(model, backend)
     err_console.print(f"cleanspeech serve: model {moderator.name!r} on http://{host}:{port} "
                       "(OpenAPI docs at /docs)")
-    uvicorn.run(create_app(moderator, rewrite_backends=backends), host=host, port=port,
-                log_level=log_level)
+    app_ = create_app(moderator, rewrite_backends=backends, warmup=True)
+    uvicorn.run(app_, host=host, port=port, log_level=log_level)
 
 
 @app.command("ui")

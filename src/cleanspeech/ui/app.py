@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 
 import streamlit as st
 
+from cleanspeech.api import warm_up
 from cleanspeech.pipeline import Moderator
 from cleanspeech.ui import batch, model_page, single
 
@@ -28,7 +30,12 @@ def model_args(argv: list[str]) -> tuple[str, str | None]:
 
 @st.cache_resource(show_spinner="Loading the model…")
 def load_moderator(name: str, backend: str | None = None) -> Moderator:
-    return Moderator.load(name, **({"backend": backend} if backend else {}))
+    """Load once per process; explain/rewrite warm up in the background while the user types
+    (``CLEANSPEECH_WARMUP=0`` turns that off)."""
+    moderator = Moderator.load(name, **({"backend": backend} if backend else {}))
+    if os.environ.get("CLEANSPEECH_WARMUP", "1") != "0":
+        threading.Thread(target=warm_up, args=(moderator,), daemon=True).start()
+    return moderator
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import streamlit as st
 
+from cleanspeech.api import MAX_CHARS_EXPLAIN, MAX_CHARS_REWRITE
 from cleanspeech.labels import LABELS
 from cleanspeech.pipeline import Moderator
 from cleanspeech.ui import charts
@@ -66,6 +67,10 @@ def _labels_badges(labels: list[str]) -> None:
 
 def _heatmap(moderator: Moderator, text: str, labels: list[str]) -> None:
     st.subheader("Word heatmap")
+    if len(text) > MAX_CHARS_EXPLAIN:
+        st.info(f"Word heatmaps are computed for comments up to {MAX_CHARS_EXPLAIN:,} characters "
+                f"(this one has {len(text):,}).")
+        return
     try:
         from cleanspeech.explain import render_html
         explanation = _explain(moderator, moderator.name, text)
@@ -82,6 +87,10 @@ def _rewrite_section(moderator: Moderator, text: str, labels: list[str]) -> None
     st.subheader("Suggested civil rewrite")
     if not labels:
         st.success("No label raised: no rewrite needed.")
+        return
+    if len(text) > MAX_CHARS_REWRITE:
+        st.info(f"Rewrites are suggested for comments up to {MAX_CHARS_REWRITE:,} characters "
+                f"(this one has {len(text):,}); shorten it to get one.")
         return
     try:
         rewrite = _rewrite(moderator, moderator.name, text)
