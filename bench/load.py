@@ -63,10 +63,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(model: str, port: int, workers: int) -> subprocess.Popen:
+def start_server(model: str, port: int, workers: int, warmup: bool) -> subprocess.Popen:
     cmd = [sys.executable, "-c", "from cleanspeech.cli import app; app()", "serve",
            "--model", model, "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--log-level", "warning"]
+           "--workers", str(workers), "--log-level", "warning",
+           "--warmup" if warmup else "--no-warmup"]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, "HF_HUB_OFFLINE": "1"})
 
@@ -219,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     base = args.url.rstrip("/") if args.url else None
     if base is None:
         port = free_port()
-        proc = start_server(args.model, port, args.workers)
+        # /v1/moderate needs no explain/rewrite warm-up (it would compete with the measurement)
+        proc = start_server(args.model, port, args.workers, warmup=args.endpoint != "moderate")
         base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, proc)

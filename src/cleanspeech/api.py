@@ -384,10 +384,11 @@ def _finite(data: Any) -> Any:
 def app_from_env() -> FastAPI:
     """App factory for ``uvicorn --factory cleanspeech.api:app_from_env`` (lets uvicorn run
     several workers): model ``$CLEANSPEECH_MODEL`` (default ``default``), inference backend
-    ``$CLEANSPEECH_BACKEND``, rewrite backends ``$CLEANSPEECH_REWRITE_BACKENDS`` (comma list)."""
+    ``$CLEANSPEECH_BACKEND``, rewrite backends ``$CLEANSPEECH_REWRITE_BACKENDS`` (comma list),
+    warm-up unless ``$CLEANSPEECH_WARMUP`` is ``0``."""
     backend = os.environ.get("CLEANSPEECH_BACKEND") or None
     moderator = Moderator.load(os.environ.get("CLEANSPEECH_MODEL", "default"),
                                **({"backend": backend} if backend else {}))
     rewrite = os.environ.get("CLEANSPEECH_REWRITE_BACKENDS", "offline")
     return create_app(moderator, rewrite_backends=tuple(b for b in rewrite.split(",") if b) or
-                      ("offline",), warmup=True)
+                      ("offline",), warmup=os.environ.get("CLEANSPEECH_WARMUP", "1") != "0")

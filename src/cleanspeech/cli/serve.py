@@ -28,6 +28,8 @@ def serve(
     workers: int = typer.Option(1, "--workers", min=1,
                                 help="Worker processes; each loads its own copy of the model."),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level."),
+    warmup: bool = typer.Option(True, "--warmup/--no-warmup",
+                                help="Load explain/rewrite resources in the background at start."),
 ) -> None:
     """Serve the HTTP API: POST /v1/moderate, /v1/explain, /v1/rewrite; GET /healthz, /v1/model.
 
@@ -42,7 +44,8 @@ def serve(
     backends = tuple(b.strip() for b in rewrite_backends.split(",") if b.strip()) or ("offline",)
     if workers > 1:  # each worker process builds the app from the environment
         os.environ.update({"CLEANSPEECH_MODEL": model, "CLEANSPEECH_BACKEND": backend or "",
-                           "CLEANSPEECH_REWRITE_BACKENDS": ",".join(backends)})
+                           "CLEANSPEECH_REWRITE_BACKENDS": ",".join(backends),
+                           "CLEANSPEECH_WARMUP": "1" if warmup else "0"})
         uvicorn.run("cleanspeech.api:app_from_env", factory=True, host=host, port=port,
                     workers=workers, log_level=log_level)
         return
@@ -50,7 +53,7 @@ def serve(
         moderator = load_moderator(model, backend)
     err_console.print(f"cleanspeech serve: model {moderator.name!r} on http://{host}:{port} "
                       "(OpenAPI docs at /docs)")
-    app_ = create_app(moderator, rewrite_backends=backends, warmup=True)
+    app_ = create_app(moderator, rewrite_backends=backends, warmup=warmup)
     uvicorn.run(app_, host=host, port=port, log_level=log_level)
 
 
