@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import time
 from datetime import datetime, timezone
@@ -46,7 +47,7 @@ FIXTURE = ROOT / "tests" / "fixtures" / "jigsaw_sample.csv"
 ATTR_GRID = tuple(np.round(np.arange(0.0, 3.01, 0.05), 3))
 
 
-def span_quality(model, train_csv: Path, trial_csv: Path) -> dict:
+def span_quality(model, train_csv: Path, trial_csv: Path, attr_limit: int | None = None) -> dict:
     train, val = load_split(train_csv)
     trial = read_tsd(trial_csv)
     sets = {"val": val, "trial": trial}
@@ -56,12 +57,13 @@ def span_quality(model, train_csv: Path, trial_csv: Path) -> dict:
     out["lexicon"] = {"tuned": best, **{k: f1_at(d["text"].tolist(), lex.word_scores(d["text"].tolist()),
                                                  d["offsets"].tolist(), best["threshold"], best["join_gaps"])
                                         for k, d in sets.items()}}
-    scores = {k: [(w, word_attributions(model, t, w)[:, 0]) for t in d["text"] for w in [split_words(t)]]
-              for k, d in sets.items()}
-    best = tune_threshold(val["text"].tolist(), scores["val"], val["offsets"].tolist(), ATTR_GRID)
-    out["attribution"] = {"tuned": best, **{k: f1_at(d["text"].tolist(), scores[k], d["offsets"].tolist(),
-                                                     best["threshold"], best["join_gaps"])
-                                            for k, d in sets.items()}}
+    sub = {k: d.head(attr_limit) if attr_limit else d for k, d in sets.items()}
+    scores = {k: [(w, word_attributions(model, t, w, n_steps=1)[:, 0]) for t in d["text"] for w in [split_words(t)]]
+              for k, d in sub.items()}
+    best = tune_threshold(sub["val"]["text"].tolist(), scores["val"], sub["val"]["offsets"].tolist(), ATTR_GRID)
+    out["attribution"] = {"tuned": best, "posts": {k: len(d) for k, d in sub.items()},
+                          **{k: f1_at(d["text"].tolist(), scores[k], d["offsets"].tolist(),
+                                      best["threshold"], best["join_gaps"]) for k, d in sub.items()}}
     tagger = load_tagger(str(default_tagger_path()))
     st = tagger.settings
     out["tagger"] = {"tuned": {"threshold": st.threshold, "join_gaps": st.join_gaps},
@@ -71,10 +73,13 @@ def span_quality(model, train_csv: Path, trial_csv: Path) -> dict:
     return out
 
 
-def faithfulness(model, texts: list[str], k: int = 3, draws: int = 10, seed: int = 0) -> dict:
+def faithfulness(model, texts: list[str], k: int = 3, draws: int = 10, seed: int = 0, **kw) -> dict:
     rng = np.random.default_rng(seed)
     top, rand = [], []
-    for exp in explain_texts(model, texts, spans="attribution"):
+    t0 = time.perf_counter()
+    exps = explain_texts(model, texts, spans="attribution", **kw)
+    secs = time.perf_counter() - t0
+    for exp in exps:
         words = split_words(exp.text)
         alnum = [i for i, w in enumerate(words) if w.is_alnum]
         if len(alnum) <= k:
@@ -88,20 +93,52 @@ def faithfulness(model, texts: list[str], k: int = 3, draws: int = 10, seed: int
         rand.append(float(np.mean(z[0] - z[2:])))
     top, rand = np.array(top), np.array(rand)
     return {"comments": len(top), "k": k, "mean_drop_top": float(top.mean()), "mean_drop_random": float(rand.mean()),
-            "share_top_beats_random": float((top > rand).mean())}
+            "share_top_beats_random": float((top > rand).mean()), "ms_per_comment": 1000 * secs / len(texts),
+            **{key: str(v) for key, v in kw.items()}}
 
 
-def latency(model, texts: list[str], repeats: int = 30) -> dict:
+def transformer_of(model):
+    """The model itself if a transformer, else an ensemble's transformer member (or None)."""
+    if model.model_type == "transformer":
+        return model
+    return next((m for m in getattr(model, "members", []) if m.model_type == "transformer"), None)
+
+
+def ig_sweep(model, texts: list[str]) -> list[dict]:
+    """Deletion faithfulness and cost of IG steps (and occlusion) for the transformer."""
+    tr = transformer_of(model)
+    if tr is None:
+        return []
+    rows = [{"member": "transformer", **faithfulness(tr, texts, n_steps=s)} for s in (1, 2, 4, 8)]
+    rows.append({"member": "transformer", **faithfulness(tr, texts, method="occlusion")})
+    if tr is not model:
+        rows += [{"member": "ensemble", **faithfulness(model, texts, n_steps=s)} for s in (1, 4)]
+    return rows
+
+
+def latency(model, texts: list[str], repeats: int = 20, **kw) -> dict:
     lengths = np.array([len(t) for t in texts])
     typical = texts[int(np.argsort(lengths)[len(lengths) // 2])]
-    explain_texts(model, [typical])  # warm (loads the tagger)
+    explain_texts(model, [typical], **kw)  # warm (loads the tagger)
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        explain_texts(model, [typical])
+        explain_texts(model, [typical], **kw)
         times.append(time.perf_counter() - t0)
-    return {"chars": len(typical), "words": len(split_words(typical)), "median_ms": 1000 * float(np.median(times)),
-            "p90_ms": 1000 * float(np.percentile(times, 90)), "repeats": repeats}
+    parts = {}
+    tagger = load_tagger(str(default_tagger_path()))
+    words = split_words(typical)
+    for name, fn in (("scores", lambda: model.predict_proba([typical])),
+                     ("attributions", lambda: word_attributions(model, typical, words, n_steps=kw.get("n_steps"))),
+                     ("tagger_spans", lambda: tagger.predict_spans([typical]))):
+        t0 = time.perf_counter()
+        for _ in range(5):
+            fn()
+        parts[name] = 200 * (time.perf_counter() - t0)
+    return {"chars": len(typical), "words": len(words), "median_ms": 1000 * float(np.median(times)),
+            "p90_ms": 1000 * float(np.percentile(times, 90)), "repeats": repeats,
+            "parts_ms": {k: round(v, 1) for k, v in parts.items()}, "load_average": os.getloadavg()[0],
+            **{key: str(v) for key, v in kw.items()}}
 
 
 def to_markdown(res: dict) -> str:
@@ -114,6 +151,8 @@ def to_markdown(res: dict) -> str:
                   "|---|---|---|---|"]
         for name in ("lexicon", "attribution", "tagger"):
             m = s[name]
+            if "posts" in m and m["posts"] != s["posts"]:
+                name += f" (first {m['posts']['val']} / {m['posts']['trial']} posts, IG n_steps=1)"
             lines.append(f"| {name} | {m['val']:.4f} | {m['trial']:.4f} | threshold {m['tuned']['threshold']}, "
                          f"join gaps {m['tuned']['join_gaps']} |")
         lines.append("")
@@ -122,9 +161,26 @@ def to_markdown(res: dict) -> str:
               f"{f['comments']} real toxic fixture comments, k={f['k']}: deleting the top-attributed words drops "
               f"the toxic logit by {f['mean_drop_top']:.3f} on average vs {f['mean_drop_random']:.3f} for random "
               f"words; top beats random on {100 * f['share_top_beats_random']:.0f}% of comments.", "",
-              "## Latency", "",
-              f"Typical comment ({lat['chars']} chars, {lat['words']} words), attributions + tagger spans: "
-              f"median {lat['median_ms']:.1f} ms, p90 {lat['p90_ms']:.1f} ms ({lat['repeats']} runs, warm).", ""]
+              ]
+    if res.get("ig_sweep"):
+        lines += ["Transformer attribution methods (IG steps; `n_steps=1` is gradient x input), deletion on "
+                  f"{res['ig_sweep'][0]['comments']} comments:", "",
+                  "| scored model | method | drop top-3 | drop random-3 | top beats random | ms / comment |",
+                  "|---|---|---|---|---|---|"]
+        for r in res["ig_sweep"]:
+            how = f"occlusion" if r.get("method") == "occlusion" else f"IG n_steps={r.get('n_steps')}"
+            lines.append(f"| {r['member']} | {how} | {r['mean_drop_top']:.3f} | {r['mean_drop_random']:.3f} | "
+                         f"{100 * r['share_top_beats_random']:.0f}% | {r['ms_per_comment']:.0f} |")
+        lines.append("")
+    lines += ["## Latency", ""]
+    for key in ("latency", "latency_ig1"):
+        if key in res:
+            lat = res[key]
+            lines.append(f"- `explain_texts` ({lat.get('n_steps', 'default steps')}) on a typical comment "
+                         f"({lat['chars']} chars, {lat['words']} words), attributions + tagger spans: median "
+                         f"{lat['median_ms']:.1f} ms, p90 {lat['p90_ms']:.1f} ms ({lat['repeats']} runs, warm); parts "
+                         f"{lat['parts_ms']}; 1-min load average {lat['load_average']:.1f} on 2 cores.")
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -132,6 +188,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="default")
     ap.add_argument("--skip-spans", action="store_true")
+    ap.add_argument("--faith-comments", type=int, default=100)
+    ap.add_argument("--attr-limit", type=int, default=None, help="posts per set for attribution spans")
+    ap.add_argument("--sweep-comments", type=int, default=20)
     args = ap.parse_args()
     model = load_model(args.model)
     df = read_jigsaw(FIXTURE)
@@ -140,11 +199,15 @@ def main() -> None:
            "model_type": model.model_type,
            "machine": f"{platform.processor() or platform.machine()}, {platform.system()}, 2 shared CPU cores",
            "command": "HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_explain.py" + (
-               f" --model {args.model}" if args.model != "default" else "")}
+               f" --model {args.model}" if args.model != "default" else "") + (
+               f" --attr-limit {args.attr_limit}" if args.attr_limit else "")}
     res["latency"] = latency(model, df["comment_text"].tolist())
-    res["faithfulness"] = faithfulness(model, toxic[:100])
+    if transformer_of(model) is not None:
+        res["latency_ig1"] = latency(model, df["comment_text"].tolist(), n_steps=1)
+    res["faithfulness"] = faithfulness(model, toxic[:args.faith_comments])
+    res["ig_sweep"] = ig_sweep(model, toxic[:args.sweep_comments])
     if not args.skip_spans:
-        res["spans"] = span_quality(model, TSD / "tsd_train.csv", TSD / "tsd_trial.csv")
+        res["spans"] = span_quality(model, TSD / "tsd_train.csv", TSD / "tsd_trial.csv", args.attr_limit)
     OUT.mkdir(parents=True, exist_ok=True)
     suffix = "" if args.model == "default" else f"_{Path(args.model).name}"
     write_text_atomic(json.dumps(res, indent=2) + "\n", OUT / f"explain{suffix}.json")

@@ -43,7 +43,8 @@ def test_attribution_spans_pick_words_over_threshold():
     words = split_words(text)
     attrs = np.zeros((len(words), 6))
     attrs[1, 0] = attrs[2, 0] = 1.0
-    assert attribution_spans(text, words, attrs, threshold=0.5) == [(4, 16)]
+    assert attribution_spans(text, words, attrs, threshold=0.5, join_gaps=True) == [(4, 16)]
+    assert attribution_spans(text, words, attrs, threshold=0.5, join_gaps=False) == [(4, 10), (11, 16)]
 
 
 @pytest.mark.slow

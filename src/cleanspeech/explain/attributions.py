@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from cleanspeech.explain.gradients import transformer_word_attributions
+from cleanspeech.explain.gradients import DEFAULT_STEPS, transformer_word_attributions
 from cleanspeech.explain.linear_attr import linear_word_attributions
 from cleanspeech.explain.occlusion import occlusion_word_attributions
 from cleanspeech.explain.words import Word
@@ -36,7 +36,7 @@ def method_for(model: Any, method: str = "auto") -> str:
     return {"linear": "exact", "transformer": "integrated-gradients", "ensemble": "ensemble"}.get(kind, "occlusion")
 
 
-def word_attributions(model: Any, text: str, words: list[Word], method: str = "auto", n_steps: int = 16) -> np.ndarray:
+def word_attributions(model: Any, text: str, words: list[Word], method: str = "auto", n_steps: int | None = None) -> np.ndarray:
     """``(n_words, 6)`` attributions of ``words`` (from ``text``) for ``model``."""
     if not words:
         return np.zeros((0, 6))
@@ -48,7 +48,7 @@ def word_attributions(model: Any, text: str, words: list[Word], method: str = "a
             raise ValueError("exact attributions exist only for the linear model")
         return linear_word_attributions(model, text, words)
     if chosen == "integrated-gradients":
-        return transformer_word_attributions(model, text, words, n_steps=n_steps)
+        return transformer_word_attributions(model, text, words, n_steps=n_steps or DEFAULT_STEPS)
     return occlusion_word_attributions(model, text, words)
 
 
@@ -60,7 +60,7 @@ def _members(model: Any) -> list[tuple[Any, float]]:
     return list(zip(members, weights))
 
 
-def ensemble_word_attributions(model: Any, text: str, words: list[Word], n_steps: int = 16) -> np.ndarray:
+def ensemble_word_attributions(model: Any, text: str, words: list[Word], n_steps: int | None = None) -> np.ndarray:
     """Member attributions combined the way the ensemble combines scores, in its logit units.
 
     ``combine="logit"`` (sigmoid of the weighted mean logit): exactly ``Σ w_m a_m``.

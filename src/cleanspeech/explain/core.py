@@ -26,8 +26,8 @@ from cleanspeech.labels import LABEL2ID, labels_over
 SPAN_METHODS = ("auto", "tagger", "attribution")
 TAGGER_DIR = "span-tagger"
 # Tuned on the 20% split of tsd_train with the shipped linear model (bench/bench_explain.py).
-ATTRIBUTION_THRESHOLD = 0.35
-ATTRIBUTION_JOIN_GAPS = True
+ATTRIBUTION_THRESHOLD = 0.55
+ATTRIBUTION_JOIN_GAPS = False
 
 
 def default_tagger_path() -> Path:
@@ -66,7 +66,7 @@ def attribution_spans(
 
 def explain_texts(
     model: Any, texts: list[str], *, method: str = "auto", spans: str = "auto",
-    tagger: str | Path | None = None, n_steps: int = 16, **_: Any,
+    tagger: str | Path | None = None, n_steps: int | None = None, **_: Any,
 ) -> list[Explanation]:
     """Explain each text: ``(6,)`` scores, labels over the model's thresholds, per-word ``(6,)``
     attributions with offsets into the original text, and toxic character spans.

@@ -2,7 +2,7 @@
 
 Layer IG on the word-embedding output (Sundararajan et al., 2017): the path runs from a baseline
 where every body token's embedding is the ``[PAD]`` embedding (special tokens kept) to the real
-input, with ``n_steps`` midpoint-rule steps in one batch; one backward pass per label. The
+input, with ``n_steps`` midpoint-rule steps in one batch; one batched backward pass for all labels. The
 attribution of a token is ``(e - e_baseline) · mean gradient``, so a window's token attributions
 sum to ``logit(x) - logit(baseline)`` up to the integration error (completeness; tested).
 
@@ -22,6 +22,10 @@ from typing import Any
 import numpy as np
 
 from cleanspeech.explain.words import Word, sum_chars_to_words
+
+
+# Deletion faithfulness on real comments vs cost: see bench/results/explain.md (IG steps sweep).
+DEFAULT_STEPS = 4
 
 
 def torch_module(model: Any) -> Any:
@@ -57,7 +61,12 @@ def _special(tok: Any) -> tuple[int, int, int]:
 
 
 def window_ig(module: Any, ids: list[int], special: tuple[int, int, int], n_steps: int) -> tuple[np.ndarray, np.ndarray]:
-    """IG for one window: body-token attributions ``(t, 6)`` and the window's logits ``(6,)``."""
+    """IG for one window: body-token attributions ``(t, 6)`` and the window's logits ``(6,)``.
+
+    ``n_steps=1`` evaluates the gradient at the input itself (gradient × (input - baseline)).
+    All labels' gradients come from one batched backward pass (``is_grads_batched``), and the
+    parameters' gradients are never computed.
+    """
     import torch
 
     head, tail, pad = special
@@ -66,20 +75,29 @@ def window_ig(module: Any, ids: list[int], special: tuple[int, int, int], n_step
     emb_layer = module.get_input_embeddings()
     with torch.no_grad():
         e, b = emb_layer(full), emb_layer(base)  # (1, t+2, d)
-        logits = module(input_ids=full).logits[0].float().numpy()
     alphas = (torch.arange(n_steps, dtype=e.dtype) + 0.5) / n_steps if n_steps > 1 else torch.ones(1)
     path = (b + alphas[:, None, None] * (e - b)).detach().requires_grad_(True)  # (steps, t+2, d)
-    out = module(inputs_embeds=path, attention_mask=torch.ones(path.shape[:2], dtype=torch.long)).logits
-    n_labels = out.shape[1]
-    attrs = np.zeros((len(ids), n_labels))
-    for k in range(n_labels):
-        (grad,) = torch.autograd.grad(out[:, k].sum(), path, retain_graph=k < n_labels - 1)
-        contrib = ((e - b)[0] * grad.mean(dim=0)).sum(-1)  # (t+2,)
-        attrs[:, k] = contrib[1:-1].detach().numpy()
-    return attrs, logits
+    params = [p for p in module.parameters() if p.requires_grad]
+    for p in params:
+        p.requires_grad_(False)
+    try:
+        out = module(inputs_embeds=path).logits  # (steps, 6)
+        n_labels = out.shape[1]
+        grad_out = torch.eye(n_labels, dtype=out.dtype)[:, None, :].expand(n_labels, *out.shape)
+        (grads,) = torch.autograd.grad(out, path, grad_outputs=grad_out, is_grads_batched=True)
+        if n_steps > 1:
+            with torch.no_grad():
+                logits = module(input_ids=full).logits[0]
+        else:
+            logits = out[0]
+    finally:
+        for p in params:
+            p.requires_grad_(True)
+    contrib = ((e - b)[0][None] * grads.mean(dim=1)).sum(-1)  # (labels, t+2)
+    return contrib[:, 1:-1].T.detach().numpy().astype(float), logits.detach().float().numpy()
 
 
-def transformer_word_attributions(model: Any, text: str, words: list[Word], n_steps: int = 16) -> np.ndarray:
+def transformer_word_attributions(model: Any, text: str, words: list[Word], n_steps: int = DEFAULT_STEPS) -> np.ndarray:
     """Per-word IG attributions ``(n_words, 6)`` in logit units for a :class:`TransformerModel`."""
     import torch
 
