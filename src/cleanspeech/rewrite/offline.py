@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from cleanspeech.rewrite.base import Proposal, Rewriter, RewriteRequest
 from cleanspeech.rewrite.lexicon import RESOURCE, EditLexicon
+from cleanspeech.rewrite.phrases import Span, copula_wrong, merge_deletions, with_particles
 from cleanspeech.rewrite.tokens import Edit, Token, apply_edits, mining_tokens, tokenize
 from cleanspeech.rewrite.wordlist import WordRates, load_word_rates
 
@@ -96,7 +97,7 @@ class OfflineRewriter(Rewriter):
         target, n = best
         if _letters(target) == _letters(key):
             return _render(target)  # a re-spelling, not a toxic word: never delete it
-        if allow_replace and n >= 2 and n >= self.replace_share * max(e.deleted, 1):
+        if allow_replace and n >= 3 and n >= self.replace_share * max(e.deleted, 1):
             return _render(target)
         return ""
 
@@ -123,27 +124,33 @@ class OfflineRewriter(Rewriter):
         """Greedy left-to-right, longest phrase first, edits at ``level``."""
         toks = tokenize(text)
         keys = [" ".join(mining_tokens(t.text)) for t in toks]
-        out: list[Edit] = []
+        spans: list[Span] = []
         i = 0
         while i < len(toks):
-            step = self._edit_at(toks, keys, i, level, out)
-            i += step
-        return out
+            i += self._edit_at(toks, keys, i, level, spans)
+        spans = merge_deletions(toks, with_particles(toks, spans, self._known_pairs(keys)))
+        if level.replace:
+            spans = copula_wrong(toks, spans)
+        return [Edit(toks[a].start, toks[b - 1].end, repl) for a, b, repl in spans]
 
-    def _edit_at(self, toks: list[Token], keys: list[str], i: int, level: Level, out: list[Edit]) -> int:
+    def _known_pairs(self, keys: list[str]) -> set[str]:
+        pairs = (f"{a} {b}" for a, b in zip(keys, keys[1:]))
+        return {p for p in pairs if p in self.lexicon}
+
+    def _edit_at(self, toks: list[Token], keys: list[str], i: int, level: Level, out: list[Span]) -> int:
         for n in (3, 2):
             if i + n <= len(toks):
                 key = " ".join(keys[i:i + n])
                 if self._rate(key) >= max(level.rate, 0.5):
                     repl = self._choice(key, level.replace)
                     if repl is not None:
-                        out.append(Edit(toks[i].start, toks[i + n - 1].end, repl))
+                        out.append((i, i + n, repl))
                         return n
         tok = toks[i]
         if tok.is_word and (self._rate(keys[i]) >= level.rate or _PROFANITY_RE.match(tok.norm)):
             repl = self._choice(keys[i], level.replace) if keys[i] in self.lexicon else ""
             if repl is not None and repl != tok.norm:
-                out.append(Edit(tok.start, tok.end, repl))
+                out.append((i, i + 1, repl))
         return 1
 
     def candidates(self, text: str) -> list[tuple[str, str]]:
