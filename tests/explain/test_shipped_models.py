@@ -1,0 +1,28 @@
+"""Explanations exist for every shipped model kind (linear, transformer, ensemble)."""
+
+import numpy as np
+import pytest
+
+from cleanspeech.explain import explain_texts
+from cleanspeech.explain.core import default_tagger_path
+from cleanspeech.models.base import CONFIG_FILE
+from cleanspeech.models.registry import shipped_models_dir
+
+
+def _shipped_folders():
+    root = shipped_models_dir()
+    return sorted(p.parent for p in root.glob(f"**/{CONFIG_FILE}")) if root.exists() else []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", _shipped_folders(), ids=lambda p: p.relative_to(shipped_models_dir()).as_posix())
+def test_every_shipped_model_explains_the_insult(folder):
+    from cleanspeech.models import load_model
+
+    model = load_model(folder, backend="torch")
+    text = "Thanks for nothing, you pathetic idiot."
+    exp = explain_texts(model, [text], n_steps=1)[0]
+    assert exp.attributions().shape == (len(exp.tokens), 6) and np.isfinite(exp.attributions()).all()
+    assert exp.top_words("toxic", 2)[0].text.lower() in {"pathetic", "idiot"}
+    if (default_tagger_path() / "tagger.json").exists():
+        assert exp.span_method == "tagger" and "idiot" in " ".join(exp.span_texts())
