@@ -207,10 +207,12 @@ Jigsaw data has about 9.6% toxic): at other label rates, re-tune them
 (`cleanspeech.evaluation.thresholds.tune_thresholds`).
 
 ## Backends
-`--backend onnx` (default): ONNX Runtime on an export of the transformer (fused attention,
-dynamic int8 quantisation) built once into `~/.cache/cleanspeech/onnx/<hash>/`;
-`--backend torch`: the int8 weights dequantised to float32 in PyTorch. Speed and AUC difference:
-`bench/results/bench_backends.md`.
+`--backend onnx` (default): ONNX Runtime on an export of the transformer (eager attention
+exported and fused, LayerNorm/GELU fused, dynamic int8 quantisation of the matrix products),
+built once (about a minute on 2 cores) into `~/.cache/cleanspeech/onnx/<hash>/`; one intra-op
+thread (`CLEANSPEECH_ORT_THREADS` to change) and batches of 8 length-sorted windows.
+`--backend torch`: the int8 weights dequantised to float32 in PyTorch, batches of 32.
+Speed and AUC difference on 2,000 validation comments: `bench/results/bench_backends.md`.
 
 ## Limits
 English Wikipedia talk-page comments (2018); other sites, languages and eras will score worse.

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-EXPORT_VERSION = "3"  # bump when the export recipe changes, so caches are rebuilt
+EXPORT_VERSION = "4"  # bump when the export recipe changes, so caches are rebuilt
 SHIPPED_ONNX = "model.onnx"
 
 
@@ -89,10 +89,13 @@ def fuse_transformer(fp32_file: Path, out_file: Path, model_type: str, num_heads
 
 def quantize_int8(fp32_file: Path, int8_file: Path) -> None:
     """Dynamic int8 quantisation of the MatMul weights (activations quantised at run time)."""
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    # fused com.microsoft ops defeat shape inference; their outputs are float32
     quantize_dynamic(str(fp32_file), str(int8_file), weight_type=QuantType.QInt8,
-                     per_channel=True, op_types_to_quantize=["MatMul", "Gemm"])
+                     per_channel=True, op_types_to_quantize=["MatMul", "Gemm"],
+                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
 
 
 def build_cached_onnx(path: Path, config: dict[str, Any]) -> Path:
@@ -106,6 +109,8 @@ def build_cached_onnx(path: Path, config: dict[str, Any]) -> Path:
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         fp32 = Path(tmp) / "model.fp32.onnx"
         module = load_torch_module(path, config)
+        if hasattr(module, "set_attn_implementation"):  # the eager pattern is what ORT fuses
+            module.set_attn_implementation("eager")
         fixed = int(config.get("max_length", 256)) if module.config.model_type in STATIC_LENGTH_TYPES else None
         export_onnx(module, fp32, fixed_length=fixed)
         cfg = module.config
@@ -117,6 +122,13 @@ def build_cached_onnx(path: Path, config: dict[str, Any]) -> Path:
     return target
 
 
+# One intra-op thread by default: on a small shared CPU (2 cores, other jobs running) it was
+# faster than two (bench/results/bench_backends.md); scale out with processes, or set
+# CLEANSPEECH_ORT_THREADS=0 for ONNX Runtime's own choice (one per physical core).
+DEFAULT_THREADS = 1
+ONNX_BATCH_SIZE = 8  # small length-sorted batches: less padding, faster with int8 kernels
+
+
 class OnnxRunner:
     """Callable ``(input_ids (b, t), attention_mask (b, t)) -> logits (b, 6)`` on ONNX Runtime."""
 
@@ -125,8 +137,10 @@ class OnnxRunner:
 
         opts = ort.SessionOptions()
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        if threads:
+        threads = threads or int(os.environ.get("CLEANSPEECH_ORT_THREADS", DEFAULT_THREADS))
+        if threads > 0:
             opts.intra_op_num_threads = threads
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.file = Path(onnx_file)
         self.session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}

@@ -118,15 +118,17 @@ class TransformerModel(ToxicityModel):
 
         tokenizer = AutoTokenizer.from_pretrained(path)
         module = runner = None
+        default_batch = int(config.get("batch_size", 32))
         if backend == "torch":
             module = load_torch_module(path, config)
         else:
-            from cleanspeech.models.onnx_backend import OnnxRunner
+            from cleanspeech.models.onnx_backend import ONNX_BATCH_SIZE, OnnxRunner
 
             runner = OnnxRunner.for_model_folder(path, config)
+            default_batch = int(config.get("onnx_batch_size", ONNX_BATCH_SIZE))
         return cls(tokenizer, module, runner=runner, max_length=int(config.get("max_length", 256)),
                    overlap=int(config.get("overlap", 64)),
-                   batch_size=int(batch_size or config.get("batch_size", 32)),
+                   batch_size=int(batch_size or default_batch),
                    cleaning=config.get("cleaning", "none"),
                    weights_format=config.get("weights_format", "hf"), backend=backend,
                    base_model=config.get("base_model", ""))
