@@ -42,3 +42,13 @@ def test_unknown_backend_raises(model):
 
     with pytest.raises(ValueError, match="offline"):
         rewrite_texts(model, TOXIC, backend="telepathy")
+
+
+def test_long_and_hopeless_inputs_stay_bounded(model):
+    import time
+
+    t0 = time.perf_counter()
+    res = rewrite_texts(model, ["fuck " * 2000, "you are an idiot " * 200])
+    assert time.perf_counter() - t0 < 60
+    assert res[0].rewrite.strip()  # never an empty "rewrite": nothing civil left means no rewrite
+    assert all(r.toxicity_after <= r.toxicity_before for r in res)

@@ -9,6 +9,7 @@ profanity). Every other input comes back unchanged with ``method="unchanged"``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -103,6 +104,8 @@ def _candidates(primary: Rewriter, offline: OfflineRewriter, requests: list[Rewr
                 note = prim[k].error
             cands += [Candidate(t, m, 0) for m, t in prim[k].candidates if t.strip()]
         for m, t in offline.candidates(req.text):
+            if not re.search(r"\w", t):
+                continue  # nothing left to say is not a rewrite
             cands.append(Candidate(t, f"{m} (fallback: {note})" if note else m, 1))
         out.append(cands)
     return out

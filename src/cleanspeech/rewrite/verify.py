@@ -12,6 +12,7 @@ Rules (for each input):
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -35,8 +36,14 @@ class Candidate:
 
 
 def similarity(a: str, b: str) -> float:
-    """Cheap character-level similarity in [0, 1] (difflib ratio on lowercased text)."""
-    return difflib.SequenceMatcher(None, a.lower(), b.lower(), autojunk=False).ratio()
+    """Cheap similarity in [0, 1]: difflib ratio on lowercased characters; for long texts
+    (character matching is quadratic) the Dice overlap of their word counts."""
+    a, b = a.lower(), b.lower()
+    if max(len(a), len(b)) > 1000:  # linear-time Dice overlap of word counts
+        ca, cb = Counter(a.split()), Counter(b.split())
+        total = sum(ca.values()) + sum(cb.values())
+        return 2 * sum((ca & cb).values()) / total if total else 1.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def score_candidates(score: ScoreFn, thresholds: np.ndarray, cands: list[Candidate]) -> None:
@@ -64,7 +71,7 @@ def guided_removals(score: ScoreFn, thresholds: np.ndarray, start: Candidate, ma
         probs = score(texts)
         tox, ok = toxicity(probs), civil_mask(probs, thresholds)
         best = int(np.argmin(tox - ok.astype(float)))  # civil first, then least toxic
-        if tox[best] >= current.tox:
+        if tox[best] >= current.tox or not any(t.is_word for t in tokenize(texts[best])):
             break
         base, sep, note = start.method.partition(" (fallback:")
         method = base.split("+")[0] + "+guided" + (sep + note if sep else "")
