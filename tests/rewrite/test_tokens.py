@@ -22,3 +22,7 @@ def test_cleanup_rules():
     assert cleanup("a apple and an pear") == "an apple and a pear"
     assert cleanup("thank you .") == "thank you ."
     assert cleanup("hi  there", like="Hi") == "Hi there"
+
+
+def test_cleanup_drops_a_stranded_vocative():
+    assert cleanup("I will find you and you, you .") == "I will find you and you."

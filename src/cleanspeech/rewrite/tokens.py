@@ -89,6 +89,7 @@ def cleanup(text: str, like: str | None = None) -> str:
     s = re.sub(r"([.!?])(\s+[.!?])+", r"\1", s) if " . ." in s else s
     s = re.sub(r"(?:^|\s)(?:[Aa]n?|[Tt]he)\s*(?=[,;:.!?]|$)", "", s)  # "an ." -> "."
     s = re.sub(r"\b([Aa]n?)\s+(?=(?:of|to|and|or|in|for)\b)", "", s)  # "make an of" -> "make of"
+    s = re.sub(r",\s*you\s*(?=[.!?]|$)", "", s)  # vocative left behind: "..., you ." -> "... ."
     s = _fix_articles(s)
     s = re.sub(r"[ \t]{2,}", " ", s).strip()
     if like and like[:1].isupper() and s[:1].islower():
