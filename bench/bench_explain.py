@@ -73,6 +73,32 @@ def span_quality(model, train_csv: Path, trial_csv: Path, attr_limit: int | None
     return out
 
 
+def gate_study(model, train_csv: Path, trial_csv: Path) -> dict:
+    """Span F1 of the tagger when spans are shown only for texts the model flags.
+
+    The tagger learned from posts that are all toxic, so on a clean comment it still marks its
+    most salient words; gating on the classifier avoids highlighting clean comments. Compared:
+    no gate, "any label at/over its threshold", and ``p(toxic) >= g`` for g tuned on the split.
+    """
+    _, val = load_split(train_csv)
+    sets = {"val": val, "trial": read_tsd(trial_csv)}
+    tagger = load_tagger(str(default_tagger_path()))
+    th, join = tagger.settings.threshold, tagger.settings.join_gaps
+    out = {}
+    for name, d in sets.items():
+        texts, golds = d["text"].tolist(), d["offsets"].tolist()
+        probs = tagger.word_probs(texts)
+        scores = np.asarray(model.predict_proba(texts))
+        flagged = (scores >= model.thresholds[None, :]).any(axis=1)
+        def f1_gated(keep):
+            gated = [(w, p if k else np.zeros_like(p)) for (w, p), k in zip(probs, keep)]
+            return f1_at(texts, gated, golds, th, join)
+        out[name] = {"no_gate": f1_gated(np.ones(len(texts), bool)), "any_label": f1_gated(flagged),
+                     "share_flagged": float(flagged.mean()),
+                     "p_toxic": {str(g): f1_gated(scores[:, 0] >= g) for g in (0.05, 0.1, 0.2, 0.3, 0.5)}}
+    return out
+
+
 def faithfulness(model, texts: list[str], k: int = 3, draws: int = 10, seed: int = 0, **kw) -> dict:
     rng = np.random.default_rng(seed)
     top, rand = [], []
@@ -189,6 +215,7 @@ def main() -> None:
     ap.add_argument("--model", default="default")
     ap.add_argument("--skip-spans", action="store_true")
     ap.add_argument("--faith-comments", type=int, default=100)
+    ap.add_argument("--gate-only", action="store_true", help="only the span-gating study")
     ap.add_argument("--attr-limit", type=int, default=None, help="posts per set for attribution spans")
     ap.add_argument("--sweep-comments", type=int, default=20)
     args = ap.parse_args()
@@ -201,6 +228,11 @@ def main() -> None:
            "command": "HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_explain.py" + (
                f" --model {args.model}" if args.model != "default" else "") + (
                f" --attr-limit {args.attr_limit}" if args.attr_limit else "")}
+    if args.gate_only:
+        gate = gate_study(model, TSD / "tsd_train.csv", TSD / "tsd_trial.csv")
+        write_text_atomic(json.dumps({**res, "gate": gate}, indent=2) + "\n", OUT / "explain_gate.json")
+        print(json.dumps(gate, indent=1))
+        return
     res["latency"] = latency(model, df["comment_text"].tolist())
     if transformer_of(model) is not None:
         res["latency_ig1"] = latency(model, df["comment_text"].tolist(), n_steps=1)

@@ -55,6 +55,15 @@ def test_shipped_tagger_spans_are_default(tiny_linear):
     assert "idiots" in " ".join(exp.span_texts())
 
 
+@pytest.mark.slow
+def test_spans_are_gated_on_the_model_labels(tiny_linear):
+    texts = ["Thanks for the helpful edit!", "fuck you, you stupid idiot"]
+    ungated = explain_texts(tiny_linear, texts, spans="attribution", gate_spans=False)
+    gated = explain_texts(tiny_linear, texts, spans="attribution", gate_spans=True)
+    for u, g in zip(ungated, gated):
+        assert g.spans == (u.spans if g.labels else [])
+
+
 def test_unknown_span_method_is_refused(tiny_linear):
     with pytest.raises(ValueError, match="span method"):
         explain_texts(tiny_linear, ["x"], spans="magic")

@@ -25,6 +25,7 @@ def explain_cmd(
     id_column: str = typer.Option("id", "--id-column", help="Column holding the id (row number if absent)."),
     label: str = typer.Option(None, "--label", help="Label to shade in the terminal (default: top one)."),
     spans: str = typer.Option("auto", "--spans", help="Span method: auto (tagger if shipped), tagger, attribution."),
+    gate_spans: bool = typer.Option(False, "--gate-spans", help="Spans only for texts with a label over threshold."),
     html: Path = typer.Option(None, "--html", help="For a TEXT: also write the HTML heatmap here."),
     text: bool = typer.Option(False, "--text", help="Treat INPUT as text even if a file has that name."),
 ) -> None:
@@ -37,7 +38,7 @@ def explain_cmd(
         if text or not is_csv_path(input):
             from cleanspeech.explain import render_html, render_terminal
 
-            exp = mod.explain([input], spans=spans)[0]
+            exp = mod.explain([input], spans=spans, gate_spans=gate_spans)[0]
             console.print(render_terminal(exp, label))
             if html is not None:
                 write_text_atomic(render_html(exp, label), html)
@@ -48,7 +49,7 @@ def explain_cmd(
         ids, texts = read_texts(Path(input), text_column=text_column, id_column=id_column)
         lines = []
         for start in range(0, len(texts), CHUNK):
-            for i, exp in enumerate(mod.explain(texts[start:start + CHUNK], spans=spans), start):
+            for i, exp in enumerate(mod.explain(texts[start:start + CHUNK], spans=spans, gate_spans=gate_spans), start):
                 lines.append(json.dumps({"id": ids[i], **exp.to_dict()}, ensure_ascii=False))
             typer.echo(f"explained {min(start + CHUNK, len(texts))}/{len(texts)}", err=True)
         write_text_atomic("".join(line + "\n" for line in lines), output)
