@@ -173,6 +173,7 @@ def to_markdown(res: dict) -> str:
     if "spans" in res:
         s = res["spans"]
         lines += ["## Toxic spans (SemEval-2021 Task 5 F1)", "",
+                  f"(from the run of {res.get('spans_from', res['date'])})", "",
                   f"| method | val split of tsd_train ({s['posts']['val']}) | tsd_trial ({s['posts']['trial']}) | setting |",
                   "|---|---|---|---|"]
         for name in ("lexicon", "attribution", "tagger"):
@@ -189,7 +190,8 @@ def to_markdown(res: dict) -> str:
               f"words; top beats random on {100 * f['share_top_beats_random']:.0f}% of comments.", "",
               ]
     if res.get("ig_sweep"):
-        lines += ["Transformer attribution methods (IG steps; `n_steps=1` is gradient x input), deletion on "
+        lines += [f"(from the run of {res.get('ig_sweep_from', res['date'])}) "
+                  "Transformer attribution methods (IG steps; `n_steps=1` is gradient x input), deletion on "
                   f"{res['ig_sweep'][0]['comments']} comments:", "",
                   "| scored model | method | drop top-3 | drop random-3 | top beats random | ms / comment |",
                   "|---|---|---|---|---|---|"]
@@ -216,6 +218,7 @@ def main() -> None:
     ap.add_argument("--skip-spans", action="store_true")
     ap.add_argument("--faith-comments", type=int, default=100)
     ap.add_argument("--gate-only", action="store_true", help="only the span-gating study")
+    ap.add_argument("--skip-sweep", action="store_true", help="keep the IG sweep of the last run")
     ap.add_argument("--attr-limit", type=int, default=None, help="posts per set for attribution spans")
     ap.add_argument("--sweep-comments", type=int, default=20)
     args = ap.parse_args()
@@ -225,9 +228,10 @@ def main() -> None:
     res = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "model": args.model,
            "model_type": model.model_type,
            "machine": f"{platform.processor() or platform.machine()}, {platform.system()}, 2 shared CPU cores",
-           "command": "HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_explain.py" + (
+           "command": "HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_explain.py --attr-limit 300" + (
                f" --model {args.model}" if args.model != "default" else "") + (
-               f" --attr-limit {args.attr_limit}" if args.attr_limit else "")}
+               " (then --skip-spans --skip-sweep for latency and faithfulness at the final defaults)"
+               if args.skip_spans or args.skip_sweep else "")}
     if args.gate_only:
         gate = gate_study(model, TSD / "tsd_train.csv", TSD / "tsd_trial.csv")
         write_text_atomic(json.dumps({**res, "gate": gate}, indent=2) + "\n", OUT / "explain_gate.json")
@@ -237,11 +241,18 @@ def main() -> None:
     if transformer_of(model) is not None:
         res["latency_ig1"] = latency(model, df["comment_text"].tolist(), n_steps=1)
     res["faithfulness"] = faithfulness(model, toxic[:args.faith_comments])
-    res["ig_sweep"] = ig_sweep(model, toxic[:args.sweep_comments])
+    suffix = "" if args.model == "default" else f"_{Path(args.model).name}"
+    previous = OUT / f"explain{suffix}.json"
+    previous = json.loads(previous.read_text(encoding="utf-8")) if previous.exists() else {}
+    if args.skip_sweep and "ig_sweep" in previous:
+        res["ig_sweep"], res["ig_sweep_from"] = previous["ig_sweep"], previous.get("ig_sweep_from", previous["date"])
+    else:
+        res["ig_sweep"] = ig_sweep(model, toxic[:args.sweep_comments])
     if not args.skip_spans:
         res["spans"] = span_quality(model, TSD / "tsd_train.csv", TSD / "tsd_trial.csv", args.attr_limit)
+    elif "spans" in previous:
+        res["spans"], res["spans_from"] = previous["spans"], previous.get("spans_from", previous["date"])
     OUT.mkdir(parents=True, exist_ok=True)
-    suffix = "" if args.model == "default" else f"_{Path(args.model).name}"
     write_text_atomic(json.dumps(res, indent=2) + "\n", OUT / f"explain{suffix}.json")
     write_text_atomic(to_markdown(res), OUT / f"explain{suffix}.md")
     print(to_markdown(res))

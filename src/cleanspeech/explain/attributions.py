@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from cleanspeech.explain.gradients import DEFAULT_STEPS, transformer_word_attributions
+from cleanspeech.explain.gradients import DEFAULT_STEPS, ENSEMBLE_MEMBER_STEPS, transformer_word_attributions
 from cleanspeech.explain.linear_attr import linear_word_attributions
 from cleanspeech.explain.occlusion import occlusion_word_attributions
 from cleanspeech.explain.words import Word
@@ -72,7 +72,8 @@ def ensemble_word_attributions(model: Any, text: str, words: list[Word], n_steps
         probas = [np.asarray(p, dtype=float)[0] for p in model.member_probas([text])]
     else:
         probas = [np.asarray(m.predict_proba([text]), dtype=float)[0] for m, _ in pairs]
-    member_attrs = [word_attributions(m, text, words, "auto", n_steps) for m, _ in pairs]
+    steps = n_steps or ENSEMBLE_MEMBER_STEPS
+    member_attrs = [word_attributions(m, text, words, "auto", steps) for m, _ in pairs]
     if getattr(model, "combine", "proba") == "logit":
         return sum(w * a for (_, w), a in zip(pairs, member_attrs))
     p_ens = sum(w * p for (_, w), p in zip(pairs, probas))
