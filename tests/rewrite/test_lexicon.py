@@ -39,3 +39,10 @@ def test_shipped_lexicon_loads():
     lex = EditLexicon.load()
     assert lex.rate("fucking") > 0.9 and lex.rate("the") < 0.5
     assert "held out" in lex.meta["split"]
+
+
+def test_export_pairs_round_trips(tmp_path):
+    from cleanspeech.rewrite.mine import export_pairs
+
+    path = export_pairs(PAIRS, tmp_path / "held.tsv")
+    assert read_pairs(path) == PAIRS
