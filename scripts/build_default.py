@@ -188,8 +188,8 @@ below are slightly optimistic for the ensemble (not for its members).
 `scripts/gpu_train.sh`, results in `bench/results/gpu_training.md`); best epoch 3 of 5 by
 validation macro ROC-AUC. **Loss: plain BCE.** Measured against the design's inverse-frequency
 weighted BCE at equal settings, plain BCE won at lr 1e-4 (0.9775 vs 0.9738 macro ROC-AUC on the
-validation split, and 0.9829 vs 0.9819 inside the ensemble); the weighted loss only helped the
-rarest label (threat). Comments longer than 256 tokens are scored in overlapping windows and the
+validation split, and 0.9829 vs 0.9819 inside the ensemble), the best setting found; at lr 5e-5
+the weighted loss won (0.9703 vs 0.9660). The weighted loss mainly helps the rarest label (threat). Comments longer than 256 tokens are scored in overlapping windows and the
 maximum per label is kept (no silent truncation).
 
 ## Validation results (4,077 rows)
@@ -212,7 +212,9 @@ exported and fused, LayerNorm/GELU fused, dynamic int8 quantisation of the matri
 built once (about a minute on 2 cores) into `~/.cache/cleanspeech/onnx/<hash>/`; one intra-op
 thread (`CLEANSPEECH_ORT_THREADS` to change) and batches of 8 length-sorted windows.
 `--backend torch`: the int8 weights dequantised to float32 in PyTorch, batches of 32.
-Speed and AUC difference on 2,000 validation comments: `bench/results/bench_backends.md`.
+Speed and AUC difference on 2,000 validation comments: `bench/results/bench_backends.md`
+(measured 2026-11-26 on the shared 2-core AMD EPYC: onnx 18.4 comments/s vs torch 8.4, 2.18x,
+short of the 2.5x target; macro ROC-AUC difference -0.0002).
 
 ## Limits
 English Wikipedia talk-page comments (2018); other sites, languages and eras will score worse.
