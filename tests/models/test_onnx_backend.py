@@ -80,7 +80,7 @@ def test_shipped_onnx_file_is_used_as_is(tiny_folder, tmp_path):
 def test_bert_fusion_keeps_the_outputs(tmp_path):
     from transformers import BertConfig, BertForSequenceClassification
 
-    from cleanspeech.models.onnx_backend import OnnxRunner, export_onnx, fuse_transformer
+    from cleanspeech.models.onnx_backend import OnnxRunner, export_onnx, fuse_transformer, quantize_int8
 
     module = BertForSequenceClassification(BertConfig(
         vocab_size=100, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
@@ -92,3 +92,5 @@ def test_bert_fusion_keeps_the_outputs(tmp_path):
     mask = np.ones_like(ids)
     mask[2, 6:] = 0
     assert np.allclose(OnnxRunner(fused)(ids, mask), _logits(module, ids, mask), atol=1e-4)
+    quantize_int8(fused, tmp_path / "q.onnx")  # fused graphs quantise too
+    assert np.abs(OnnxRunner(tmp_path / "q.onnx")(ids, mask) - _logits(module, ids, mask)).max() < 0.05
