@@ -146,11 +146,12 @@ def latency(model, texts: list[str], repeats: int = 20, **kw) -> dict:
     lengths = np.array([len(t) for t in texts])
     typical = texts[int(np.argsort(lengths)[len(lengths) // 2])]
     explain_texts(model, [typical], **kw)  # warm (loads the tagger)
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         explain_texts(model, [typical], **kw)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     parts = {}
     tagger = load_tagger(str(default_tagger_path()))
     words = split_words(typical)
@@ -163,7 +164,7 @@ def latency(model, texts: list[str], repeats: int = 20, **kw) -> dict:
         parts[name] = 200 * (time.perf_counter() - t0)
     return {"chars": len(typical), "words": len(words), "median_ms": 1000 * float(np.median(times)),
             "p90_ms": 1000 * float(np.percentile(times, 90)), "repeats": repeats,
-            "parts_ms": {k: round(v, 1) for k, v in parts.items()}, "load_average": os.getloadavg()[0],
+            "cpu_median_ms": 1000 * float(np.median(cpu)), "parts_ms": {k: round(v, 1) for k, v in parts.items()}, "load_average": os.getloadavg()[0],
             **{key: str(v) for key, v in kw.items()}}
 
 
@@ -207,7 +208,9 @@ def to_markdown(res: dict) -> str:
             lines.append(f"- `explain_texts` ({lat.get('n_steps', 'default steps')}) on a typical comment "
                          f"({lat['chars']} chars, {lat['words']} words), attributions + tagger spans: median "
                          f"{lat['median_ms']:.1f} ms, p90 {lat['p90_ms']:.1f} ms ({lat['repeats']} runs, warm); parts "
-                         f"{lat['parts_ms']}; 1-min load average {lat['load_average']:.1f} on 2 cores.")
+                         f"{lat['parts_ms']}; 1-min load average {lat['load_average']:.1f} on 2 cores "
+                         f"(shared with other jobs); CPU time of this process per explanation (torch on one "
+                         f"thread): median {lat.get('cpu_median_ms', float('nan')):.1f} ms.")
     lines.append("")
     return "\n".join(lines)
 
@@ -219,6 +222,7 @@ def main() -> None:
     ap.add_argument("--faith-comments", type=int, default=100)
     ap.add_argument("--gate-only", action="store_true", help="only the span-gating study")
     ap.add_argument("--skip-sweep", action="store_true", help="keep the IG sweep of the last run")
+    ap.add_argument("--latency-only", action="store_true", help="keep faithfulness of the last run too")
     ap.add_argument("--attr-limit", type=int, default=None, help="posts per set for attribution spans")
     ap.add_argument("--sweep-comments", type=int, default=20)
     args = ap.parse_args()
@@ -240,7 +244,12 @@ def main() -> None:
     res["latency"] = latency(model, df["comment_text"].tolist())
     if transformer_of(model) is not None:
         res["latency_ig1"] = latency(model, df["comment_text"].tolist(), n_steps=1)
-    res["faithfulness"] = faithfulness(model, toxic[:args.faith_comments])
+    last = OUT / ("explain.json" if args.model == "default" else f"explain_{Path(args.model).name}.json")
+    last = json.loads(last.read_text(encoding="utf-8")) if last.exists() else {}
+    if args.latency_only and "faithfulness" in last:
+        res["faithfulness"] = last["faithfulness"]
+    else:
+        res["faithfulness"] = faithfulness(model, toxic[:args.faith_comments])
     suffix = "" if args.model == "default" else f"_{Path(args.model).name}"
     previous = OUT / f"explain{suffix}.json"
     previous = json.loads(previous.read_text(encoding="utf-8")) if previous.exists() else {}

@@ -68,14 +68,14 @@ def ensemble_word_attributions(model: Any, text: str, words: list[Word], n_steps
     divided by ``p(1-p)`` of the ensemble.
     """
     pairs = _members(model)
-    if hasattr(model, "member_probas"):
-        probas = [np.asarray(p, dtype=float)[0] for p in model.member_probas([text])]
-    else:
-        probas = [np.asarray(m.predict_proba([text]), dtype=float)[0] for m, _ in pairs]
     steps = n_steps or ENSEMBLE_MEMBER_STEPS
     member_attrs = [word_attributions(m, text, words, "auto", steps) for m, _ in pairs]
     if getattr(model, "combine", "proba") == "logit":
         return sum(w * a for (_, w), a in zip(pairs, member_attrs))
+    if hasattr(model, "member_probas"):
+        probas = [np.asarray(p, dtype=float)[0] for p in model.member_probas([text])]
+    else:
+        probas = [np.asarray(m.predict_proba([text]), dtype=float)[0] for m, _ in pairs]
     p_ens = sum(w * p for (_, w), p in zip(pairs, probas))
     total = sum(w * (p * (1 - p))[None, :] * a for (_, w), p, a in zip(pairs, probas, member_attrs))
     return total / np.clip(p_ens * (1 - p_ens), 1e-6, None)[None, :]
