@@ -9,7 +9,7 @@ DATA ?= ../shared/data
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup demo test ui serve bench lint browser clean-venv
+.PHONY: setup demo test ui serve bench bench-load lint browser clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,7 @@ lint: setup
 
 bench: setup
 	$(PY) bench/bench_models.py
+	$(PY) bench/bench_backends.py --model default --n 2000
 
 # The shipped linear model, reproducibly (about 10 minutes on 2 cores).
 models/linear: setup
@@ -51,3 +52,7 @@ models/linear: setup
 
 clean-venv:
 	rm -rf $(VENV)
+
+bench-load: setup
+	$(PY) bench/load.py --model default --clients 8 --batch 8 --duration 30 --warmup 5 \
+	  --json bench/results/load_default_moderate.json --markdown bench/results/load_default_moderate.md
