@@ -34,24 +34,6 @@ class KeywordModel(ToxicityModel):
         return out
 
 
-def explain_available() -> bool:
-    """True once :mod:`cleanspeech.explain` provides ``explain_texts``."""
-    try:
-        from cleanspeech.explain import explain_texts  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def rewrite_available() -> bool:
-    """True once :mod:`cleanspeech.rewrite` provides ``rewrite_texts``."""
-    try:
-        from cleanspeech.rewrite import rewrite_texts  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def served_model_name(tmp_folder) -> str:
     """The shipped ``default`` model when present, else a tiny linear model trained in seconds
     on the committed fixture (all rows, thresholds 0.5) and saved under ``tmp_folder``."""

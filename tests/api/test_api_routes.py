@@ -11,7 +11,6 @@ from cleanspeech.api import (
 )
 from cleanspeech.labels import LABELS
 
-from api_support import explain_available, rewrite_available
 
 PAIR = ["You are a disgusting idiot.", "Thanks for the helpful edit!"]
 JSON = {"content-type": "application/json"}
@@ -119,7 +118,6 @@ def test_openapi_schema_documents_routes_and_limits(client: TestClient) -> None:
     assert texts["maxItems"] == MAX_TEXTS and texts["items"]["maxLength"] == MAX_CHARS
 
 
-@pytest.mark.skipif(not explain_available(), reason="cleanspeech.explain (explain_texts) not landed yet")
 def test_explain_contract(client: TestClient) -> None:
     response = client.post("/v1/explain", json={"texts": PAIR})
     assert response.status_code == 200
@@ -134,7 +132,6 @@ def test_explain_contract(client: TestClient) -> None:
     assert too_long.status_code == 422 and str(MAX_CHARS_EXPLAIN) in too_long.json()["detail"]
 
 
-@pytest.mark.skipif(not rewrite_available(), reason="cleanspeech.rewrite (rewrite_texts) not landed yet")
 def test_rewrite_contract(client: TestClient) -> None:
     response = client.post("/v1/rewrite", json={"texts": PAIR})
     assert response.status_code == 200

@@ -15,22 +15,6 @@ from cleanspeech.ui import APP_PATH
 FIXTURE_ROWS = 40
 
 
-def _explain_render_available() -> bool:
-    try:
-        from cleanspeech.explain import render_html  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _rewrite_available() -> bool:
-    try:
-        from cleanspeech.rewrite import rewrite_texts  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @pytest.fixture()
 def app(ui_model: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("CLEANSPEECH_MODEL", ui_model)
@@ -55,12 +39,10 @@ def test_single_comment_shows_labels_heatmap_and_rewrite(app: AppTest) -> None:
     assert not app.exception
     raised = next(m.value for m in app.markdown if "labels-raised" in m.value)
     assert "toxic" in raised and "insult" in raised
-    if _rewrite_available():
-        metrics = {m.label: m.value for m in app.metric}
-        assert float(metrics["Toxicity after"]) < float(metrics["Toxicity before"])
-    if _explain_render_available():
-        assert app.html, "the word heatmap (explain.render_html) should be on the page"
-        assert app.selectbox(key="heatmap_label").value == "toxic"
+    metrics = {m.label: m.value for m in app.metric}
+    assert float(metrics["Toxicity after"]) < float(metrics["Toxicity before"])
+    assert app.html, "the word heatmap (explain.render_html) should be on the page"
+    assert app.selectbox(key="heatmap_label").value == "toxic"
 
 
 def test_civil_comment_raises_nothing_and_needs_no_rewrite(app: AppTest) -> None:
