@@ -1,6 +1,11 @@
 """The shared Typer application that every CLI module registers its commands on."""
 
+import os
+
 import typer
+
+# Model loading bars from transformers / huggingface_hub would interleave with our own output.
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 app = typer.Typer(
     name="cleanspeech",

@@ -13,7 +13,8 @@ from rich.console import Console
 
 from cleanspeech.data.io import DataError
 
-console = Console()
+# Piped output (CI logs, `make demo | less`) would default to 80 columns and fold the tables.
+console = Console(width=None if sys.stdout.isatty() else 140)
 err_console = Console(stderr=True)
 
 MODEL_HELP = "Model folder or shipped model name ('default', 'linear')."
