@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import typer
@@ -19,10 +18,6 @@ EXAMPLES = [
     "Please stop removing the references without discussing it first.",
 ]
 SAMPLE_CSV = Path(__file__).resolve().parents[3] / "examples" / "comments.csv"
-
-
-def _has(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
 
 
 @app.command("demo")
@@ -46,7 +41,7 @@ def demo_cmd(
 
 
 def _show_explanations(moderator, texts: list[str]) -> None:
-    if not texts or not _has("cleanspeech.explain"):
+    if not texts:
         return
     from cleanspeech.explain import render_terminal
 
@@ -56,7 +51,7 @@ def _show_explanations(moderator, texts: list[str]) -> None:
 
 
 def _show_rewrites(moderator, texts: list[str]) -> None:
-    if not texts or not _has("cleanspeech.rewrite"):
+    if not texts:
         return
     console.rule("How to say it civilly (verified by the classifier)")
     for res in moderator.rewrite(texts):

@@ -53,11 +53,14 @@ class ToxicityModel:
         """Kind-specific settings written to ``cleanspeech.json`` (subclasses extend)."""
         return {"model_type": self.model_type, "labels": list(LABELS), "cleaning": self.cleaning}
 
-    def save_pretrained(self, path: str | Path, *, tuned_on: str = "unknown") -> Path:
+    def save_pretrained(
+        self, path: str | Path, *, tuned_on: str = "unknown", prevalence: dict[str, float] | None = None
+    ) -> Path:
+        """Write the model folder; ``tuned_on`` / ``prevalence`` say where thresholds were tuned."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         write_json(path / CONFIG_FILE, self.config_dict())
-        save_thresholds(path / THRESHOLDS_FILE, self.thresholds, tuned_on=tuned_on)
+        save_thresholds(path / THRESHOLDS_FILE, self.thresholds, tuned_on=tuned_on, prevalence=prevalence)
         self._save_weights(path)
         return path
 

@@ -12,9 +12,9 @@ from typing import Any
 from cleanspeech.data import deduplicate, read_jigsaw, train_val_split
 from cleanspeech.data.io import write_text_atomic
 from cleanspeech.evaluation.report import write_report
-from cleanspeech.evaluation.thresholds import prevalence, save_thresholds, tune_thresholds
+from cleanspeech.evaluation.thresholds import prevalence, tune_thresholds
 from cleanspeech.labels import LABELS
-from cleanspeech.models.base import CARD_FILE, METRICS_FILE, THRESHOLDS_FILE, write_json
+from cleanspeech.models.base import CARD_FILE, METRICS_FILE, write_json
 from cleanspeech.models.linear import LinearConfig, LinearModel
 
 
@@ -40,8 +40,7 @@ def train_linear(
     scores = model.predict_proba(val["comment_text"].tolist())
     model.thresholds, _ = tune_thresholds(y_val, scores)
     tuned_on = f"validation split of {Path(train_csv).name} (val_fraction={val_fraction}, seed={seed})"
-    model.save_pretrained(out, tuned_on=tuned_on)
-    save_thresholds(out / THRESHOLDS_FILE, model.thresholds, tuned_on=tuned_on, prevalence=prevalence(y_val))
+    model.save_pretrained(out, tuned_on=tuned_on, prevalence=prevalence(y_val))
     data_info = {"train_csv": str(Path(train_csv).name), "n_unique": len(df), "n_train": len(train),
                  "n_val": len(val), "val_fraction": val_fraction, "seed": seed}
     metrics = write_report(y_val, scores, model.thresholds, out / "report",
