@@ -210,10 +210,10 @@ Jigsaw data has about 9.6% toxic): at other label rates, re-tune them
 `--backend onnx` (default): ONNX Runtime on an export of the transformer (eager attention
 exported and fused, LayerNorm/GELU fused, dynamic int8 quantisation of the matrix products),
 built once (about a minute on 2 cores) into `~/.cache/cleanspeech/onnx/<hash>/`; one intra-op
-thread (`CLEANSPEECH_ORT_THREADS` to change) and batches of 8 length-sorted windows.
+thread per core (`CLEANSPEECH_ORT_THREADS` to change) and batches of 8 length-sorted windows.
 `--backend torch`: the int8 weights dequantised to float32 in PyTorch, batches of 32.
 Speed and AUC difference on 2,000 validation comments: `bench/results/bench_backends.md`
-(measured 2026-11-26 on the shared 2-core AMD EPYC: onnx 18.4 comments/s vs torch 8.4, 2.18x,
+(measured 2026-11-27 on the idle 2-core AMD EPYC: onnx 48.0 comments/s vs torch 30.8, 1.56x,
 short of the 2.5x target; macro ROC-AUC difference -0.0002).
 
 ## Limits
