@@ -68,7 +68,7 @@ class OfflineRewriter(Rewriter):
     def __init__(self, lexicon: EditLexicon | None = None, levels: tuple[Level, ...] = DEFAULT_LEVELS,
                  word_rates: WordRates | None = None,
                  min_count: int = 3, replace_share: float = 0.3, trigger_rate: float = 0.85,
-                 trigger_count: int = 5) -> None:
+                 trigger_count: int = 5, must_rate: float = 0.95, max_partial: int = 6) -> None:
         self.lexicon = lexicon or load_lexicon()
         self.word_rates = word_rates if word_rates is not None else load_word_rates()
         self.levels = levels
@@ -76,6 +76,8 @@ class OfflineRewriter(Rewriter):
         self.replace_share = replace_share
         self.trigger_rate = trigger_rate
         self.trigger_count = trigger_count
+        self.must_rate = must_rate
+        self.max_partial = max_partial
         self._banned = self.lexicon.toxic_words(0.5, min_count)
 
     # --- look-ups --------------------------------------------------------------------------
@@ -153,14 +155,37 @@ class OfflineRewriter(Rewriter):
                 out.append((i, i + 1, repl))
         return 1
 
+    def strength(self, text: str, edit: Edit) -> float:
+        """How surely an edit removes toxicity: the highest rate of the phrase or its words
+        (1.0 for masked/stretched profanity)."""
+        toks = tokenize(text[edit.start:edit.end])
+        keys = [" ".join(mining_tokens(t.text)) for t in toks]
+        if any(_PROFANITY_RE.match(t.norm) for t in toks):
+            return 1.0
+        return max([self._rate(" ".join(keys))] + [self._rate(k) for k in keys])
+
+    def partial(self, text: str, edits: list[Edit]) -> list[list[Edit]]:
+        """Subsets of a level's edits, smallest first: the sure ones (strength ≥ ``must_rate``)
+        plus the k strongest others, k = 0, 1, ... The verification loop keeps the civil one
+        closest to the input, so words annotators only sometimes touch ("give" in "give a
+        fuck", names, "lmao") stay unless removing them is what makes the text civil."""
+        ranked = sorted(edits, key=lambda e: -self.strength(text, e))
+        sure = [e for e in ranked if self.strength(text, e) >= self.must_rate]
+        rest = [e for e in ranked if self.strength(text, e) < self.must_rate][:self.max_partial]
+        return [sure + rest[:k] for k in range(len(rest)) if sure or k]
+
     def candidates(self, text: str) -> list[tuple[str, str]]:
-        """``(method, candidate)`` per level, in order of increasing aggressiveness, deduplicated."""
+        """``(method, candidate)`` per level, in order of increasing aggressiveness, each level's
+        partial edit sets before its full one; deduplicated."""
         seen, out = {text}, []
         for level in self.levels:
-            cand = apply_edits(text, self.edits(text, level))
-            if cand not in seen:
-                seen.add(cand)
-                out.append((f"offline:{level.name}", cand))
+            edits = self.edits(text, level)
+            subsets = [(f"offline:{level.name}-partial", sub) for sub in self.partial(text, edits)]
+            for method, sub in subsets + [(f"offline:{level.name}", edits)]:
+                cand = apply_edits(text, sub)
+                if cand not in seen:
+                    seen.add(cand)
+                    out.append((method, cand))
         return out
 
     def propose(self, requests: list[RewriteRequest]) -> list[Proposal]:
