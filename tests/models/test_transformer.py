@@ -72,6 +72,11 @@ def test_int8_folder_loads_in_both_backends_and_agrees(tiny_model, tmp_path, mon
     assert np.abs(torch_model.predict_proba(texts) - ref).max() < 0.02  # int8 storage
     assert np.abs(onnx_model.predict_proba(texts) - ref).max() < 0.05  # + int8 activations
     assert list((tmp_path / "cache" / "onnx").glob("*/model.int8.onnx"))  # exported once, cached
+    # int8 activations are scaled per input tensor: a comment scores the same whatever it is
+    # sent with (the default ONNX batch is one window)
+    alone = np.vstack([onnx_model.predict_proba([t]) for t in texts])
+    assert np.array_equal(onnx_model.predict_proba(texts), alone)
+    assert np.array_equal(onnx_model.predict_proba(texts[::-1])[::-1], alone)
 
 
 def test_unknown_backend_is_refused(tiny_model, tmp_path):
