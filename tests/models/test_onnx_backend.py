@@ -92,5 +92,9 @@ def test_bert_fusion_keeps_the_outputs(tmp_path):
     mask = np.ones_like(ids)
     mask[2, 6:] = 0
     assert np.allclose(OnnxRunner(fused)(ids, mask), _logits(module, ids, mask), atol=1e-4)
-    quantize_int8(fused, tmp_path / "q.onnx")  # fused graphs quantise too
+    quantize_int8(fused, tmp_path / "q.onnx")  # fused graphs quantise too, attention included
+    import onnx
+
+    ops = {n.op_type for n in onnx.load(str(tmp_path / "q.onnx")).graph.node}
+    assert "QAttention" in ops and "Attention" not in ops
     assert np.abs(OnnxRunner(tmp_path / "q.onnx")(ids, mask) - _logits(module, ids, mask)).max() < 0.05

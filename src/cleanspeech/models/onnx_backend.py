@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-EXPORT_VERSION = "4"  # bump when the export recipe changes, so caches are rebuilt
+EXPORT_VERSION = "5"  # bump when the export recipe changes, so caches are rebuilt
 SHIPPED_ONNX = "model.onnx"
 
 
@@ -88,13 +88,18 @@ def fuse_transformer(fp32_file: Path, out_file: Path, model_type: str, num_heads
 
 
 def quantize_int8(fp32_file: Path, int8_file: Path) -> None:
-    """Dynamic int8 quantisation of the MatMul weights (activations quantised at run time)."""
+    """Dynamic int8 quantisation of the MatMul weights (activations quantised at run time).
+
+    Fused ``Attention`` nodes are quantised too (``QAttention``): their Q/K/V projection is a
+    quarter of the encoder's matmul work, and left in float32 it took ~39% of ONNX Runtime's
+    time (profiled on the default model). On 1,000 validation comments: 54.1 vs 47.7
+    comments/s, macro AUC 0.98319 vs 0.98331 (torch 0.98329)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     # fused com.microsoft ops defeat shape inference; their outputs are float32
     quantize_dynamic(str(fp32_file), str(int8_file), weight_type=QuantType.QInt8,
-                     per_channel=True, op_types_to_quantize=["MatMul", "Gemm"],
+                     per_channel=True, op_types_to_quantize=["MatMul", "Gemm", "Attention"],
                      extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
 
 
