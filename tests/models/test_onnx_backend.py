@@ -85,6 +85,7 @@ def test_bert_fusion_keeps_the_outputs(tmp_path):
     module = BertForSequenceClassification(BertConfig(
         vocab_size=100, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
         intermediate_size=32, num_labels=6)).eval()
+    module.set_attn_implementation("eager")  # as build_cached_onnx does: the pattern ORT fuses
     export_onnx(module, tmp_path / "b.onnx")
     fused = fuse_transformer(tmp_path / "b.onnx", tmp_path / "f.onnx", "bert", 2, 16)
     assert fused == tmp_path / "f.onnx"
