@@ -132,8 +132,9 @@ Speed-up onnx / torch (both backends as shipped; PyTorch with its default thread
 **{r['speedup_onnx_over_torch']:.2f}x**; against PyTorch held to one thread: {r['speedup_onnx_over_torch_1_thread']:.2f}x. Macro ROC-AUC difference
 (onnx - torch): **{r['macro_roc_auc_difference']:+.5f}**; largest probability difference
 {r['max_abs_probability_difference']:.4f} (dynamic int8 activations). The time includes the
-shared linear member and tokenisation. The ONNX backend uses one intra-op thread per core and batches of 8
-length-sorted windows; the torch backend batches of 32.
+shared linear member and tokenisation. The ONNX backend uses one intra-op thread per core and
+one window per call (so that a comment's scores do not depend on its batch); the torch backend
+batches of 32 length-sorted windows.
 """
 
 
