@@ -54,7 +54,7 @@ def test_bad_input_is_one_clear_error(tmp_path, tiny_linear_dir):
     (tmp_path / "bad.csv").write_text('id,comment_text\na,"open quote\n')
     result = runner.invoke(app, ["predict", "--model", str(tiny_linear_dir), str(tmp_path / "bad.csv"),
                                  "-o", str(tmp_path / "o.csv")])
-    assert result.exit_code == 2 and "malformed CSV" in result.output
+    assert result.exit_code == 2 and "malformed CSV" in " ".join(result.output.split())
     assert not (tmp_path / "o.csv").exists()
 
 
