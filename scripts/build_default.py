@@ -209,12 +209,14 @@ Jigsaw data has about 9.6% toxic): at other label rates, re-tune them
 ## Backends
 `--backend onnx` (default): ONNX Runtime on an export of the transformer (eager attention
 exported and fused, LayerNorm/GELU fused, dynamic int8 quantisation of the matrix products),
-built once (about a minute on 2 cores) into `~/.cache/cleanspeech/onnx/<hash>/`; one intra-op
-thread per core (`CLEANSPEECH_ORT_THREADS` to change) and batches of 8 length-sorted windows.
+built once (about a minute on 2 cores) into `~/.cache/cleanspeech/onnx/<hash>/`; the fused
+attention's Q/K/V projection is quantised too. One intra-op thread per core
+(`CLEANSPEECH_ORT_THREADS` to change) and one window per call: int8 activations are scaled per
+input tensor, so batching would make a comment's scores depend on its neighbours.
 `--backend torch`: the int8 weights dequantised to float32 in PyTorch, batches of 32.
 Speed and AUC difference on 2,000 validation comments: `bench/results/bench_backends.md`
-(measured 2026-11-27 on the idle 2-core AMD EPYC: onnx 48.0 comments/s vs torch 30.8, 1.56x,
-short of the 2.5x target; macro ROC-AUC difference -0.0002).
+(measured 2026-11-27 on the 2-core AMD EPYC, load average 1.2: onnx 52.1 comments/s vs torch
+28.8, 1.81x, short of the 2.5x target; macro ROC-AUC difference -0.0002).
 
 ## Limits
 English Wikipedia talk-page comments (2018); other sites, languages and eras will score worse.
