@@ -26,3 +26,14 @@ def test_cleanup_rules():
 
 def test_cleanup_drops_a_stranded_vocative():
     assert cleanup("I will find you and you, you .") == "I will find you and you."
+
+
+def _drop(text: str, *phrases: str) -> str:
+    return apply_edits(text, [Edit(text.index(w), text.index(w) + len(w), "") for w in phrases])
+
+
+def test_space_before_punctuation_follows_the_source_style():
+    untokenised = "Shut up, you stupid moron, nobody cares."
+    assert _drop(untokenised, "Shut up", "stupid moron") == "You, nobody cares."  # not "You ,"
+    tokenised = "shut up , you stupid moron , nobody cares ."  # ParaDetox style is kept
+    assert _drop(tokenised, "shut up", "stupid moron") == "you , nobody cares ."

@@ -92,6 +92,8 @@ def cleanup(text: str, like: str | None = None) -> str:
     s = re.sub(r",\s*you\s*(?=[.!?]|$)", "", s)  # vocative left behind: "..., you ." -> "... ."
     s = _fix_articles(s)
     s = re.sub(r"[ \t]{2,}", " ", s).strip()
+    if like is not None and not re.search(r"\w [,;:.!?]", like):  # untokenised source: "you ," -> "you,"
+        s = re.sub(r"[ \t]+([,;:.!?])", r"\1", s)
     if like and like[:1].isupper() and s[:1].islower():
         s = s[:1].upper() + s[1:]
     return s
