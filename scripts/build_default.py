@@ -215,8 +215,9 @@ attention's Q/K/V projection is quantised too. One intra-op thread per core
 input tensor, so batching would make a comment's scores depend on its neighbours.
 `--backend torch`: the int8 weights dequantised to float32 in PyTorch, batches of 32.
 Speed and AUC difference on 2,000 validation comments: `bench/results/bench_backends.md`
-(measured 2026-11-27 on the 2-core AMD EPYC, load average 1.2: onnx 52.1 comments/s vs torch
-28.8, 1.81x, short of the 2.5x target; macro ROC-AUC difference -0.0002).
+(measured 2026-11-27 on the 2-core AMD EPYC, load average 1.3, each backend scoring all 2,000
+in one call: onnx 51.2 comments/s vs torch 36.3, 1.41x, short of the 2.5x target; macro ROC-AUC
+difference -0.0002).
 
 ## Limits
 English Wikipedia talk-page comments (2018); other sites, languages and eras will score worse.
