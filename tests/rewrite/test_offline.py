@@ -25,3 +25,14 @@ def test_civil_text_gives_no_candidates_and_propose_matches():
     assert rw.candidates("thank you for the article .") == []
     props = rw.propose([RewriteRequest("you idiot"), RewriteRequest("hello")])
     assert props[0].candidates and props[1].candidates == [] and props[0].error is None
+
+
+def test_partial_candidates_keep_words_annotators_only_sometimes_touch():
+    from cleanspeech.rewrite.offline import Level
+
+    rw = OfflineRewriter(levels=(Level("lexicon-wide", 0.4),))
+    text = "i 'll give you a fucking quarter in a minute ."
+    cands = dict((c, m) for m, c in rw.candidates(text))
+    assert cands["i 'll you a quarter in a minute ."] == "offline:lexicon-wide"  # "give": rate 0.68
+    assert cands["i 'll give you a quarter in a minute ."] == "offline:lexicon-wide-partial"
+    assert all("fucking" not in c for c in cands)  # sure edits are in every candidate

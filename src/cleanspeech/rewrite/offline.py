@@ -173,9 +173,9 @@ class OfflineRewriter(Rewriter):
         plus the k strongest others, k = 0, 1, ... The verification loop keeps the civil one
         closest to the input, so words annotators only sometimes touch ("give" in "give a
         fuck", names, "lmao") stay unless removing them is what makes the text civil."""
-        ranked = sorted(edits, key=lambda e: -self.strength(text, e))
-        sure = [e for e in ranked if self.strength(text, e) >= self.must_rate]
-        rest = [e for e in ranked if self.strength(text, e) < self.must_rate][:self.max_partial]
+        ranked = sorted(((self.strength(text, e), e) for e in edits), key=lambda se: -se[0])
+        sure = [e for st, e in ranked if st >= self.must_rate]
+        rest = [e for st, e in ranked if st < self.must_rate][:self.max_partial]
         return [sure + rest[:k] for k in range(len(rest)) if sure or k]
 
     def candidates(self, text: str) -> list[tuple[str, str]]:
