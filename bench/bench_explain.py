@@ -197,7 +197,7 @@ def to_markdown(res: dict) -> str:
                   "| scored model | method | drop top-3 | drop random-3 | top beats random | ms / comment |",
                   "|---|---|---|---|---|---|"]
         for r in res["ig_sweep"]:
-            how = f"occlusion" if r.get("method") == "occlusion" else f"IG n_steps={r.get('n_steps')}"
+            how = "occlusion" if r.get("method") == "occlusion" else f"IG n_steps={r.get('n_steps')}"
             lines.append(f"| {r['member']} | {how} | {r['mean_drop_top']:.3f} | {r['mean_drop_random']:.3f} | "
                          f"{100 * r['share_top_beats_random']:.0f}% | {r['ms_per_comment']:.0f} |")
         lines.append("")

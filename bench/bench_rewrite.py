@@ -24,14 +24,13 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
 
 from cleanspeech.data.io import write_text_atomic
 from cleanspeech.models import load_model
 from cleanspeech.rewrite import rewrite_texts
 from cleanspeech.rewrite.lexicon import EditLexicon, mine_lexicon
 from cleanspeech.rewrite.offline import OfflineRewriter
-from cleanspeech.rewrite.metrics import delete_baseline, evaluate, sim_scores
+from cleanspeech.rewrite.metrics import delete_baseline, evaluate
 from cleanspeech.rewrite.paradetox import DEFAULT_PARADETOX, read_pairs, split_pairs
 
 OUT = Path(__file__).resolve().parent / "results"
