@@ -90,7 +90,7 @@ def gate_study(model, train_csv: Path, trial_csv: Path) -> dict:
         probs = tagger.word_probs(texts)
         scores = np.asarray(model.predict_proba(texts))
         flagged = (scores >= model.thresholds[None, :]).any(axis=1)
-        def f1_gated(keep):
+        def f1_gated(keep, probs=probs, texts=texts, golds=golds):  # bound now, called in this loop
             gated = [(w, p if k else np.zeros_like(p)) for (w, p), k in zip(probs, keep)]
             return f1_at(texts, gated, golds, th, join)
         out[name] = {"no_gate": f1_gated(np.ones(len(texts), bool)), "any_label": f1_gated(flagged),

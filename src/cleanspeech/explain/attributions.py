@@ -54,7 +54,7 @@ def word_attributions(model: Any, text: str, words: list[Word], method: str = "a
 
 def _members(model: Any) -> list[tuple[Any, float]]:
     """``(member, weight)`` pairs of an ensemble, weights normalised to sum to 1."""
-    members = list(getattr(model, "members"))
+    members = list(model.members)
     weights = np.asarray(getattr(model, "weights", None) or [1.0] * len(members), dtype=float)
     weights = weights / weights.sum()
     return list(zip(members, weights))

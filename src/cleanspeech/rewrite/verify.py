@@ -62,7 +62,7 @@ def guided_removals(score: ScoreFn, thresholds: np.ndarray, start: Candidate, ma
     is true are never removed. Returns the chain of candidates."""
     chain: list[Candidate] = []
     current = start
-    for step in range(max_steps):
+    for _ in range(max_steps):
         words = [t for t in tokenize(current.text)
                  if t.is_word and not (protected and protected(t.text))][:max_words]
         if not words or len(tokenize(current.text)) < 2:
