@@ -3,6 +3,7 @@ shipped lexicon is mined from the other 90% only).
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_rewrite.py [--model default] [--limit N]
     HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_rewrite.py --dev   # for tuning choices
+    ... --dev --rewriter '{"max_partial": 0}' --out /tmp/variant     # an OfflineRewriter variant
 
 ``--dev`` never touches the held-out 10%: it splits the training 90% again (10%, seed 43), mines
 a lexicon from the rest and scores the dev pairs with it (results in ``rewrite_dev.*``). Design
@@ -29,7 +30,7 @@ from cleanspeech.data.io import write_text_atomic
 from cleanspeech.models import load_model
 from cleanspeech.rewrite import rewrite_texts
 from cleanspeech.rewrite.lexicon import EditLexicon, mine_lexicon
-from cleanspeech.rewrite.offline import OfflineRewriter
+from cleanspeech.rewrite.offline import Level, OfflineRewriter
 from cleanspeech.rewrite.metrics import delete_baseline, evaluate
 from cleanspeech.rewrite.paradetox import DEFAULT_PARADETOX, read_pairs, split_pairs
 
@@ -50,14 +51,23 @@ def eval_split(pairs_path: str, dev: bool) -> tuple[list, EditLexicon, str]:
     return dev_pairs, mine_lexicon(fit, min_count=3), desc
 
 
-def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: bool = False) -> dict:
+def rewriter_settings(spec: str | None) -> dict:
+    """OfflineRewriter keyword arguments from JSON; ``levels`` as ``[[name, rate, replace], ...]``."""
+    kw = json.loads(spec) if spec else {}
+    if "levels" in kw:
+        kw["levels"] = tuple(Level(*lv) for lv in kw["levels"])
+    return kw
+
+
+def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: bool = False,
+        rewriter: dict | None = None) -> dict:
     model = load_model(model_name)
     held, lexicon, split_desc = eval_split(pairs_path, dev)
     held = held[:limit] if limit else held
     sources = [p.toxic for p in held]
     refs = [p.references for p in held]
     t0 = time.perf_counter()
-    results = rewrite_texts(model, sources, backend=backend, offline=OfflineRewriter(lexicon))
+    results = rewrite_texts(model, sources, backend=backend, offline=OfflineRewriter(lexicon, **(rewriter or {})))
     secs = time.perf_counter() - t0
     systems = {
         f"CleanSpeech ({backend})": [r.rewrite for r in results],
@@ -78,6 +88,8 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
         "model": model_name,
         "model_path": str(getattr(model, "path", "")),
         "split": split_desc,
+        "rewriter_settings": {k: [vars(lv) for lv in v] if k == "levels" else v
+                              for k, v in (rewriter or {}).items()},
         "scores": scores,
         "J_gain_over_Delete": round(ours["J"] - scores["Delete"]["J"], 4),
         "methods": dict(sorted(methods.items(), key=lambda kv: -kv[1])),
@@ -108,10 +120,11 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--backend", default="offline")
     ap.add_argument("--dev", action="store_true", help="score the dev split of the training pairs")
+    ap.add_argument("--rewriter", help='OfflineRewriter settings as JSON, e.g. \'{"must_rate": 2}\'')
     ap.add_argument("--out", default=None, help="results path without extension")
     args = ap.parse_args()
     args.out = args.out or str(OUT / ("rewrite_dev" if args.dev else "rewrite"))
-    res = run(args.model, args.pairs, args.limit, args.backend, args.dev)
+    res = run(args.model, args.pairs, args.limit, args.backend, args.dev, rewriter_settings(args.rewriter))
     write_text_atomic(json.dumps(res, indent=2) + "\n", f"{args.out}.json")
     write_text_atomic(to_markdown(res), f"{args.out}.md")
     print(to_markdown(res))

@@ -87,19 +87,22 @@ def fuse_transformer(fp32_file: Path, out_file: Path, model_type: str, num_heads
         return fp32_file
 
 
-def quantize_int8(fp32_file: Path, int8_file: Path) -> None:
+QUANT_OP_TYPES = ("MatMul", "Gemm", "Attention")
+
+
+def quantize_int8(fp32_file: Path, int8_file: Path, op_types: tuple[str, ...] = QUANT_OP_TYPES) -> None:
     """Dynamic int8 quantisation of the MatMul weights (activations quantised at run time).
 
     Fused ``Attention`` nodes are quantised too (``QAttention``): their Q/K/V projection is a
     quarter of the encoder's matmul work, and left in float32 it took ~39% of ONNX Runtime's
-    time (profiled on the default model). On 1,000 validation comments: 54.1 vs 47.7
-    comments/s, macro AUC 0.98319 vs 0.98331 (torch 0.98329)."""
+    time (profiled on the default model); with them int8 the export is faster at the same AUC
+    (``bench/bench_onnx_variants.py``, results in ``bench/results/onnx_variants.md``)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     # fused com.microsoft ops defeat shape inference; their outputs are float32
     quantize_dynamic(str(fp32_file), str(int8_file), weight_type=QuantType.QInt8,
-                     per_channel=True, op_types_to_quantize=["MatMul", "Gemm", "Attention"],
+                     per_channel=True, op_types_to_quantize=list(op_types),
                      extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
 
 
@@ -132,9 +135,11 @@ def build_cached_onnx(path: Path, config: dict[str, Any]) -> Path:
 # set CLEANSPEECH_ORT_THREADS=1 there (0 lets ONNX Runtime choose).
 DEFAULT_THREADS = os.cpu_count() or 1
 # One window per call. Dynamic int8 quantisation scales activations by the min/max of the whole
-# input tensor, so in a batch a comment's scores depend on its neighbours (up to 0.14 in
-# probability on validation comments): a comment must score the same whatever it is sent with.
-# Batches of 8 were ~8% faster on 2 cores; pass batch_size to trade that consistency for speed.
+# input tensor, so in a batch a comment's scores depend on its neighbours (up to 0.17 in
+# probability, bench/results/onnx_variants.md): a comment must score the same whatever it is
+# sent with.
+# Batches of 8 are faster (60 vs 68 comments/s there); pass batch_size to trade
+# that consistency for speed.
 ONNX_BATCH_SIZE = 1
 
 
@@ -150,7 +155,7 @@ class OnnxRunner:
         if threads > 0:
             opts.intra_op_num_threads = threads
         # ONNX Runtime's own default: worker threads spin briefly between calls. With one window
-        # per call that saves a wake-up per window (61 vs 57 comments/s on 2 cores); set
+        # per call that saves a wake-up per window (bench/bench_onnx_variants.py); set
         # CLEANSPEECH_ORT_SPIN=0 where idle spinning would steal CPU from other work.
         opts.add_session_config_entry("session.intra_op.allow_spinning",
                                       os.environ.get("CLEANSPEECH_ORT_SPIN", "1"))
