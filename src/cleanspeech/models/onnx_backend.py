@@ -94,8 +94,8 @@ def quantize_int8(fp32_file: Path, int8_file: Path, op_types: tuple[str, ...] = 
     """Dynamic int8 quantisation of the MatMul weights (activations quantised at run time).
 
     Fused ``Attention`` nodes are quantised too (``QAttention``): their Q/K/V projection is a
-    quarter of the encoder's matmul work, and left in float32 it took ~39% of ONNX Runtime's
-    time (profiled on the default model); with them int8 the export is faster at the same AUC
+    quarter of the encoder's matmul work and, left in float32, a large share of ONNX Runtime's
+    time (profiled on the default model); with them int8 the export is faster at an AUC within 0.0002
     (``bench/bench_onnx_variants.py``, results in ``bench/results/onnx_variants.md``)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
