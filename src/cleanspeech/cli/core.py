@@ -25,7 +25,7 @@ BATCH = 512
 def train_linear_cmd(
     train: Path = typer.Option(..., "--train", help="Jigsaw train CSV (plain or .gz)."),
     out: Path = typer.Option(..., "-o", "--output", help="Model folder to write."),
-    val_fraction: float = typer.Option(0.2, "--val-fraction", help="Share held out for validation."),
+    val_fraction: float = typer.Option(0.1, "--val-fraction", help="Share held out (dev + test) from training; the project default is 0.1."),
     seed: int = typer.Option(42, "--seed"),
     c: Optional[float] = typer.Option(None, "--C", help="Inverse regularisation strength."),
     keep_features: Optional[int] = typer.Option(None, "--keep-features", help="Prune to N features."),

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cleanspeech.data import deduplicate, read_jigsaw, train_val_split
+from cleanspeech.data.split import HOLDOUT_FRACTION
 from cleanspeech.data.io import write_text_atomic
 from cleanspeech.evaluation.report import write_report
 from cleanspeech.evaluation.thresholds import prevalence, tune_thresholds
@@ -22,7 +23,7 @@ def train_linear(
     train_csv: str | Path,
     out_dir: str | Path,
     *,
-    val_fraction: float = 0.2,
+    val_fraction: float = HOLDOUT_FRACTION,
     seed: int = 42,
     config: LinearConfig | None = None,
     progress: Callable[[str], None] | None = None,
