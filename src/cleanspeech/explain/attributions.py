@@ -5,6 +5,8 @@
 * ``ensemble``: each member explained by its own method, then combined with the ensemble's
   weights after converting to probability changes (chain rule: ``dp = p(1-p) dz``), and back to
   the ensemble's logit units, so a word's share follows what the ensemble averages.
+* ``cascade``: the members on the route the comment takes, weighted per label as the cascade
+  mixes their logits (calibration slopes included), so attributions stay in its logit units.
 * anything else, or a model whose cleaning moves character offsets: occlusion (:mod:`.occlusion`).
 
 All return ``(n_words, 6)`` arrays in logit units, aligned with the words of the original text.
@@ -31,9 +33,10 @@ def method_for(model: Any, method: str = "auto") -> str:
     if method != "auto":
         return method
     kind = getattr(model, "model_type", "")
-    if getattr(model, "cleaning", "none") != "none" and kind != "ensemble":
+    if getattr(model, "cleaning", "none") != "none" and kind not in ("ensemble", "cascade"):
         return "occlusion"  # cleaning changes character offsets: explain by deleting words
-    return {"linear": "exact", "transformer": "integrated-gradients", "ensemble": "ensemble"}.get(kind, "occlusion")
+    return {"linear": "exact", "transformer": "integrated-gradients", "ensemble": "ensemble",
+            "cascade": "cascade"}.get(kind, "occlusion")
 
 
 def word_attributions(model: Any, text: str, words: list[Word], method: str = "auto", n_steps: int | None = None) -> np.ndarray:
@@ -43,6 +46,8 @@ def word_attributions(model: Any, text: str, words: list[Word], method: str = "a
     chosen = method_for(model, method)
     if chosen == "ensemble":
         return ensemble_word_attributions(model, text, words, n_steps=n_steps)
+    if chosen == "cascade":
+        return cascade_word_attributions(model, text, words, n_steps=n_steps)
     if chosen == "exact":
         if getattr(model, "model_type", "") != "linear":
             raise ValueError("exact attributions exist only for the linear model")
@@ -79,3 +84,10 @@ def ensemble_word_attributions(model: Any, text: str, words: list[Word], n_steps
     p_ens = sum(w * p for (_, w), p in zip(pairs, probas))
     total = sum(w * (p * (1 - p))[None, :] * a for (_, w), p, a in zip(pairs, probas, member_attrs))
     return total / np.clip(p_ens * (1 - p_ens), 1e-6, None)[None, :]
+
+
+def cascade_word_attributions(model: Any, text: str, words: list[Word], n_steps: int | None = None) -> np.ndarray:
+    """``Σ_m weight_m ⊙ a_m`` over the members of the route ``text`` takes (exact for logit mixes)."""
+    plan = model.explanation_plan(text)
+    steps = n_steps or (ENSEMBLE_MEMBER_STEPS if len(plan) > 1 else DEFAULT_STEPS)
+    return sum(np.asarray(w)[None, :] * word_attributions(m, text, words, "auto", steps) for m, w in plan)

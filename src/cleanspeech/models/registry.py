@@ -19,6 +19,7 @@ MODEL_CLASSES: dict[str, tuple[str, str]] = {
     "linear": ("cleanspeech.models.linear", "LinearModel"),
     "transformer": ("cleanspeech.models.transformer", "TransformerModel"),
     "ensemble": ("cleanspeech.models.ensemble", "EnsembleModel"),
+    "cascade": ("cleanspeech.models.cascade", "CascadeModel"),
 }
 
 

@@ -1,0 +1,135 @@
+"""Build the shipped ``default``: a cascade of the linear model and the fine-tuned MiniLM.
+
+    .venv/bin/python scripts/build_cascade.py --linear models/linear \
+        --transformer models/default/transformer --out models/default
+
+Scores both members on the project split's dev and test parts with the serving backend (onnx),
+caching the scores in ``--cache`` (resumable), fits the cascade on dev (weights, calibration,
+gate, thresholds; see ``cleanspeech.training.cascade``), then scores test once for the figures
+in ``metrics.json`` and the generated model card. Members are copied into the folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from cleanspeech.data import project_split, read_jigsaw
+from cleanspeech.evaluation.calibration import resolve_prevalence
+from cleanspeech.evaluation.heldout import compare, heldout_figures
+from cleanspeech.evaluation.operating import OperatingPoint
+from cleanspeech.labels import LABELS
+from cleanspeech.models.base import METRICS_FILE, write_json
+from cleanspeech.models.registry import load_model
+from cleanspeech.training.cascade import cascade_scores, fit_cascade
+
+PROTOCOL = ("project_split(train.csv.gz): deduplicated, 90% train / 5% dev / 5% test, stratified "
+            "on toxic, seed 42. Choices on dev, figures on test.")
+
+
+def member_scores(args, part: str, texts: list[str]) -> dict[str, np.ndarray]:
+    cache = Path(args.cache) / f"{part}.npz"
+    if cache.exists():
+        got = dict(np.load(cache))
+        if len(got["linear"]) == len(texts):
+            return got
+    out = {}
+    for name, path in (("linear", args.linear), ("transformer", args.transformer)):
+        t0 = time.time()
+        out[name] = load_model(path, backend=args.backend).predict_proba(texts)
+        print(f"{part}: {name} scored {len(texts)} in {time.time() - t0:.0f} s", flush=True)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(cache, **out)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--train", default="../shared/data/jigsaw/train.csv.gz")
+    ap.add_argument("--linear", default="models/linear")
+    ap.add_argument("--transformer", default="models/default/transformer")
+    ap.add_argument("--out", default="models/default")
+    ap.add_argument("--cache", default="runs/cascade_scores")
+    ap.add_argument("--backend", default="onnx")
+    ap.add_argument("--prevalence", default="natural")
+    ap.add_argument("--operating-point", default="f1")
+    ap.add_argument("--max-auc-loss", type=float, default=0.0005)
+    args = ap.parse_args()
+
+    parts = project_split(read_jigsaw(args.train, require_labels=True))
+    data = {}
+    for part in ("dev", "test"):
+        df = getattr(parts, part)
+        texts = df["comment_text"].tolist()
+        data[part] = (member_scores(args, part, texts), df[list(LABELS)].to_numpy().astype(np.int8))
+    prev = resolve_prevalence(args.prevalence)
+    point = OperatingPoint.parse(args.operating_point)
+    fast = load_model(args.linear)
+    slow = load_model(args.transformer, backend=args.backend)
+    (dev_s, y_dev), (test_s, y_test) = data["dev"], data["test"]
+    model, choices = fit_cascade(fast, slow, dev_s["linear"], dev_s["transformer"], y_dev, prev,
+                                 max_auc_loss=args.max_auc_loss, point=point)
+    metrics = figures(model, choices, data, prev, point, args)
+    save(model, metrics, Path(args.out), args, prev)
+    t = metrics["test"]["cascade"]["at_prevalence"]
+    print(json.dumps({"dev": choices.to_dict() | {"share_curve": "..."},
+                      "test_macro_roc_auc": t["macro_roc_auc"], "ci95": t["macro_roc_auc_ci95"],
+                      "test_routed_share": metrics["test"]["routed_share"]}, indent=2))
+
+
+def figures(model, choices, data, prev, point, args) -> dict:
+    out = {"protocol": PROTOCOL, "prevalence": prev,
+           "prevalence_name": args.prevalence, "operating_point": point.describe(),
+           "backend": args.backend, "dev_choices": choices.to_dict(),
+           "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    for part in ("dev", "test"):
+        s, y = data[part]
+        casc = cascade_scores(model, s["linear"], s["transformer"])
+        full = model.full_route(s["linear"], s["transformer"])
+        fast = model.fast_route(s["linear"])
+        routed = model.route(s["linear"])
+        from cleanspeech.evaluation.calibration import prevalence_weights
+
+        w = prevalence_weights(y, prev)
+        out[part] = {
+            "cascade": heldout_figures(y, casc, model.thresholds, prev),
+            "full_route": heldout_figures(y, full, model.thresholds, prev),
+            "linear": heldout_figures(y, fast, model.thresholds, prev),
+            "cascade_minus_full": compare(y, full, casc, prev),
+            "routed_share": float(w[routed].sum() / w.sum()),
+            "routed_share_observed": float(routed.mean()),
+        }
+    return out
+
+
+def save(model, metrics: dict, out: Path, args, prev) -> None:
+    """Write the folder next to ``out`` and swap it in (members copied byte for byte)."""
+    from cleanspeech.evaluation.thresholds import save_thresholds
+    from cleanspeech.models.base import CONFIG_FILE
+    from cleanspeech.models.cascade_card import cascade_card
+
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=out.parent))
+    for role, src in (("fast", args.linear), ("slow", args.transformer)):
+        shutil.copytree(src, tmp / model.specs[role]["path"], dirs_exist_ok=True)
+    write_json(tmp / CONFIG_FILE, model.config_dict())
+    save_thresholds(tmp / "thresholds.json", model.thresholds,
+                    tuned_on="dev part of project_split (seed 42), cascade output, onnx backend",
+                    prevalence=prev)
+    write_json(tmp / METRICS_FILE, metrics)
+    (tmp / "README.md").write_text(cascade_card(model, metrics), encoding="utf-8")
+    old = out.with_name(out.name + ".old")
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

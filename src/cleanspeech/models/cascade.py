@@ -1,0 +1,157 @@
+"""A cascade: a fast model scores every comment; only comments it cannot settle go to a slow one.
+
+Routes, per comment:
+
+- **fast**: ``fast`` alone (the linear model), mapped by ``calibration.fast`` onto the full
+  route's calibrated scale (a per-label linear map of logits fitted, without labels, to the
+  full route's scores of the dev comments below the gate: where the full route would have put
+  them on average).
+- **full**: ``fast`` and ``slow`` (the transformer) combined per label in logit space
+  (``w_j · logit(p_fast) + (1 - w_j) · logit(p_slow)``), calibrated with ``calibration.full``.
+
+A comment takes the full route when its highest fast probability reaches ``gate`` (chosen on the dev split; see :mod:`cleanspeech.models.cascade_build`). Both routes are
+calibrated on dev and then expressed at the serving prevalence (``prevalence``), so a 0.3 means
+the same on either route: ranking (ROC-AUC) and thresholds hold across routes.
+
+``route_all=True`` (``--no-cascade``) sends every comment down the full route.
+
+Folder layout (members copied in, so retraining a shipped model never changes this one)::
+
+    cleanspeech.json   {"model_type": "cascade", "fast": {"path": "linear"},
+                        "slow": {"path": "transformer"}, "weights": {...}, "gate": g,
+                        "calibration": {"fast": {...}, "full": {...}}, "prevalence": {...}}
+    linear/  transformer/  thresholds.json  metrics.json  README.md
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cleanspeech.evaluation.calibration import PlattCalibrator, logit, prior_shift, sigmoid
+from cleanspeech.labels import LABELS, N_LABELS, vector_from_mapping
+from cleanspeech.models.base import ToxicityModel
+
+
+class CascadeModel(ToxicityModel):
+    model_type = "cascade"
+
+    def __init__(self, fast: ToxicityModel, slow: ToxicityModel, weights: np.ndarray,
+                 gate: float, calib_fast: PlattCalibrator, calib_full: PlattCalibrator,
+                 prevalence: dict[str, float] | None = None, route_all: bool = False,
+                 specs: dict[str, dict[str, Any]] | None = None,
+                 thresholds: np.ndarray | None = None) -> None:
+        super().__init__(thresholds=thresholds, cleaning="none")
+        self.fast, self.slow = fast, slow
+        self.weights = np.asarray(weights, dtype=np.float64)  # fast model's share, per label
+        self.gate, self.route_all = float(gate), bool(route_all)
+        self.calib_fast, self.calib_full = calib_fast, calib_full
+        self.prevalence = dict(prevalence or calib_full.prevalence)
+        self.specs = specs or {"fast": {"path": "linear"}, "slow": {"path": "transformer"}}
+        self.last_routed: np.ndarray = np.zeros(0, dtype=bool)  # of the last predict_proba call
+        self.routed_total = 0
+        self.scored_total = 0
+
+    # --- routes --------------------------------------------------------------------------------
+    @property
+    def members(self) -> list[ToxicityModel]:
+        return [self.fast, self.slow]
+
+    def _serve(self, calibrated: np.ndarray, calibrator: PlattCalibrator) -> np.ndarray:
+        """Calibrated probabilities moved from the calibration prevalence to the serving one."""
+        if not calibrator.prevalence or not self.prevalence:
+            return calibrated
+        return prior_shift(calibrated, calibrator.prevalence, self.prevalence)
+
+    def fast_route(self, p_fast: np.ndarray) -> np.ndarray:
+        return self._serve(self.calib_fast.transform(p_fast), self.calib_fast)
+
+    def combine(self, p_fast: np.ndarray, p_slow: np.ndarray) -> np.ndarray:
+        """Uncalibrated full-route probabilities: per-label weighted mean of logits."""
+        w = self.weights[None, :]
+        return sigmoid(w * logit(p_fast) + (1 - w) * logit(p_slow))
+
+    def full_route(self, p_fast: np.ndarray, p_slow: np.ndarray) -> np.ndarray:
+        return self._serve(self.calib_full.transform(self.combine(p_fast, p_slow)), self.calib_full)
+
+    def route(self, p_fast: np.ndarray) -> np.ndarray:
+        """Boolean ``(n,)``: which comments take the full route."""
+        if self.route_all:
+            return np.ones(len(p_fast), dtype=bool)
+        return np.asarray(p_fast).max(axis=1) >= self.gate
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        p_fast = self.fast.predict_proba(texts)
+        routed = self.route(p_fast)
+        out = self.fast_route(p_fast).astype(np.float32)
+        idx = np.nonzero(routed)[0]
+        if len(idx):
+            p_slow = self.slow_proba([texts[i] for i in idx])
+            out[idx] = self.full_route(p_fast[idx], p_slow)
+        self.last_routed = routed
+        self.routed_total += int(routed.sum())
+        self.scored_total += len(texts)
+        return out
+
+    def slow_proba(self, texts: list[str]) -> np.ndarray:
+        """The slow model's probabilities; long comments' windows ranked by the fast model."""
+        if getattr(self.slow, "supports_window_scorer", False):
+            return self.slow.predict_proba(texts, window_scorer=self._window_scorer)
+        return self.slow.predict_proba(texts)
+
+    def _window_scorer(self, window_texts: Sequence[str]) -> np.ndarray:
+        return self.fast.predict_proba(list(window_texts)).max(axis=1)
+
+    def routed_fraction(self) -> float | None:
+        """Share of comments scored so far that took the full route (None before any)."""
+        return self.routed_total / self.scored_total if self.scored_total else None
+
+    def explanation_plan(self, text: str) -> list[tuple[ToxicityModel, np.ndarray]]:
+        """``(member, (6,) weight)`` pairs: the output logit (up to a constant) is
+        ``Σ weight · member logit`` on the route ``text`` takes."""
+        p_fast = self.fast.predict_proba([text])
+        if not self.route(p_fast)[0]:
+            return [(self.fast, self.calib_fast.a.copy())]
+        a = self.calib_full.a
+        return [(self.fast, a * self.weights), (self.slow, a * (1 - self.weights))]
+
+    # --- persistence ---------------------------------------------------------------------------
+    def config_dict(self) -> dict[str, Any]:
+        return {
+            **super().config_dict(),
+            "fast": {**self.specs["fast"], "model_type": self.fast.model_type},
+            "slow": {**self.specs["slow"], "model_type": self.slow.model_type},
+            "weights": {lab: float(w) for lab, w in zip(LABELS, self.weights)},
+            "gate": self.gate,
+            "calibration": {"fast": self.calib_fast.to_dict(), "full": self.calib_full.to_dict()},
+            "prevalence": self.prevalence,
+        }
+
+    def _save_weights(self, path: Path) -> None:
+        for role in ("fast", "slow"):
+            spec = self.specs[role]
+            if "path" in spec:
+                getattr(self, role).save_pretrained(path / spec["path"])
+
+    @classmethod
+    def _load(cls, path: Path, config: dict[str, Any], backend: str = "onnx",
+              route_all: bool = False, **kwargs: Any) -> CascadeModel:
+        from cleanspeech.models.registry import load_model
+
+        members, specs = {}, {}
+        for role in ("fast", "slow"):
+            spec = config[role]
+            target = path / spec["path"] if "path" in spec else spec["ref"]
+            members[role] = load_model(target, backend=backend, **kwargs)
+            specs[role] = {k: v for k, v in spec.items() if k in ("path", "ref", "sha256")}
+        calib = config["calibration"]
+        weights = vector_from_mapping(config["weights"], what=str(path))
+        if len(weights) != N_LABELS:
+            raise ValueError(f"{path}: cascade weights must cover {list(LABELS)}")
+        return cls(members["fast"], members["slow"], weights, float(config["gate"]),
+                   PlattCalibrator.from_dict(calib["fast"]), PlattCalibrator.from_dict(calib["full"]),
+                   prevalence=config.get("prevalence"), route_all=route_all, specs=specs)

@@ -1,0 +1,71 @@
+"""The model card of a cascade folder, rendered from its recorded ``metrics.json``.
+
+Nothing here is typed by hand: every figure comes from the metrics the build recorded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cleanspeech.labels import LABELS
+
+
+def _ci(d: dict[str, Any]) -> str:
+    lo, hi = d["macro_roc_auc_ci95"]
+    return f"{d['macro_roc_auc']:.4f} (95% CI {lo:.4f}–{hi:.4f})"
+
+
+def _fmt(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.4f}"
+
+
+def cascade_card(model: Any, m: dict[str, Any]) -> str:
+    test, dev = m["test"], m["dev_choices"]
+    casc = test["cascade"]["at_prevalence"]
+    rows = "\n".join(
+        f"| {lab} | {_fmt(casc['roc_auc'][lab])} | {_fmt(test['full_route']['at_prevalence']['roc_auc'][lab])} | "
+        f"{_fmt(test['linear']['at_prevalence']['roc_auc'][lab])} | {model.thresholds[j]:.3f} | "
+        f"{casc['at_thresholds'][lab]['precision']:.3f} | {casc['at_thresholds'][lab]['recall']:.3f} | "
+        f"{casc['at_thresholds'][lab]['flagged']:.4f} | {casc['at_thresholds'][lab]['prevalence']:.4f} | "
+        f"{casc['ece'][lab]:.4f} |"
+        for j, lab in enumerate(LABELS))
+    weights = ", ".join(f"{lab} {w:.1f}" for lab, w in zip(LABELS, model.weights))
+    delta = test["cascade_minus_full"]
+    return f"""# CleanSpeech default model: linear → MiniLM-L6 cascade
+
+The linear model (`linear/`, TF-IDF + logistic regression) scores every comment. A comment whose
+highest linear probability reaches the gate **{model.gate:.4f}** also goes to the
+fine-tuned all-MiniLM-L6-v2 classifier (`transformer/`, int8) and takes the full route: per-label
+logit mix of both (linear's share: {weights}). The full route is Platt-calibrated on the dev split, the linear route mapped onto that scale, and both are
+expressed at the serving prevalence, so scores of both routes share one scale.
+`--no-cascade` sends every comment down the full route.
+
+Probabilities are calibrated at **{m['prevalence_name']}** prevalence (toxic
+{m['prevalence']['toxic']:.4f}); thresholds: {m['operating_point']} per label at that prevalence,
+chosen on dev with the {m['backend']} backend (the one that serves).
+
+## Protocol
+{m['protocol']} Test rows are re-weighted on `toxic` to the serving prevalence for every figure
+marked "at prevalence" (the split over-represents toxic comments).
+
+## Test split ({test['cascade']['n']} rows)
+- Cascade macro ROC-AUC at prevalence: **{_ci(casc)}**; as observed: {_ci(test['cascade']['observed'])}.
+- Full route (no cascade): {_ci(test['full_route']['at_prevalence'])}; linear alone:
+  {_ci(test['linear']['at_prevalence'])}.
+- Cascade minus full route: {delta['delta']:+.4f} (paired bootstrap 95% CI {delta['ci95'][0]:+.4f} to
+  {delta['ci95'][1]:+.4f}).
+- Routed to the transformer: {test['routed_share']:.1%} at prevalence ({test['routed_share_observed']:.1%} of the
+  test rows as they are).
+
+| label | ROC-AUC cascade | full route | linear | threshold | precision | recall | flagged | prevalence | ECE |
+|---|---|---|---|---|---|---|---|---|---|
+{rows}
+
+## Dev choices
+Gate: the smallest routed share whose dev macro ROC-AUC is within the allowed loss of the full
+route: share {dev['routed_share']:.1%}, dev AUC {dev['cascade_auc']:.4f} vs full {dev['full_auc']:.4f}.
+
+## Long comments
+The transformer scores windows of its `max_length` tokens; the linear model always reads the
+whole text. See `cleanspeech predict --help` for the window budget on very long comments.
+"""

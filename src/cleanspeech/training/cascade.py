@@ -1,0 +1,135 @@
+"""Fit a :class:`~cleanspeech.models.cascade.CascadeModel` on the dev split.
+
+Every choice is made on dev rows re-weighted to the serving prevalence (natural Jigsaw rates by
+default), because both the routed share and precision depend on it:
+
+1. per-label logit weights of the fast model in the full route (grid, max weighted ROC-AUC);
+2. Platt calibration of the full route;
+3. the gate (on the fast model's highest probability): the smallest routed share whose dev
+   macro ROC-AUC is within ``max_auc_loss`` of sending everything down the full route, each
+   candidate with its own fast-route map (:func:`fit_fast_map`);
+4. thresholds for the operating point on the cascade's own output (the serving backend's).
+
+The test split is scored only afterwards, for the figures in ``metrics.json`` and the card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from cleanspeech.evaluation.bootstrap import weighted_macro_auc
+from cleanspeech.evaluation.calibration import PlattCalibrator, logit, prevalence_weights
+from cleanspeech.evaluation.operating import OperatingPoint, choose_thresholds
+from cleanspeech.labels import N_LABELS
+from cleanspeech.models.base import ToxicityModel
+from cleanspeech.models.cascade import CascadeModel
+
+WEIGHT_GRID = np.round(np.linspace(0.0, 1.0, 11), 2)
+SHARE_GRID = (0.05, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
+              0.7, 0.8, 1.0)
+
+
+@dataclass
+class CascadeChoices:
+    """What the fit chose and why (saved into ``metrics.json``)."""
+
+    weights: list[float] = field(default_factory=list)
+    gate: float = 0.0
+    routed_share: float = 1.0
+    full_auc: float = float("nan")
+    cascade_auc: float = float("nan")
+    share_curve: list[dict[str, float]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def fit_weights(p_fast: np.ndarray, p_slow: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Per-label fast-model weight maximising weighted ROC-AUC of the logit mix."""
+    zf, zs = logit(p_fast), logit(p_slow)
+    out = np.full(N_LABELS, 0.5)
+    for j in range(N_LABELS):
+        if not 0 < y[:, j].sum() < len(y):
+            continue
+        aucs = [roc_auc_score(y[:, j], a * zf[:, j] + (1 - a) * zs[:, j], sample_weight=w)
+                for a in WEIGHT_GRID]
+        out[j] = WEIGHT_GRID[int(np.argmax(aucs))]
+    return out
+
+
+def gate_for_share(gate_scores: np.ndarray, w: np.ndarray, share: float) -> float:
+    """The gate value routing ``share`` of the (weighted) rows: those with the highest scores."""
+    if share >= 1.0:
+        return 0.0
+    order = np.argsort(-gate_scores, kind="stable")
+    cum = np.cumsum(w[order]) / w.sum()
+    k = int(np.searchsorted(cum, share))
+    return float(gate_scores[order[min(k, len(order) - 1)]])
+
+
+def fit_fast_map(p_fast: np.ndarray, full: np.ndarray, calib_full: PlattCalibrator) -> PlattCalibrator:
+    """Least-squares map of fast logits onto full-route logits (no labels used).
+
+    Fitted on the comments that stay on the fast route, it puts them where the full route would
+    have put them on average, so scores from both routes rank against each other.
+    """
+    zf, zt = logit(p_fast), logit(full)
+    a, b = np.ones(N_LABELS), np.zeros(N_LABELS)
+    for j in range(N_LABELS):
+        design = np.stack([zf[:, j], np.ones(len(zf))], axis=1)
+        a[j], b[j] = np.linalg.lstsq(design, zt[:, j], rcond=None)[0]
+    return PlattCalibrator(a, b, fitted_on="full-route scores of dev comments below the gate",
+                           prevalence=calib_full.prevalence)
+
+
+def choose_gate(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray, y: np.ndarray,
+                w: np.ndarray, max_auc_loss: float) -> CascadeChoices:
+    """Smallest routed share on :data:`SHARE_GRID` within ``max_auc_loss`` of the full route;
+    sets ``model.gate`` and ``model.calib_fast``."""
+    full = model.full_route(p_fast, p_slow)
+    full_auc = weighted_macro_auc(y, full, w)
+    gate_scores = np.asarray(p_fast).max(axis=1)
+    choices = CascadeChoices(weights=model.weights.tolist(), full_auc=full_auc)
+    for share in SHARE_GRID:
+        gate = gate_for_share(gate_scores, w, share)
+        routed = gate_scores >= gate
+        if routed.all():
+            break
+        model.gate = gate
+        model.calib_fast = fit_fast_map(p_fast[~routed], full[~routed], model.calib_full)
+        auc = weighted_macro_auc(y, cascade_scores(model, p_fast, p_slow), w)
+        real_share = float(w[routed].sum() / w.sum())
+        choices.share_curve.append({"share": real_share, "gate": gate, "macro_roc_auc": auc})
+        if auc >= full_auc - max_auc_loss:
+            choices.gate, choices.routed_share, choices.cascade_auc = gate, real_share, auc
+            return choices
+    model.gate, model.calib_fast = 0.0, model.calib_full  # nothing stays on the fast route
+    choices.gate, choices.routed_share, choices.cascade_auc = 0.0, 1.0, full_auc
+    return choices
+
+
+def fit_cascade(fast: ToxicityModel, slow: ToxicityModel, p_fast: np.ndarray, p_slow: np.ndarray,
+                y: np.ndarray, prevalence: dict[str, float], *, max_auc_loss: float = 0.0005,
+                point: OperatingPoint | None = None, fitted_on: str = "dev split"
+                ) -> tuple[CascadeModel, CascadeChoices]:
+    """A cascade fitted on dev scores ``p_fast``/``p_slow`` (``(n, 6)``) and labels ``y``."""
+    y = np.asarray(y).astype(np.int8)
+    w = prevalence_weights(y, prevalence)
+    weights = fit_weights(p_fast, p_slow, y, w)
+    probe = CascadeModel(fast, slow, weights, 0.0, PlattCalibrator(), PlattCalibrator())
+    calib_full = PlattCalibrator.fit(probe.combine(p_fast, p_slow), y, w, fitted_on=fitted_on)
+    model = CascadeModel(fast, slow, weights, 0.0, calib_full, calib_full, prevalence=prevalence)
+    choices = choose_gate(model, p_fast, p_slow, y, w, max_auc_loss)
+    scores = cascade_scores(model, p_fast, p_slow)
+    model.thresholds = choose_thresholds(y, scores, point or OperatingPoint("f1"), w)
+    return model, choices
+
+
+def cascade_scores(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray) -> np.ndarray:
+    """What ``model.predict_proba`` returns, from already computed member probabilities."""
+    routed = model.route(p_fast)
+    return np.where(routed[:, None], model.full_route(p_fast, p_slow), model.fast_route(p_fast))

@@ -1,0 +1,83 @@
+"""CascadeModel: routing by the gate, one calibrated scale, save/load, explain plan."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from cleanspeech.evaluation.calibration import NATURAL_PREVALENCE, PlattCalibrator
+from cleanspeech.models.base import ToxicityModel
+from cleanspeech.models.cascade import CascadeModel
+
+
+class _Lookup(ToxicityModel):
+    """Scores from a dict text -> probability (same for all six labels); counts calls."""
+
+    model_type = "lookup"
+
+    def __init__(self, table: dict[str, float]) -> None:
+        super().__init__()
+        self.table, self.seen = table, []
+
+    def predict_proba(self, texts):
+        self.seen.extend(texts)
+        return np.array([[self.table[t]] * 6 for t in texts], dtype=np.float32)
+
+
+def _cascade(gate: float = 0.5, route_all: bool = False) -> CascadeModel:
+    fast = _Lookup({"clean": 0.01, "edgy": 0.6, "toxic": 0.95})
+    slow = _Lookup({"clean": 0.02, "edgy": 0.1, "toxic": 0.99})
+    return CascadeModel(fast, slow, np.full(6, 0.5), gate, PlattCalibrator(), PlattCalibrator(),
+                        prevalence={}, route_all=route_all)
+
+
+def test_only_comments_over_the_gate_reach_the_slow_model():
+    model = _cascade(gate=0.5)
+    probs = model.predict_proba(["clean", "edgy", "toxic", "clean"])
+    assert model.slow.seen == ["edgy", "toxic"]
+    assert model.last_routed.tolist() == [False, True, True, False]
+    assert model.routed_fraction() == pytest.approx(0.5)
+    assert probs[0, 0] == pytest.approx(0.01, abs=1e-6)  # fast route: linear alone
+    # full route: logit mean of 0.6 and 0.1
+    z = 0.5 * np.log(0.6 / 0.4) + 0.5 * np.log(0.1 / 0.9)
+    assert probs[1, 0] == pytest.approx(1 / (1 + np.exp(-z)), abs=1e-5)
+
+
+def test_route_all_sends_everything_to_the_full_route():
+    model = _cascade(gate=0.5, route_all=True)
+    model.predict_proba(["clean", "edgy"])
+    assert model.slow.seen == ["clean", "edgy"]
+
+
+def test_explanation_plan_follows_the_route():
+    model = _cascade(gate=0.5)
+    assert [m for m, _ in model.explanation_plan("clean")] == [model.fast]
+    plan = model.explanation_plan("toxic")
+    assert [m for m, _ in plan] == [model.fast, model.slow]
+    assert np.allclose(plan[0][1] + plan[1][1], 1.0)
+
+
+def test_prior_shift_moves_scores_but_keeps_order():
+    model = _cascade(gate=0.99)
+    model.calib_fast = PlattCalibrator(prevalence={k: 0.2 for k in NATURAL_PREVALENCE})
+    model.prevalence = dict(NATURAL_PREVALENCE)
+    probs = model.predict_proba(["clean", "edgy", "toxic"])
+    assert probs[1, 0] < 0.6 and probs[0, 0] < probs[1, 0] < probs[2, 0]
+
+
+def test_save_and_load_round_trip(tiny_linear, tmp_path):
+    from cleanspeech.models.registry import load_model
+
+    calib = PlattCalibrator(a=np.full(6, 1.2), b=np.full(6, -0.3), prevalence={k: 0.1 for k in NATURAL_PREVALENCE})
+    model = CascadeModel(tiny_linear, tiny_linear, np.linspace(0, 1, 6), 0.4, calib, calib,
+                         prevalence=dict(NATURAL_PREVALENCE), specs={"fast": {"path": "fast"}, "slow": {"path": "slow"}})
+    folder = model.save_pretrained(tmp_path / "casc")
+    config = json.loads((folder / "cleanspeech.json").read_text())
+    assert config["model_type"] == "cascade" and config["gate"] == pytest.approx(0.4)
+    loaded = load_model(folder)
+    texts = ["you idiot", "thank you for the edit", "go away you fool"]
+    assert np.allclose(loaded.predict_proba(texts), model.predict_proba(texts), atol=1e-6)
+    assert np.allclose(loaded.weights, np.linspace(0, 1, 6))
+    assert load_model(folder, route_all=True).route_all
