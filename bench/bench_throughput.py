@@ -1,0 +1,125 @@
+"""Comments/s of linear, transformer, full route and cascade on one natural-rate sample, idle
+and beside a busy process, with macro ROC-AUC on the same rows.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_throughput.py --model default
+
+The sample: the test part of the project split with toxic rows subsampled so that ~9.6% are
+toxic (natural Jigsaw rate). "busy" runs a CPU-bound process on one core during the timing.
+Results: bench/results/throughput.json and .md (machine and date inside).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import multiprocessing as mp
+import os
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+
+from cleanspeech.data import project_split, read_jigsaw
+from cleanspeech.evaluation.bootstrap import weighted_macro_auc
+from cleanspeech.evaluation.calibration import NATURAL_PREVALENCE
+from cleanspeech.labels import LABELS
+from cleanspeech.models.registry import load_model
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def natural_sample(train: str, seed: int = 0):
+    test = project_split(read_jigsaw(train, require_labels=True)).test
+    pos, neg = test[test["toxic"] == 1], test[test["toxic"] == 0]
+    rate = NATURAL_PREVALENCE["toxic"]
+    n_pos = int(round(len(neg) * rate / (1 - rate)))
+    sample = neg._append(pos.sample(n=n_pos, random_state=seed)).sample(frac=1, random_state=seed)
+    return sample["comment_text"].tolist(), sample[list(LABELS)].to_numpy().astype(np.int8)
+
+
+def _spin(stop) -> None:
+    x = 0
+    while not stop.is_set():
+        x = (x * 31 + 7) % 1000003
+
+
+def timed(model, texts) -> tuple[np.ndarray, float]:
+    t0 = time.perf_counter()
+    probs = model.predict_proba(texts)
+    return probs, time.perf_counter() - t0
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "date": dt.date.today().isoformat(), "load_avg_at_start": os.getloadavg()[0]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--train", default="../shared/data/jigsaw/train.csv.gz")
+    ap.add_argument("--model", default="default", help="a cascade model folder or name")
+    ap.add_argument("--out", default=str(RESULTS / "throughput"))
+    args = ap.parse_args()
+    texts, y = natural_sample(args.train)
+    t0 = time.perf_counter()
+    cascade = load_model(args.model)
+    load_s = time.perf_counter() - t0
+    full = load_model(args.model, route_all=True)
+    models = {"linear": cascade.fast, "transformer": cascade.slow, "full_route": full,
+              "cascade": cascade}
+    rows = []
+    for condition in ("idle", "busy"):
+        stop = mp.Event()
+        busy = mp.Process(target=_spin, args=(stop,)) if condition == "busy" else None
+        if busy:
+            busy.start()
+        try:
+            for name, model in models.items():
+                probs, secs = timed(model, texts)
+                row = {"condition": condition, "model": name, "n": len(texts), "seconds": secs,
+                       "comments_per_s": len(texts) / secs,
+                       "macro_roc_auc": weighted_macro_auc(y, probs)}
+                if name == "cascade":
+                    row["routed_share"] = float(model.last_routed.mean())
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+        finally:
+            stop.set()
+            if busy:
+                busy.join()
+    write(rows, args.out, machine() | {"cascade_load_seconds": load_s, "toxic_rate": float(y[:, 0].mean())})
+
+
+def write(rows: list[dict], out: str, meta: dict) -> None:
+    by = {(r["condition"], r["model"]): r for r in rows}
+    ratios = {c: by[(c, "cascade")]["seconds"] / by[(c, "linear")]["seconds"] for c in ("idle", "busy")}
+    speedup = {c: by[(c, "full_route")]["seconds"] / by[(c, "cascade")]["seconds"] for c in ("idle", "busy")}
+    data = {"machine": meta, "rows": rows, "cascade_time_over_linear": ratios,
+            "cascade_speedup_over_full_route": speedup}
+    Path(out).with_suffix(".json").write_text(json.dumps(data, indent=2) + "\n")
+    lines = [f"# Throughput on a natural-rate sample ({rows[0]['n']} test comments, "
+             f"toxic {meta['toxic_rate']:.3f})", "",
+             f"{meta['cpu']}, {meta['cores']} cores, {meta['date']}, load average at start "
+             f"{meta['load_avg_at_start']:.1f}. Model load (cascade): {meta['cascade_load_seconds']:.1f} s.", "",
+             "| condition | model | comments/s | seconds | macro ROC-AUC | routed |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['condition']} | {r['model']} | {r['comments_per_s']:.1f} | {r['seconds']:.1f} | "
+                     f"{r['macro_roc_auc']:.4f} | {r.get('routed_share', float('nan')):.1%} |")
+    lines += ["", f"Cascade time / linear time: idle {ratios['idle']:.1f}x, busy {ratios['busy']:.1f}x. "
+              f"Cascade speed-up over the full route: idle {speedup['idle']:.2f}x, busy {speedup['busy']:.2f}x.",
+              "", "Reproduce: `HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_throughput.py --model default`."]
+    Path(out).with_suffix(".md").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
