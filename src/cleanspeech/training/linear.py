@@ -90,5 +90,5 @@ Thresholds maximise per-label F1 on the validation split, at that split's preval
 - Bag of n-grams: no word order beyond bigrams, so negation and sarcasm are missed.
 - The F1 figures above are tuned and scored on the same validation split (optimistic).
 
-Trained {_dt.date.today().isoformat()} on {platform.machine()} with `make models/linear`.
+Trained {_dt.date.today().isoformat()} on {platform.machine()} with `make linear-model`.
 """
