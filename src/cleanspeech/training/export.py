@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 
 from cleanspeech.evaluation.metrics import macro, pr_auc_per_label, prf_at_thresholds, roc_auc_per_label
-from cleanspeech.evaluation.thresholds import prevalence, save_thresholds, tune_thresholds
+from cleanspeech.evaluation.thresholds import prevalence, tune_thresholds
 from cleanspeech.labels import LABELS
-from cleanspeech.models.base import CARD_FILE, METRICS_FILE, THRESHOLDS_FILE, write_json
+from cleanspeech.models.base import CARD_FILE, METRICS_FILE, write_json
 from cleanspeech.training.config import TrainConfig
 
 VAL_PREDICTIONS = "val_predictions.npz"
@@ -37,16 +37,18 @@ def save_trained_model(out: str | Path, module, tokenizer, config: TrainConfig, 
                              thresholds=ths, weights_format=weights_format,
                              base_model=config.model_name_or_path)
     tuned_on = f"validation split (train_val_split seed {config.split_seed}, {config.val_fraction:.0%})"
-    model.save_pretrained(out)
-    save_thresholds(out / THRESHOLDS_FILE, ths, tuned_on=tuned_on, prevalence=prevalence(val_labels))
     metrics = {"validation": validation_metrics(val_labels, probs, ths),
                "best_epoch": epoch_row.get("epoch"), "epoch": epoch_row, "loss": config.loss,
                "loss_info": loss_info}
-    write_json(out / METRICS_FILE, metrics)
-    config.to_yaml(out / TRAIN_CONFIG)
-    np.savez_compressed(out / VAL_PREDICTIONS, probs=probs.astype(np.float32),
-                        labels=val_labels.astype(np.int8))
-    (out / CARD_FILE).write_text(model_card(config, metrics), encoding="utf-8")
+
+    def extras(folder: Path) -> None:  # inside the temporary folder: all of it lands at once
+        write_json(folder / METRICS_FILE, metrics)
+        config.to_yaml(folder / TRAIN_CONFIG)
+        np.savez_compressed(folder / VAL_PREDICTIONS, probs=probs.astype(np.float32),
+                            labels=val_labels.astype(np.int8))
+        (folder / CARD_FILE).write_text(model_card(config, metrics), encoding="utf-8")
+
+    model.save_pretrained(out, tuned_on=tuned_on, prevalence=prevalence(val_labels), extras=extras)
     return out
 
 

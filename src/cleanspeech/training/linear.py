@@ -41,13 +41,17 @@ def train_linear(
     scores = model.predict_proba(val["comment_text"].tolist())
     model.thresholds, _ = tune_thresholds(y_val, scores)
     tuned_on = f"validation split of {Path(train_csv).name} (val_fraction={val_fraction}, seed={seed})"
-    model.save_pretrained(out, tuned_on=tuned_on, prevalence=prevalence(y_val))
     data_info = {"train_csv": str(Path(train_csv).name), "n_unique": len(df), "n_train": len(train),
                  "n_val": len(val), "val_fraction": val_fraction, "seed": seed}
-    metrics = write_report(y_val, scores, model.thresholds, out / "report",
-                           title="Linear model: validation", extra={"data": data_info})
-    write_json(out / METRICS_FILE, metrics)
-    write_text_atomic(model_card(model, metrics, data_info), out / CARD_FILE)
+    metrics: dict[str, Any] = {}
+
+    def extras(folder: Path) -> None:  # inside the temporary folder: all of it lands at once
+        metrics.update(write_report(y_val, scores, model.thresholds, folder / "report",
+                                    title="Linear model: validation", extra={"data": data_info}))
+        write_json(folder / METRICS_FILE, metrics)
+        write_text_atomic(model_card(model, metrics, data_info), folder / CARD_FILE)
+
+    model.save_pretrained(out, tuned_on=tuned_on, prevalence=prevalence(y_val), extras=extras)
     return model, metrics
 
 
