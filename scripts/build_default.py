@@ -9,6 +9,8 @@ validation split) and the validation probabilities of both backends (``BUILD/val
 Stage ``ensemble`` scores the linear model on the same split, picks the member weight and
 combination on it, tunes the thresholds, and writes the ensemble folder with its model card.
 Everything is scored on ``train_val_split(deduplicate(read_jigsaw(train)), 0.1, seed=42)``.
+Stage ``pin`` records the members' current fingerprints in ``OUT/cleanspeech.json`` (what the
+ensemble stage does itself) for a folder built before members were pinned.
 """
 
 from __future__ import annotations
@@ -235,7 +237,7 @@ this data. Threat (28 validation positives) and identity_hate (85) are estimated
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("stage", choices=["transformer", "ensemble"])
+    ap.add_argument("stage", choices=["transformer", "ensemble", "pin"])
     ap.add_argument("--hf", default="runs/minilm_best")
     ap.add_argument("--results", default="runs/gpu_call2")
     ap.add_argument("--build", default="runs/default_build")
@@ -245,6 +247,10 @@ def main() -> None:
     args = ap.parse_args()
     if args.stage == "transformer":
         stage_transformer(args)
+    elif args.stage == "pin":  # record the members' current fingerprints in OUT/cleanspeech.json
+        from cleanspeech.models.ensemble import pin_members
+
+        print(json.dumps(pin_members(args.out)["members"], indent=2))
     else:
         stage_ensemble(args)
 
