@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -63,9 +64,21 @@ def _fresh_venv(tmp: Path, wheel: Path) -> Path:
     return venv
 
 
+def _shipped_files() -> set[str]:
+    root = REPO / "src" / "cleanspeech" / "shipped_models"
+    return {p.relative_to(root).as_posix() for p in root.rglob("*")
+            if p.is_file() and not any(part.startswith(".") or part == "__pycache__"
+                                       for part in p.relative_to(root).parts)}
+
+
 @pytest.mark.slow
 def test_installed_wheel_moderates_with_shipped_models(tmp_path):
-    venv = _fresh_venv(tmp_path, _build_wheel(tmp_path))
+    wheel = _build_wheel(tmp_path)
+    prefix = "cleanspeech/shipped_models/"
+    in_wheel = {n[len(prefix):] for n in zipfile.ZipFile(wheel).namelist() if n.startswith(prefix)}
+    assert in_wheel == _shipped_files()  # every file of every model folder, sub-folders included
+    assert {"default/transformer/model.int8.safetensors", "linear/report/roc.png"} <= in_wheel
+    venv = _fresh_venv(tmp_path, wheel)
     where = _run([venv / "bin" / "python", "-c", "import cleanspeech; print(cleanspeech.__file__)"],
                  cwd=tmp_path, check=True).stdout.strip()
     assert Path(where).is_relative_to(venv), f"imported {where}, not the installed wheel"

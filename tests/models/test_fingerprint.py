@@ -19,7 +19,7 @@ def folder(tmp_path):
     (f / "cleanspeech.json").write_text(json.dumps({"model_type": "transformer", "max_length": 256}))
     (f / "thresholds.json").write_text('{"thresholds": {"toxic": 0.5}}')
     (f / "model.safetensors").write_bytes(b"\x00\x01weights")
-    (f / "tokenizer.json").write_text('{"vocab": ["a", "b"]}')
+    (f / "tokenizer.json").write_bytes(b'{"vocab": ["a",\n "b"]}')
     (f / "README.md").write_text("card")
     (f / "metrics.json").write_text('{"auc": 0.9}')
     (f / "report" / "roc.png").write_bytes(b"png")
@@ -55,7 +55,7 @@ def test_what_the_model_computes_changes_it(folder, change):
     lambda f: (f / "metrics.json").write_text("{}"),
     lambda f: (f / "report" / "roc.png").write_bytes(b"other plot"),
     lambda f: (f / ".thresholds.json.x.tmp").write_text("half"),
-    lambda f: (f / "tokenizer.json").write_text('{\n  "vocab": [\n    "a",\n    "b"\n  ]\n}\r\n'),
+    lambda f: (f / "tokenizer.json").write_bytes(b'{"vocab": ["a",\r\n "b"]}'),
 ])
 def test_records_and_formatting_do_not(folder, change):
     before = folder_fingerprint(folder)

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from cleanspeech.models import load_model, resolve_model_path
@@ -31,3 +33,20 @@ def test_shipped_default_pins_the_shipped_members():
     assert members and all("fingerprint" in m for m in members)
     for spec in members:
         check_member(folder, spec, member_folder(folder, spec))
+
+
+def test_models_folder_is_package_data_and_env_overrides(tmp_path, monkeypatch):
+    import cleanspeech
+    from cleanspeech.models.registry import shipped_models_dir
+
+    monkeypatch.delenv("CLEANSPEECH_MODELS", raising=False)
+    monkeypatch.delenv("CLEANSPEECH_MODELS_DIR", raising=False)
+    package = shipped_models_dir()
+    assert package.parent == Path(cleanspeech.__file__).parent and (package / "aliases.json").exists()
+    old, new = tmp_path / "old", tmp_path / "new"
+    monkeypatch.setenv("CLEANSPEECH_MODELS_DIR", str(old))  # the older name still works
+    assert shipped_models_dir() == old
+    monkeypatch.setenv("CLEANSPEECH_MODELS", str(new))  # and the new one wins
+    assert shipped_models_dir() == new
+    with pytest.raises(FileNotFoundError, match=r"shipped: none \(in .*new\)"):
+        resolve_model_path("linear")

@@ -6,14 +6,15 @@ ensemble's own members) — everything except records about the model (card, met
 plots, training config, validation predictions) and hidden temporary files. An ensemble pins its
 members with it, and the ONNX export cache is keyed by it.
 
-JSON files are hashed in a canonical form (parsed, keys sorted), so re-indenting one or a
-checkout that rewrites line endings does not change the fingerprint; other files byte for byte.
+Text files (JSON, vocabularies) are hashed with ``\r\n`` read as ``\n``, so a checkout that
+rewrites line endings does not change the fingerprint; everything else byte for byte. (Parsing
+JSON into a canonical form would also forgive re-indenting, but costs seconds on a big
+vocabulary at every load.)
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,12 +39,12 @@ def fingerprint_files(folder: str | Path) -> Iterator[Path]:
         yield path
 
 
+TEXT_SUFFIXES = (".json", ".txt", ".yaml")
+
+
 def _content(path: Path) -> bytes:
     data = path.read_bytes()
-    if path.suffix != ".json":
-        return data
-    canonical = json.dumps(json.loads(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return canonical.encode("utf-8")
+    return data.replace(b"\r\n", b"\n") if path.suffix in TEXT_SUFFIXES else data
 
 
 def folder_fingerprint(folder: str | Path) -> str:
