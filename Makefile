@@ -9,7 +9,7 @@ DATA ?= ../shared/data
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup demo test ui serve bench bench-load lint browser clean-venv
+.PHONY: setup demo test ui serve bench bench-load lint browser clean-venv linear-model
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,9 +46,12 @@ bench: setup
 	$(PY) bench/bench_models.py
 	$(PY) bench/bench_backends.py --model default --n 2000
 
+# The shipped model folders are package data (so a wheel carries them).
+SHIPPED := src/cleanspeech/shipped_models
+
 # The shipped linear model, reproducibly (about 10 minutes on 2 cores).
-models/linear: setup
-	$(CLI) train-linear --train $(DATA)/jigsaw/train.csv.gz -o models/linear --val-fraction 0.1 --seed 42
+linear-model: setup
+	$(CLI) train-linear --train $(DATA)/jigsaw/train.csv.gz -o $(SHIPPED)/linear --val-fraction 0.1 --seed 42
 
 clean-venv:
 	rm -rf $(VENV)

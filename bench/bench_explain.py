@@ -8,7 +8,7 @@ seed 42, the split the tagger was selected on) and on tsd_trial (never used to c
 * word lexicon baseline (ratios from the 80% split, threshold tuned on the 20% split);
 * attribution spans of the model (words whose ``toxic`` attribution reaches a threshold tuned
   on the 20% split);
-* the shipped span tagger (``models/span-tagger``) at its stored threshold.
+* the shipped span tagger (``cleanspeech/shipped_models/span-tagger``) at its stored threshold.
 
 Faithfulness: on real toxic fixture comments, deleting the k top-attributed words vs k random
 words (drop in the ``toxic`` logit). Latency: ``explain_texts`` on a typical (median-length)

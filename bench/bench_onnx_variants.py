@@ -66,7 +66,7 @@ def variants(folder: Path, files: dict[str, Path]) -> dict[str, object]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", default="models/default/transformer")
+    ap.add_argument("--model", default="src/cleanspeech/shipped_models/default/transformer")
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--train", default="../shared/data/jigsaw/train.csv.gz")

