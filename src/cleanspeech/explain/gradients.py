@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from cleanspeech.explain.words import Word, sum_chars_to_words
+from cleanspeech.models.windows import encode, special_ids, window_ranges
 
 
 # Deletion faithfulness on real comments vs cost (bench/results/explain.md, IG steps sweep): for
@@ -40,27 +41,11 @@ def torch_module(model: Any) -> Any:
         if model.path is None:
             raise ValueError("this transformer has neither a torch module nor a folder to load one from")
         from cleanspeech.models.base import read_model_config
-        from cleanspeech.models.transformer import load_torch_module
+        from cleanspeech.models.torch_loading import load_torch_module
 
         cached = load_torch_module(model.path, read_model_config(model.path))
         model._explain_module = cached
     return cached
-
-
-def _windows(model: Any, ids: list[int]) -> list[tuple[int, int]]:
-    """``[start, end)`` ranges of body tokens per window, as the model windows them."""
-    body = model.max_length - 2
-    if len(ids) <= body:
-        return [(0, len(ids))]
-    step = max(1, body - model.overlap)
-    return [(s, min(s + body, len(ids))) for s in range(0, max(1, len(ids) - model.overlap), step)]
-
-
-def _special(tok: Any) -> tuple[int, int, int]:
-    head = tok.cls_token_id if tok.cls_token_id is not None else tok.bos_token_id
-    tail = tok.sep_token_id if tok.sep_token_id is not None else tok.eos_token_id
-    pad = tok.pad_token_id if tok.pad_token_id is not None else 0
-    return head, tail, pad
 
 
 def window_ig(module: Any, ids: list[int], special: tuple[int, int, int], n_steps: int) -> tuple[np.ndarray, np.ndarray]:
@@ -105,15 +90,15 @@ def transformer_word_attributions(model: Any, text: str, words: list[Word], n_st
     import torch
 
     tok = model.tokenizer
-    enc = tok(text, add_special_tokens=False, return_offsets_mapping=True)
-    ids, offsets = list(enc["input_ids"]), list(enc["offset_mapping"])
+    (enc,) = encode(tok, [text])
+    ids, offsets = enc.ids, enc.offsets
     module = torch_module(model)
     best_logit, char = None, None
     from cleanspeech.explain.tagger import torch_threads
 
     with torch.enable_grad(), torch_threads():
-        for s, e in _windows(model, ids):
-            attrs, logits = window_ig(module, ids[s:e], _special(tok), n_steps)
+        for s, e in window_ranges(len(ids), model.max_length, model.overlap):
+            attrs, logits = window_ig(module, ids[s:e], special_ids(tok), n_steps)
             chars = np.zeros((len(text) + 1, attrs.shape[1]))
             for (cs, ce), a in zip(offsets[s:e], attrs):
                 if ce > cs:

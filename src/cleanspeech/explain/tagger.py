@@ -26,6 +26,8 @@ import numpy as np
 
 from cleanspeech.explain.span_tuning import spans_from_word_scores
 from cleanspeech.explain.words import Word, split_words
+from cleanspeech.models.quantize import dequantize_rows, quantize_rows
+from cleanspeech.models.windows import encode, special_ids, window_ranges, with_specials
 
 CONFIG_NAME = "tagger.json"
 WEIGHTS_NAME = "tagger.safetensors"
@@ -122,10 +124,8 @@ def quantize_state(model: Any, freeze_layers: int) -> dict[str, np.ndarray]:
             continue
         arr = tensor.detach().float().cpu().numpy()
         if arr.ndim == 2 and "encoder.layer." in name:
-            scale = np.abs(arr).max(axis=1, keepdims=True) / 127.0
-            scale[scale == 0] = 1.0
-            out[f"{name}.int8"] = np.clip(np.round(arr / scale), -127, 127).astype(np.int8)
-            out[f"{name}.scale"] = scale.astype(np.float32)
+            q, scale = quantize_rows(arr)
+            out[f"{name}.int8"], out[f"{name}.scale"] = q, scale[:, None]  # (r, 1) on disk
         else:
             out[name] = np.ascontiguousarray(arr.astype(np.float32))
     return out
@@ -137,7 +137,7 @@ def dequantize_state(tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     for key, arr in tensors.items():
         if key.endswith(".int8"):
             name = key[: -len(".int8")]
-            out[name] = arr.astype(np.float32) * tensors[f"{name}.scale"]
+            out[name] = dequantize_rows(arr, tensors[f"{name}.scale"])
         elif not key.endswith(".scale"):
             out[key] = arr
     return out
@@ -223,11 +223,27 @@ class SpanTagger:
 
 
 def encode_windows(tokenizer: Any, texts: Sequence[str], max_len: int, stride: int) -> dict[str, Any]:
-    """Tokenise with overlapping windows so long texts are covered in full."""
-    return tokenizer(
-        list(texts), truncation=True, max_length=max_len, stride=min(stride, max_len // 4),
-        return_overflowing_tokens=True, return_offsets_mapping=True, padding=True,
-    )
+    """Overlapping windows (:mod:`cleanspeech.models.windows`) so long texts are covered in full.
+
+    Padded lists, as a Hugging Face tokenizer with ``return_overflowing_tokens`` gives them:
+    ``input_ids``, ``attention_mask``, ``offset_mapping`` (``(0, 0)`` for special and pad
+    tokens) and ``overflow_to_sample_mapping`` (the text of each window).
+    """
+    _, _, pad = special_ids(tokenizer)
+    overlap = min(stride, max_len // 4)
+    ids, offsets, owner = [], [], []
+    for i, enc in enumerate(encode(tokenizer, texts)):
+        for s, e in window_ranges(len(enc.ids), max_len, overlap):
+            ids.append(with_specials(enc.ids[s:e], tokenizer))
+            offsets.append([(0, 0), *enc.offsets[s:e], (0, 0)])
+            owner.append(i)
+    width = max((len(w) for w in ids), default=0)
+    return {
+        "input_ids": [w + [pad] * (width - len(w)) for w in ids],
+        "attention_mask": [[1] * len(w) + [0] * (width - len(w)) for w in ids],
+        "offset_mapping": [o + [(0, 0)] * (width - len(o)) for o in offsets],
+        "overflow_to_sample_mapping": owner,
+    }
 
 
 def tokens_to_word_probs(text: str, words: Sequence[Word], toks: Sequence[tuple[int, int, float]]) -> np.ndarray:

@@ -111,7 +111,7 @@ def build_cached_onnx(path: Path, config: dict[str, Any]) -> Path:
     target = cache_root() / "onnx" / weights_hash(path) / "model.int8.onnx"
     if target.exists():
         return target
-    from cleanspeech.models.transformer import load_torch_module
+    from cleanspeech.models.torch_loading import load_torch_module
 
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:

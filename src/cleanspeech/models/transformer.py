@@ -21,8 +21,10 @@ import numpy as np
 from cleanspeech.data.clean import clean_texts
 from cleanspeech.labels import N_LABELS
 from cleanspeech.models.base import ToxicityModel
+from cleanspeech.models.torch_loading import INT8_WEIGHTS, load_torch_module
+from cleanspeech.models.windows import encode, window_ranges, with_specials
 
-INT8_WEIGHTS = "model.int8.safetensors"
+__all__ = ["BACKENDS", "INT8_WEIGHTS", "TransformerModel", "load_torch_module"]
 BACKENDS = ("onnx", "torch")
 
 
@@ -42,17 +44,10 @@ class TransformerModel(ToxicityModel):
     # --- inference -----------------------------------------------------------------------------
     def windows(self, texts: Sequence[str]) -> tuple[list[list[int]], np.ndarray]:
         """Token-id windows (special tokens added) and the text index of each window."""
-        tok = self.tokenizer
-        ids = tok(clean_texts(texts, self.cleaning), add_special_tokens=False)["input_ids"]
-        head = [tok.cls_token_id if tok.cls_token_id is not None else tok.bos_token_id]
-        tail = [tok.sep_token_id if tok.sep_token_id is not None else tok.eos_token_id]
-        body = self.max_length - 2
-        step = max(1, body - self.overlap)
         out, owner = [], []
-        for i, row in enumerate(ids):
-            starts = range(0, max(1, len(row) - self.overlap), step) if len(row) > body else [0]
-            for s in starts:
-                out.append(head + list(row[s:s + body]) + tail)
+        for i, enc in enumerate(encode(self.tokenizer, clean_texts(texts, self.cleaning))):
+            for s, e in window_ranges(len(enc.ids), self.max_length, self.overlap):
+                out.append(with_specials(enc.ids[s:e], self.tokenizer))
                 owner.append(i)
         return out, np.asarray(owner, dtype=np.int64)
 
@@ -132,24 +127,3 @@ class TransformerModel(ToxicityModel):
                    cleaning=config.get("cleaning", "none"),
                    weights_format=config.get("weights_format", "hf"), backend=backend,
                    base_model=config.get("base_model", ""))
-
-
-def load_torch_module(path: Path, config: dict[str, Any]):
-    """The PyTorch classifier from a model folder (int8 weights are dequantised to float32)."""
-    import torch
-    from transformers import AutoConfig, AutoModelForSequenceClassification
-
-    if config.get("weights_format", "hf") != "int8":
-        module = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32)
-        return module.eval()
-    from safetensors.torch import load_file
-
-    from cleanspeech.models.quantize import dequantize_state_dict
-
-    module = AutoModelForSequenceClassification.from_config(AutoConfig.from_pretrained(path))
-    state = dequantize_state_dict(load_file(str(path / INT8_WEIGHTS)))
-    missing, unexpected = module.load_state_dict(state, strict=False)
-    bad = [k for k in missing if "position_ids" not in k] + list(unexpected)
-    if bad:
-        raise ValueError(f"{path / INT8_WEIGHTS}: weights do not match config.json ({bad[:5]})")
-    return module.float().eval()
