@@ -17,11 +17,13 @@ and cached on the model object.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
 
 from cleanspeech.explain.words import Word, sum_chars_to_words
+from cleanspeech.runtime import configure_torch
 from cleanspeech.models.windows import encode, special_ids, window_ranges
 
 
@@ -32,20 +34,30 @@ DEFAULT_STEPS = 2
 ENSEMBLE_MEMBER_STEPS = 1
 
 
-def torch_module(model: Any) -> Any:
-    """The model's PyTorch module (loaded from its folder and cached when the backend is ONNX)."""
-    if getattr(model, "module", None) is not None:
-        return model.module
-    cached = getattr(model, "_explain_module", None)
-    if cached is None:
-        if model.path is None:
-            raise ValueError("this transformer has neither a torch module nor a folder to load one from")
-        from cleanspeech.models.base import read_model_config
-        from cleanspeech.models.torch_loading import load_torch_module
+_LOAD_LOCK = threading.Lock()
 
-        cached = load_torch_module(model.path, read_model_config(model.path))
-        model._explain_module = cached
-    return cached
+
+def torch_module(model: Any) -> Any:
+    """The model's PyTorch module (loaded from its folder and cached when the backend is ONNX).
+
+    Loaded once under a lock (several threads may explain at once), with its parameters frozen
+    once here rather than toggled around each call, which would race between threads.
+    """
+    with _LOAD_LOCK:
+        module = getattr(model, "module", None)
+        if module is None:
+            module = getattr(model, "_explain_module", None)
+        if module is None:
+            if model.path is None:
+                raise ValueError("this transformer has neither a torch module nor a folder to load one from")
+            from cleanspeech.models.base import read_model_config
+            from cleanspeech.models.torch_loading import load_torch_module
+
+            module = load_torch_module(model.path, read_model_config(model.path))
+            model._explain_module = module
+        for p in module.parameters():
+            p.requires_grad_(False)  # IG needs gradients for the embeddings path only
+        return module
 
 
 def window_ig(module: Any, ids: list[int], special: tuple[int, int, int], n_steps: int) -> tuple[np.ndarray, np.ndarray]:
@@ -65,6 +77,7 @@ def window_ig(module: Any, ids: list[int], special: tuple[int, int, int], n_step
         e, b = emb_layer(full), emb_layer(base)  # (1, t+2, d)
     alphas = (torch.arange(n_steps, dtype=e.dtype) + 0.5) / n_steps if n_steps > 1 else torch.ones(1)
     path = (b + alphas[:, None, None] * (e - b)).detach().requires_grad_(True)  # (steps, t+2, d)
+    # parameters of a module from torch_module are frozen already; others are frozen for the call
     params = [p for p in module.parameters() if p.requires_grad]
     for p in params:
         p.requires_grad_(False)
@@ -94,9 +107,8 @@ def transformer_word_attributions(model: Any, text: str, words: list[Word], n_st
     ids, offsets = enc.ids, enc.offsets
     module = torch_module(model)
     best_logit, char = None, None
-    from cleanspeech.explain.tagger import torch_threads
-
-    with torch.enable_grad(), torch_threads():
+    configure_torch()
+    with torch.enable_grad():
         for s, e in window_ranges(len(ids), model.max_length, model.overlap):
             attrs, logits = window_ig(module, ids[s:e], special_ids(tok), n_steps)
             chars = np.zeros((len(text) + 1, attrs.shape[1]))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -27,6 +28,7 @@ import numpy as np
 from cleanspeech.explain.span_tuning import spans_from_word_scores
 from cleanspeech.explain.words import Word, split_words
 from cleanspeech.models.quantize import dequantize_rows, quantize_rows
+from cleanspeech.runtime import configure_torch
 from cleanspeech.models.windows import encode, special_ids, window_ranges, with_specials
 
 CONFIG_NAME = "tagger.json"
@@ -57,6 +59,10 @@ class TaggerSettings:
 @contextmanager
 def torch_threads(n: int | None = None) -> Iterator[None]:
     """Run torch ops on ``n`` threads (default ``$CLEANSPEECH_TORCH_THREADS`` or 1), then restore.
+
+    This changes the whole process's thread count, so it is not for code that may run in several
+    threads at once (inference uses :func:`cleanspeech.runtime.configure_torch` instead); kept
+    for single-threaded callers such as scripts and training.
 
     One comment is a small workload: on a shared 2-core CPU, two spinning threads made the
     tagger ~10x slower than one (bench/results/explain.md).
@@ -193,7 +199,8 @@ class SpanTagger:
             batch = [t or " " for t in texts[b:b + batch_size]]
             enc = encode_windows(self.tokenizer, batch, self.settings.max_len, self.settings.stride)
             device = next(self.model.parameters()).device
-            with torch.inference_mode(), torch_threads(None if device.type == "cpu" else 0):
+            configure_torch()  # once per process: per-call set_num_threads races between threads
+            with torch.inference_mode():
                 logits = self.model(
                     input_ids=torch.tensor(enc["input_ids"], device=device),
                     attention_mask=torch.tensor(enc["attention_mask"], device=device),
@@ -254,7 +261,16 @@ def tokens_to_word_probs(text: str, words: Sequence[Word], toks: Sequence[tuple[
     return np.array([char_p[w.start:w.end].max() if w.end > w.start else 0.0 for w in words])
 
 
-@lru_cache(maxsize=4)
+_LOAD_LOCK = threading.Lock()
+
+
 def load_tagger(path: str) -> SpanTagger:
-    """A cached :class:`SpanTagger` (loaded once per process)."""
+    """A cached :class:`SpanTagger` (loaded once per process, under a lock: threads that explain
+    at the same time share one load)."""
+    with _LOAD_LOCK:
+        return _load_tagger_cached(path)
+
+
+@lru_cache(maxsize=4)
+def _load_tagger_cached(path: str) -> SpanTagger:
     return SpanTagger.load(path)
