@@ -16,7 +16,7 @@ def test_windows_cover_every_token_with_the_overlap(n, max_length, overlap):
     wins = window_ranges(n, max_length, overlap)
     assert wins[0][0] == 0 and wins[-1][1] == n
     assert all(e - s <= max_length - 2 for s, e in wins)
-    for (s0, e0), (s1, _) in zip(wins, wins[1:]):
+    for (_, e0), (s1, _) in zip(wins, wins[1:]):
         assert e0 - s1 == overlap  # consecutive windows share exactly `overlap` tokens
 
 
