@@ -82,9 +82,9 @@ def run_rounds(model_name: str, texts: list[str], y: np.ndarray, rounds: int) ->
 
 
 def ort_threads() -> int:
-    from cleanspeech.models.onnx_backend import DEFAULT_THREADS
+    from cleanspeech import runtime
 
-    return int(os.environ.get("CLEANSPEECH_ORT_THREADS", DEFAULT_THREADS))
+    return runtime.ort_threads()
 
 
 def main() -> None:

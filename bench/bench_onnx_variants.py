@@ -1,15 +1,20 @@
-"""Choices inside the ONNX backend, measured on the same validation comments:
+"""ONNX export variants and batching, measured on the same dev comments:
 
-* which ops are int8 (MatMul/Gemm only, or the fused Attention's Q/K/V projection too),
-* ONNX Runtime threads spinning between calls or not,
-* one window per call vs batches of 8: speed, and how far a comment's probabilities move with
-  its batch neighbours (dynamic int8 scales activations per input tensor).
+* ``dynamic-int8``: int8 weights, activations quantised at run time per input tensor (the
+  MatMul/Gemm and fused Attention ops) -- a comment's scores then depend on its batch neighbours;
+* ``static-int8``: int8 weights, activation scales fixed by calibration on training comments;
+* ``fp32``: the fused float32 graph (the shipped int8 weights dequantised), no activation
+  quantisation;
 
-    HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_onnx_variants.py --n 1000
+each at one window per call and in length-sorted batches. For every variant: comments/s, dev
+macro ROC-AUC, and how far a comment's probabilities move between scoring it alone and in its
+batch (the first ``--n-dep`` comments).
 
-Only the transformer member of the model is timed (tokenisation included). Variants alternate
-over ``--rounds`` passes, each scoring all N comments in one call. Writes
-``bench/results/onnx_variants.{json,md}``.
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_onnx_variants.py --n 500
+
+Only the transformer member is timed (tokenisation included); ORT spinning off (the default).
+Dev = ``cleanspeech.data.project_split`` dev (first ``--n`` rows); calibration = the first
+``--n-calib`` training comments. Writes ``bench/results/onnx_variants.{json,md}``.
 """
 
 from __future__ import annotations
@@ -25,57 +30,54 @@ from pathlib import Path
 import numpy as np
 from bench_backends import RESULTS, cpu_name
 
-from cleanspeech.data.io import write_text_atomic
+from cleanspeech.data import project_split
+from cleanspeech.data.io import read_jigsaw, write_text_atomic
 from cleanspeech.evaluation.metrics import macro_roc_auc
-from cleanspeech.models.onnx_backend import OnnxRunner, export_onnx, fuse_transformer, quantize_int8
+from cleanspeech.models.onnx_backend import (OnnxRunner, calibration_feeds, export_onnx, fuse_transformer,
+                                             quantize_int8, quantize_static_int8)
 from cleanspeech.models.registry import load_model
-from cleanspeech.models.transformer import load_torch_module
-from cleanspeech.training.data import label_matrix, load_split
+from cleanspeech.models.torch_loading import load_torch_module
+from cleanspeech.training.data import label_matrix
 
-EXPORTS = {"matmul-only": ("MatMul", "Gemm"), "matmul+attention": ("MatMul", "Gemm", "Attention")}
+RUNS = [("dynamic-int8", 1), ("dynamic-int8", 16), ("fp32", 1), ("fp32", 16), ("fp32", 32),
+        ("static-int8", 1), ("static-int8", 16), ("static-int8", 32)]
 
 
-def build_exports(folder: Path, out: Path) -> dict[str, Path]:
-    """The fused float32 export of ``folder`` quantised once per op set in :data:`EXPORTS`."""
+def build_exports(folder: Path, out: Path, calib_texts: list[str]) -> dict[str, Path]:
+    """The fused float32 export of ``folder``, and its dynamic and static int8 quantisations."""
     config = json.loads((folder / "cleanspeech.json").read_text())
     module = load_torch_module(folder, config)
     module.set_attn_implementation("eager")
-    export_onnx(module, out / "fp32.onnx")
+    export_onnx(module, out / "raw.onnx")
     cfg = module.config
-    fused = fuse_transformer(out / "fp32.onnx", out / "fused.onnx", cfg.model_type,
+    fused = fuse_transformer(out / "raw.onnx", out / "fp32.onnx", cfg.model_type,
                              cfg.num_attention_heads, cfg.hidden_size)
-    files = {}
-    for name, ops in EXPORTS.items():
-        files[name] = out / f"{name}.onnx"
-        quantize_int8(fused, files[name], ops)
-    return files
-
-
-def variants(folder: Path, files: dict[str, Path]) -> dict[str, object]:
-    """Model objects sharing the tokenizer, one per variant (runner, spin, batch size)."""
-    out = {}
-    for name, spin, batch in [("matmul-only", "1", 1), ("matmul+attention", "1", 1),
-                              ("matmul+attention", "0", 1), ("matmul+attention", "1", 8)]:
-        os.environ["CLEANSPEECH_ORT_SPIN"] = spin
-        model = load_model(folder, backend="onnx", batch_size=batch)
-        model.runner = OnnxRunner(files[name])
-        out[f"{name}, spin {spin}, batch {batch}"] = model
-    os.environ.pop("CLEANSPEECH_ORT_SPIN")
-    return out
+    quantize_int8(fused, out / "dynamic-int8.onnx")
+    model = load_model(folder, backend="torch")
+    quantize_static_int8(out / "raw.onnx", out / "static-int8.onnx", calibration_feeds(model, calib_texts))
+    return {"fp32": fused, "dynamic-int8": out / "dynamic-int8.onnx", "static-int8": out / "static-int8.onnx"}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="src/cleanspeech/shipped_models/default/transformer")
-    ap.add_argument("--n", type=int, default=1000)
+    ap.add_argument("--n", type=int, default=500)
+    ap.add_argument("--n-dep", type=int, default=200)
+    ap.add_argument("--n-calib", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--train", default="../shared/data/jigsaw/train.csv.gz")
     args = ap.parse_args()
-    _, val = load_split(args.train, val_fraction=0.1, seed=42)
-    texts, y = val["comment_text"].tolist()[: args.n], label_matrix(val)[: args.n]
+    split = project_split(read_jigsaw(args.train, require_labels=True))
+    texts, y = split.dev["comment_text"].tolist()[: args.n], label_matrix(split.dev)[: args.n]
     folder = Path(args.model)
+    os.environ["CLEANSPEECH_ORT_SPIN"] = "0"
     with tempfile.TemporaryDirectory() as tmp:
-        models = variants(folder, build_exports(folder, Path(tmp)))
+        files = build_exports(folder, Path(tmp), split.train["comment_text"].tolist()[: args.n_calib])
+        models = {}
+        for name, batch in RUNS:
+            m = load_model(folder, backend="onnx", batch_size=batch)
+            m.runner = OnnxRunner(files[name])
+            models[f"{name}, batch {batch}"] = m
         secs = {k: [] for k in models}
         probs = {}
         for _ in range(args.rounds):
@@ -84,17 +86,19 @@ def main() -> None:
                 t0 = time.perf_counter()
                 probs[k] = m.predict_proba(texts)
                 secs[k].append(time.perf_counter() - t0)
-        batched = models["matmul+attention, spin 1, batch 8"]
-        n_dep = min(200, len(texts))
-        alone = probs["matmul+attention, spin 1, batch 1"][:n_dep]  # one window per call
-        dep = float(np.abs(batched.predict_proba(texts[:n_dep]) - alone).max())
-    runs = {k: {"comments_per_s": round(len(texts) / float(np.mean(v)), 1),
-                "seconds_per_round": [round(t, 2) for t in v], "macro_roc_auc": macro_roc_auc(y, probs[k])}
-            for k, v in secs.items()}
-    res = {"model": args.model, "n_comments": len(texts), "rounds": args.rounds,
-           "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        n_dep = min(args.n_dep, len(texts))
+        alone = {name: np.vstack([models[f"{name}, batch 1"].predict_proba([t]) for t in texts[:n_dep]])
+                 for name in files}
+    runs = {}
+    for (name, batch), (k, v) in zip(RUNS, secs.items()):
+        runs[k] = {"export": name, "batch": batch, "comments_per_s": round(len(texts) / float(np.mean(v)), 1),
+                   "seconds_per_round": [round(t, 2) for t in v],
+                   "macro_roc_auc": round(macro_roc_auc(y, probs[k]), 5),
+                   "max_shift_vs_alone": float(np.abs(probs[k][:n_dep] - alone[name]).max())}
+    res = {"model": args.model, "n_comments": len(texts), "rounds": args.rounds, "n_dep": n_dep,
+           "n_calib": args.n_calib, "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
            "machine": {"cpu": cpu_name(), "cpus": os.cpu_count(), "loadavg_1min_end": os.getloadavg()[0]},
-           "runs": runs, "max_probability_shift_batch8_vs_alone": round(dep, 4), "batch_dependence_n": n_dep}
+           "runs": runs}
     RESULTS.mkdir(parents=True, exist_ok=True)
     write_text_atomic(json.dumps(res, indent=2) + "\n", RESULTS / "onnx_variants.json")
     write_text_atomic(markdown(res), RESULTS / "onnx_variants.md")
@@ -102,20 +106,19 @@ def main() -> None:
 
 
 def markdown(r: dict) -> str:
-    rows = "\n".join(f"| {k} | {v['comments_per_s']:.1f} | {v['macro_roc_auc']:.5f} |" for k, v in r["runs"].items())
+    rows = "\n".join(f"| {k} | {v['comments_per_s']:.1f} | {v['macro_roc_auc']:.5f} | {v['max_shift_vs_alone']:.2e} |"
+                     for k, v in r["runs"].items())
     return f"""# ONNX backend variants
 
-`{r['model']}` (transformer member only), the first {r['n_comments']} validation comments,
-{r['rounds']} alternating rounds, {r['date']}, CPU {r['machine']['cpu']} x {r['machine']['cpus']}.
+`{r['model']}` (transformer member only), the first {r['n_comments']} dev comments
+(`project_split`), {r['rounds']} alternating rounds, ORT spinning off, {r['date']},
+CPU {r['machine']['cpu']} x {r['machine']['cpus']} (shared with other jobs: 1-min load
+{r['machine']['loadavg_1min_end']:.1f} at the end). Static int8 calibrated on {r['n_calib']} training comments.
 Command: `HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_onnx_variants.py --n {r['n_comments']}`
 
-| variant (int8 ops, ORT spinning, windows per call) | comments/s | macro ROC-AUC |
-|---|---|---|
+| export, windows per call (length-sorted) | comments/s | dev macro ROC-AUC | max probability change, batch vs alone (first {r['n_dep']}) |
+|---|---|---|---|
 {rows}
-
-Batch dependence: with batches of 8, a comment's probabilities differ from its scores alone by
-up to **{r['max_probability_shift_batch8_vs_alone']}** (first {r['batch_dependence_n']} comments);
-with one window per call they are identical (tests/models/test_transformer.py).
 """
 
 

@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
 
-from cleanspeech.explain.gradients import _special, torch_module, transformer_word_attributions, window_ig
+from cleanspeech.explain.gradients import torch_module, transformer_word_attributions, window_ig
 from cleanspeech.explain.words import split_words
+from cleanspeech.models.windows import special_ids
 
 
 @pytest.mark.slow
@@ -12,7 +13,7 @@ def test_ig_is_complete(tiny_transformer):
 
     model = tiny_transformer
     ids = model.tokenizer("you are a stupid idiot", add_special_tokens=False)["input_ids"]
-    special = _special(model.tokenizer)
+    special = special_ids(model.tokenizer)
     attrs, logits = window_ig(model.module, ids, special, n_steps=64)
     head, tail, pad = special
     with torch.no_grad():
@@ -27,7 +28,7 @@ def test_ig_matches_captum_layer_ig(tiny_transformer):
 
     model = tiny_transformer
     ids = model.tokenizer("what a bunch of morons", add_special_tokens=False)["input_ids"]
-    head, tail, pad = _special(model.tokenizer)
+    head, tail, pad = special_ids(model.tokenizer)
     attrs, _ = window_ig(model.module, ids, (head, tail, pad), n_steps=32)
     full = torch.tensor([[head, *ids, tail]])
     base = torch.tensor([[head, *[pad] * len(ids), tail]])

@@ -99,3 +99,29 @@ def test_bert_fusion_keeps_the_outputs(tmp_path):
     ops = {n.op_type for n in onnx.load(str(tmp_path / "q.onnx")).graph.node}
     assert "QAttention" in ops and "Attention" not in ops
     assert np.abs(OnnxRunner(tmp_path / "q.onnx")(ids, mask) - _logits(module, ids, mask)).max() < 0.05
+
+
+def test_static_int8_scores_do_not_depend_on_batch_neighbours(tmp_path):
+    """Calibrated activation scales: a window scores the same alone and in any batch (dynamic
+    int8 scales each input tensor by its own range, so its batches change scores)."""
+    from transformers import BertConfig, BertForSequenceClassification
+
+    from cleanspeech.models.onnx_backend import OnnxRunner, export_onnx, quantize_static_int8
+
+    module = BertForSequenceClassification(BertConfig(
+        vocab_size=100, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=32, num_labels=6)).eval()
+    export_onnx(module, tmp_path / "b.onnx")
+    rng = np.random.default_rng(0)
+    calib = [{"input_ids": rng.integers(3, 100, size=(2, 10)).astype(np.int64),
+              "attention_mask": np.ones((2, 10), dtype=np.int64)} for _ in range(8)]
+    quantize_static_int8(tmp_path / "b.onnx", tmp_path / "s.onnx", calib)
+    runner = OnnxRunner(tmp_path / "s.onnx")
+    ids = rng.integers(3, 100, size=(6, 12)).astype(np.int64)
+    ids[3] = ids[3] * 0 + 99  # an outlier neighbour, as far from the others as the vocabulary allows
+    mask = np.ones_like(ids)
+    mask[1, 5:] = 0
+    batched = runner(ids, mask)
+    alone = np.vstack([runner(ids[i:i + 1, :mask[i].sum()], mask[i:i + 1, :mask[i].sum()]) for i in range(6)])
+    np.testing.assert_allclose(batched, alone, atol=1e-4)
+    assert np.abs(batched - _logits(module, ids, mask)).max() < 0.1  # still the same model

@@ -17,11 +17,14 @@ and cached on the model object.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
 
 from cleanspeech.explain.words import Word, sum_chars_to_words
+from cleanspeech.runtime import configure_torch
+from cleanspeech.models.windows import encode, special_ids, window_ranges
 
 
 # Deletion faithfulness on real comments vs cost (bench/results/explain.md, IG steps sweep): for
@@ -31,36 +34,30 @@ DEFAULT_STEPS = 2
 ENSEMBLE_MEMBER_STEPS = 1
 
 
+_LOAD_LOCK = threading.Lock()
+
+
 def torch_module(model: Any) -> Any:
-    """The model's PyTorch module (loaded from its folder and cached when the backend is ONNX)."""
-    if getattr(model, "module", None) is not None:
-        return model.module
-    cached = getattr(model, "_explain_module", None)
-    if cached is None:
-        if model.path is None:
-            raise ValueError("this transformer has neither a torch module nor a folder to load one from")
-        from cleanspeech.models.base import read_model_config
-        from cleanspeech.models.transformer import load_torch_module
+    """The model's PyTorch module (loaded from its folder and cached when the backend is ONNX).
 
-        cached = load_torch_module(model.path, read_model_config(model.path))
-        model._explain_module = cached
-    return cached
+    Loaded once under a lock (several threads may explain at once), with its parameters frozen
+    once here rather than toggled around each call, which would race between threads.
+    """
+    with _LOAD_LOCK:
+        module = getattr(model, "module", None)
+        if module is None:
+            module = getattr(model, "_explain_module", None)
+        if module is None:
+            if model.path is None:
+                raise ValueError("this transformer has neither a torch module nor a folder to load one from")
+            from cleanspeech.models.base import read_model_config
+            from cleanspeech.models.torch_loading import load_torch_module
 
-
-def _windows(model: Any, ids: list[int]) -> list[tuple[int, int]]:
-    """``[start, end)`` ranges of body tokens per window, as the model windows them."""
-    body = model.max_length - 2
-    if len(ids) <= body:
-        return [(0, len(ids))]
-    step = max(1, body - model.overlap)
-    return [(s, min(s + body, len(ids))) for s in range(0, max(1, len(ids) - model.overlap), step)]
-
-
-def _special(tok: Any) -> tuple[int, int, int]:
-    head = tok.cls_token_id if tok.cls_token_id is not None else tok.bos_token_id
-    tail = tok.sep_token_id if tok.sep_token_id is not None else tok.eos_token_id
-    pad = tok.pad_token_id if tok.pad_token_id is not None else 0
-    return head, tail, pad
+            module = load_torch_module(model.path, read_model_config(model.path))
+            model._explain_module = module
+        for p in module.parameters():
+            p.requires_grad_(False)  # IG needs gradients for the embeddings path only
+        return module
 
 
 def window_ig(module: Any, ids: list[int], special: tuple[int, int, int], n_steps: int) -> tuple[np.ndarray, np.ndarray]:
@@ -80,6 +77,7 @@ def window_ig(module: Any, ids: list[int], special: tuple[int, int, int], n_step
         e, b = emb_layer(full), emb_layer(base)  # (1, t+2, d)
     alphas = (torch.arange(n_steps, dtype=e.dtype) + 0.5) / n_steps if n_steps > 1 else torch.ones(1)
     path = (b + alphas[:, None, None] * (e - b)).detach().requires_grad_(True)  # (steps, t+2, d)
+    # parameters of a module from torch_module are frozen already; others are frozen for the call
     params = [p for p in module.parameters() if p.requires_grad]
     for p in params:
         p.requires_grad_(False)
@@ -105,15 +103,14 @@ def transformer_word_attributions(model: Any, text: str, words: list[Word], n_st
     import torch
 
     tok = model.tokenizer
-    enc = tok(text, add_special_tokens=False, return_offsets_mapping=True)
-    ids, offsets = list(enc["input_ids"]), list(enc["offset_mapping"])
+    (enc,) = encode(tok, [text])
+    ids, offsets = enc.ids, enc.offsets
     module = torch_module(model)
     best_logit, char = None, None
-    from cleanspeech.explain.tagger import torch_threads
-
-    with torch.enable_grad(), torch_threads():
-        for s, e in _windows(model, ids):
-            attrs, logits = window_ig(module, ids[s:e], _special(tok), n_steps)
+    configure_torch()
+    with torch.enable_grad():
+        for s, e in window_ranges(len(ids), model.max_length, model.overlap):
+            attrs, logits = window_ig(module, ids[s:e], special_ids(tok), n_steps)
             chars = np.zeros((len(text) + 1, attrs.shape[1]))
             for (cs, ce), a in zip(offsets[s:e], attrs):
                 if ce > cs:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -26,6 +27,9 @@ import numpy as np
 
 from cleanspeech.explain.span_tuning import spans_from_word_scores
 from cleanspeech.explain.words import Word, split_words
+from cleanspeech.models.quantize import dequantize_rows, quantize_rows
+from cleanspeech.runtime import configure_torch
+from cleanspeech.models.windows import encode, special_ids, window_ranges, with_specials
 
 CONFIG_NAME = "tagger.json"
 WEIGHTS_NAME = "tagger.safetensors"
@@ -55,6 +59,10 @@ class TaggerSettings:
 @contextmanager
 def torch_threads(n: int | None = None) -> Iterator[None]:
     """Run torch ops on ``n`` threads (default ``$CLEANSPEECH_TORCH_THREADS`` or 1), then restore.
+
+    This changes the whole process's thread count, so it is not for code that may run in several
+    threads at once (inference uses :func:`cleanspeech.runtime.configure_torch` instead); kept
+    for single-threaded callers such as scripts and training.
 
     One comment is a small workload: on a shared 2-core CPU, two spinning threads made the
     tagger ~10x slower than one (bench/results/explain.md).
@@ -122,10 +130,8 @@ def quantize_state(model: Any, freeze_layers: int) -> dict[str, np.ndarray]:
             continue
         arr = tensor.detach().float().cpu().numpy()
         if arr.ndim == 2 and "encoder.layer." in name:
-            scale = np.abs(arr).max(axis=1, keepdims=True) / 127.0
-            scale[scale == 0] = 1.0
-            out[f"{name}.int8"] = np.clip(np.round(arr / scale), -127, 127).astype(np.int8)
-            out[f"{name}.scale"] = scale.astype(np.float32)
+            q, scale = quantize_rows(arr)
+            out[f"{name}.int8"], out[f"{name}.scale"] = q, scale[:, None]  # (r, 1) on disk
         else:
             out[name] = np.ascontiguousarray(arr.astype(np.float32))
     return out
@@ -137,7 +143,7 @@ def dequantize_state(tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     for key, arr in tensors.items():
         if key.endswith(".int8"):
             name = key[: -len(".int8")]
-            out[name] = arr.astype(np.float32) * tensors[f"{name}.scale"]
+            out[name] = dequantize_rows(arr, tensors[f"{name}.scale"])
         elif not key.endswith(".scale"):
             out[key] = arr
     return out
@@ -193,7 +199,8 @@ class SpanTagger:
             batch = [t or " " for t in texts[b:b + batch_size]]
             enc = encode_windows(self.tokenizer, batch, self.settings.max_len, self.settings.stride)
             device = next(self.model.parameters()).device
-            with torch.inference_mode(), torch_threads(None if device.type == "cpu" else 0):
+            configure_torch()  # once per process: per-call set_num_threads races between threads
+            with torch.inference_mode():
                 logits = self.model(
                     input_ids=torch.tensor(enc["input_ids"], device=device),
                     attention_mask=torch.tensor(enc["attention_mask"], device=device),
@@ -223,11 +230,27 @@ class SpanTagger:
 
 
 def encode_windows(tokenizer: Any, texts: Sequence[str], max_len: int, stride: int) -> dict[str, Any]:
-    """Tokenise with overlapping windows so long texts are covered in full."""
-    return tokenizer(
-        list(texts), truncation=True, max_length=max_len, stride=min(stride, max_len // 4),
-        return_overflowing_tokens=True, return_offsets_mapping=True, padding=True,
-    )
+    """Overlapping windows (:mod:`cleanspeech.models.windows`) so long texts are covered in full.
+
+    Padded lists, as a Hugging Face tokenizer with ``return_overflowing_tokens`` gives them:
+    ``input_ids``, ``attention_mask``, ``offset_mapping`` (``(0, 0)`` for special and pad
+    tokens) and ``overflow_to_sample_mapping`` (the text of each window).
+    """
+    _, _, pad = special_ids(tokenizer)
+    overlap = min(stride, max_len // 4)
+    ids, offsets, owner = [], [], []
+    for i, enc in enumerate(encode(tokenizer, texts)):
+        for s, e in window_ranges(len(enc.ids), max_len, overlap):
+            ids.append(with_specials(enc.ids[s:e], tokenizer))
+            offsets.append([(0, 0), *enc.offsets[s:e], (0, 0)])
+            owner.append(i)
+    width = max((len(w) for w in ids), default=0)
+    return {
+        "input_ids": [w + [pad] * (width - len(w)) for w in ids],
+        "attention_mask": [[1] * len(w) + [0] * (width - len(w)) for w in ids],
+        "offset_mapping": [o + [(0, 0)] * (width - len(o)) for o in offsets],
+        "overflow_to_sample_mapping": owner,
+    }
 
 
 def tokens_to_word_probs(text: str, words: Sequence[Word], toks: Sequence[tuple[int, int, float]]) -> np.ndarray:
@@ -238,7 +261,16 @@ def tokens_to_word_probs(text: str, words: Sequence[Word], toks: Sequence[tuple[
     return np.array([char_p[w.start:w.end].max() if w.end > w.start else 0.0 for w in words])
 
 
-@lru_cache(maxsize=4)
+_LOAD_LOCK = threading.Lock()
+
+
 def load_tagger(path: str) -> SpanTagger:
-    """A cached :class:`SpanTagger` (loaded once per process)."""
+    """A cached :class:`SpanTagger` (loaded once per process, under a lock: threads that explain
+    at the same time share one load)."""
+    with _LOAD_LOCK:
+        return _load_tagger_cached(path)
+
+
+@lru_cache(maxsize=4)
+def _load_tagger_cached(path: str) -> SpanTagger:
     return SpanTagger.load(path)

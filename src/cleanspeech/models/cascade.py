@@ -54,6 +54,10 @@ class CascadeModel(ToxicityModel):
         self.last_routed: np.ndarray = np.zeros(0, dtype=bool)  # of the last predict_proba call
         self.routed_total = 0
         self.scored_total = 0
+        if hasattr(slow, "window_scorer") and getattr(slow, "window_scorer", None) is None:
+            # long comments: the transformer's window budget goes to the windows the fast
+            # model finds most toxic (see LONG_TEXT_POLICY in models/transformer.py)
+            slow.window_scorer = self._window_scorer
 
     # --- routes --------------------------------------------------------------------------------
     @property
@@ -99,8 +103,6 @@ class CascadeModel(ToxicityModel):
 
     def slow_proba(self, texts: list[str]) -> np.ndarray:
         """The slow model's probabilities; long comments' windows ranked by the fast model."""
-        if getattr(self.slow, "supports_window_scorer", False):
-            return self.slow.predict_proba(texts, window_scorer=self._window_scorer)
         return self.slow.predict_proba(texts)
 
     def _window_scorer(self, window_texts: Sequence[str]) -> np.ndarray:

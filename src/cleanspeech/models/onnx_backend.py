@@ -2,7 +2,8 @@
 
 A model folder either ships ``model.onnx`` (used as is) or is exported once: the float32 module
 (int8 weights dequantised) goes through ``torch.onnx.export`` and
-``onnxruntime.quantization.quantize_dynamic`` into ``$CLEANSPEECH_CACHE`` (default
+``onnxruntime.quantization.quantize_dynamic`` (``quantize_static_int8`` is the batch-invariant
+alternative, see ``ONNX_BATCH_SIZE``) into ``$CLEANSPEECH_CACHE`` (default
 ``~/.cache/cleanspeech/onnx/<folder fingerprint>/model.int8.onnx``), written atomically.
 """
 
@@ -11,10 +12,13 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from cleanspeech.runtime import ort_spinning, ort_threads
 
 EXPORT_VERSION = "5"  # bump when the export recipe changes, so caches are rebuilt
 SHIPPED_ONNX = "model.onnx"
@@ -104,12 +108,57 @@ def quantize_int8(fp32_file: Path, int8_file: Path, op_types: tuple[str, ...] = 
                      extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
 
 
+STATIC_OP_TYPES = ("MatMul", "Gemm")
+
+
+def calibration_feeds(model: Any, texts: list[str], batch_size: int = 8) -> list[dict[str, np.ndarray]]:
+    """Length-sorted, padded ``{"input_ids", "attention_mask"}`` batches of ``model``'s windows
+    of ``texts`` (any object with :meth:`TransformerModel.windows` and a ``tokenizer``)."""
+    wins, _ = model.windows(texts)
+    wins = sorted(wins, key=len)
+    pad = model.tokenizer.pad_token_id or 0
+    feeds = []
+    for s in range(0, len(wins), batch_size):
+        chunk = wins[s:s + batch_size]
+        width = max(len(w) for w in chunk)
+        ids = np.array([w + [pad] * (width - len(w)) for w in chunk], dtype=np.int64)
+        mask = np.array([[1] * len(w) + [0] * (width - len(w)) for w in chunk], dtype=np.int64)
+        feeds.append({"input_ids": ids, "attention_mask": mask})
+    return feeds
+
+
+def quantize_static_int8(fp32_file: Path, int8_file: Path, feeds: list[dict[str, np.ndarray]],
+                         op_types: tuple[str, ...] = STATIC_OP_TYPES) -> None:
+    """Static int8 quantisation: weights per channel, activations with fixed (calibrated) scales.
+
+    ``feeds`` are ``{"input_ids", "attention_mask"}`` batches of real comments; their min/max
+    ranges fix every activation scale, so unlike :func:`quantize_int8` a comment's scores do not
+    depend on what else is in its batch.
+    """
+    import onnx
+    from onnxruntime.quantization import (CalibrationDataReader, CalibrationMethod, QuantFormat,
+                                          QuantType, quantize_static)
+
+    class Reader(CalibrationDataReader):
+        def __init__(self) -> None:
+            self.it = iter(feeds)
+
+        def get_next(self):
+            return next(self.it, None)
+
+    quantize_static(str(fp32_file), str(int8_file), Reader(), quant_format=QuantFormat.QDQ,
+                    op_types_to_quantize=list(op_types), per_channel=True,
+                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+                    calibrate_method=CalibrationMethod.MinMax,
+                    extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+
+
 def build_cached_onnx(path: Path, config: dict[str, Any]) -> Path:
     """The int8 ONNX file for a model folder, exporting it into the cache on first use."""
     target = cache_root() / "onnx" / weights_hash(path) / "model.int8.onnx"
     if target.exists():
         return target
-    from cleanspeech.models.transformer import load_torch_module
+    from cleanspeech.models.torch_loading import load_torch_module
 
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
@@ -128,17 +177,20 @@ def build_cached_onnx(path: Path, config: dict[str, Any]) -> Path:
     return target
 
 
-# One intra-op thread per core by default: on an idle 2-core machine two threads scored 49
-# comments/s against 29 for one. On a CPU shared with other busy jobs one thread can be faster:
-# set CLEANSPEECH_ORT_THREADS=1 there (0 lets ONNX Runtime choose).
-DEFAULT_THREADS = os.cpu_count() or 1
 # One window per call. Dynamic int8 quantisation scales activations by the min/max of the whole
-# input tensor, so in a batch a comment's scores depend on its neighbours (up to 0.17 in
-# probability, bench/results/onnx_variants.md): a comment must score the same whatever it is
-# sent with.
-# Batches of 8 are faster (60 vs 68 comments/s there); pass batch_size to trade
-# that consistency for speed.
+# input tensor, so in a batch a comment's scores depend on its neighbours (up to 0.16 in
+# probability at batch 16): a comment must score the same whatever it is sent with. The
+# batch-invariant alternatives were measured on the same dev comments
+# (bench/results/onnx_variants.md): the fp32 graph and static int8 (calibrated activation
+# scales, quantize_static_int8) give identical scores alone and in batches of 16/32, but on the
+# shared 2-core CPU (load ~16) length-sorted batches were slower than one window per call for
+# every export. Static int8 at one window per call was the fastest (17.9 vs 14.7 comments/s for
+# dynamic, AUC 0.98030 vs 0.98015), but building it needs calibration comments at export time,
+# which a model folder does not ship yet: the default stays dynamic int8, one window per call.
 ONNX_BATCH_SIZE = 1
+
+
+_EXPORT_LOCK = threading.Lock()
 
 
 class OnnxRunner:
@@ -149,14 +201,15 @@ class OnnxRunner:
 
         opts = ort.SessionOptions()
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        threads = threads or int(os.environ.get("CLEANSPEECH_ORT_THREADS", DEFAULT_THREADS))
+        # threads from the CPUs this process may use (cleanspeech.runtime), and no busy-waiting
+        # between calls unless CLEANSPEECH_ORT_SPIN=1: spinning workers take CPU from every
+        # other process on a shared machine (issue 13)
+        threads = ort_threads() if threads is None else threads
         if threads > 0:
             opts.intra_op_num_threads = threads
-        # ONNX Runtime's own default: worker threads spin briefly between calls. With one window
-        # per call that saves a wake-up per window (bench/bench_onnx_variants.py); set
-        # CLEANSPEECH_ORT_SPIN=0 where idle spinning would steal CPU from other work.
-        opts.add_session_config_entry("session.intra_op.allow_spinning",
-                                      os.environ.get("CLEANSPEECH_ORT_SPIN", "1"))
+        opts.inter_op_num_threads = 1
+        opts.add_session_config_entry("session.intra_op.allow_spinning", ort_spinning())
+        opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
         self.file = Path(onnx_file)
         self.session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}
@@ -166,7 +219,11 @@ class OnnxRunner:
     @classmethod
     def for_model_folder(cls, path: Path, config: dict[str, Any]) -> OnnxRunner:
         shipped = path / SHIPPED_ONNX
-        return cls(shipped if shipped.exists() else build_cached_onnx(path, config))
+        if shipped.exists():
+            return cls(shipped)
+        with _EXPORT_LOCK:  # threads loading the same folder at once export it once
+            onnx_file = build_cached_onnx(path, config)
+        return cls(onnx_file)
 
     def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         if self.fixed_length and input_ids.shape[1] < self.fixed_length:

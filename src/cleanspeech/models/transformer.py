@@ -1,9 +1,10 @@
 """A fine-tuned transformer encoder with a six-label head, run by ONNX Runtime or PyTorch.
 
 ``predict_proba`` tokenises without truncation, cuts comments longer than ``max_length`` into
-overlapping windows (each with the special tokens), scores every window in length-sorted
-batches, and gives each comment the maximum probability over its windows: a long comment's
-toxic passage is never silently cut off.
+overlapping windows (each with the special tokens; :mod:`cleanspeech.models.windows`), scores
+the windows in length-sorted batches, and gives each comment the maximum probability over its
+windows. A comment with more than ``max_windows`` windows is scored on a budget
+(:data:`LONG_TEXT_POLICY`).
 
 Weights are stored either as a Hugging Face folder (``weights_format: hf``) or as int8 per-row
 weights + scales in ``model.int8.safetensors`` (``weights_format: int8``, ~4x smaller), which the
@@ -12,7 +13,7 @@ torch backend dequantises and the ONNX backend exports once into a cache (see ``
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,40 +22,97 @@ import numpy as np
 from cleanspeech.data.clean import clean_texts
 from cleanspeech.labels import N_LABELS
 from cleanspeech.models.base import ToxicityModel
+from cleanspeech.models.torch_loading import INT8_WEIGHTS, load_torch_module
+from cleanspeech.models.windows import Encoded, encode, window_ranges, window_text, with_specials
 
-INT8_WEIGHTS = "model.int8.safetensors"
+__all__ = ["BACKENDS", "DEFAULT_MAX_WINDOWS", "INT8_WEIGHTS", "LONG_TEXT_POLICY", "TransformerModel",
+           "load_torch_module", "pick_windows"]
+
+# 16 windows of 256 tokens cover ~3,000 words (a long talk-page post) in full; past that the
+# cost of a comment stops growing with its length.
+DEFAULT_MAX_WINDOWS = 16
+LONG_TEXT_POLICY = (
+    "Long comments are cut into overlapping windows of the transformer's maximum length, and a "
+    "comment's score is the highest score among the windows scored. A comment with more than "
+    "`max_windows` windows (default 16) is scored on a budget of that many windows: always its "
+    "first and last windows, plus the windows a cheap window scorer ranks most toxic (in the "
+    "cascade, the linear model's highest label probability on each window's text); without a "
+    "scorer, windows spread evenly over the comment. So a 1 MB comment costs the transformer about "
+    "as much as a 3,000-word one; toxic passages the scorer misses between the scored windows can "
+    "be missed by the transformer (the linear model still reads the whole text)."
+)
+WindowScorer = Callable[[list[str]], np.ndarray]
+
+
+def pick_windows(n: int, budget: int, scores: np.ndarray | None = None) -> list[int]:
+    """Indices (ascending) of the ``budget`` windows to score out of ``n`` (all if ``n <= budget``).
+
+    First and last always; the rest are the highest ``scores`` (``(n,)``, ties to the earlier
+    window) or, without scores, evenly spread over the middle windows.
+    """
+    if budget <= 0 or n <= budget:
+        return list(range(n))
+    if budget == 1:
+        return [0]
+    middle = np.arange(1, n - 1)
+    k = budget - 2
+    if scores is None:
+        # k points at equal gaps strictly between the first and the last window
+        chosen = np.round(np.arange(1, k + 1) * (n - 1) / (k + 1)).astype(int)
+    else:
+        order = np.argsort(-np.asarray(scores, dtype=float)[middle], kind="stable")
+        chosen = middle[order[:k]]
+    return sorted({0, n - 1, *map(int, chosen)})
 BACKENDS = ("onnx", "torch")
 
 
 class TransformerModel(ToxicityModel):
+    """A transformer classifier (see the module docstring).
+
+    Long texts: comments are windowed (``max_length`` tokens, ``overlap`` shared); past
+    ``max_windows`` windows (0 = no limit) only a budget of windows is scored, as
+    :data:`LONG_TEXT_POLICY` states: the first and last plus those ``window_scorer`` ranks
+    highest. ``window_scorer`` maps a list of window texts (slices of the cleaned comment, cut
+    at token offsets) to ``(k,)`` scores, e.g. a linear model's max probability; None spreads
+    the budget evenly.
+    """
+
     model_type = "transformer"
 
     def __init__(self, tokenizer, module=None, *, runner=None, max_length: int = 256,
                  overlap: int = 64, batch_size: int = 32, cleaning: str = "none",
                  thresholds: np.ndarray | None = None, weights_format: str = "hf",
-                 backend: str = "torch", base_model: str = "") -> None:
+                 backend: str = "torch", base_model: str = "",
+                 max_windows: int = DEFAULT_MAX_WINDOWS, window_scorer: WindowScorer | None = None) -> None:
         super().__init__(thresholds=thresholds, cleaning=cleaning)
         self.tokenizer, self.module, self.runner = tokenizer, module, runner
         self.max_length, self.overlap, self.batch_size = max_length, overlap, batch_size
         self.weights_format, self.backend, self.base_model = weights_format, backend, base_model
+        self.max_windows, self.window_scorer = max_windows, window_scorer
         self.tokenizer.model_max_length = int(1e9)  # we window long inputs ourselves
 
     # --- inference -----------------------------------------------------------------------------
     def windows(self, texts: Sequence[str]) -> tuple[list[list[int]], np.ndarray]:
-        """Token-id windows (special tokens added) and the text index of each window."""
-        tok = self.tokenizer
-        ids = tok(clean_texts(texts, self.cleaning), add_special_tokens=False)["input_ids"]
-        head = [tok.cls_token_id if tok.cls_token_id is not None else tok.bos_token_id]
-        tail = [tok.sep_token_id if tok.sep_token_id is not None else tok.eos_token_id]
-        body = self.max_length - 2
-        step = max(1, body - self.overlap)
+        """Token-id windows to score (special tokens added) and the text index of each window.
+
+        All of a comment's windows, or ``max_windows`` of them chosen by :func:`pick_windows`.
+        """
+        cleaned = clean_texts(texts, self.cleaning)
         out, owner = [], []
-        for i, row in enumerate(ids):
-            starts = range(0, max(1, len(row) - self.overlap), step) if len(row) > body else [0]
-            for s in starts:
-                out.append(head + list(row[s:s + body]) + tail)
+        for i, (text, enc) in enumerate(zip(cleaned, encode(self.tokenizer, cleaned))):
+            for s, e in self._budget(text, enc):
+                out.append(with_specials(enc.ids[s:e], self.tokenizer))
                 owner.append(i)
         return out, np.asarray(owner, dtype=np.int64)
+
+    def _budget(self, text: str, enc: Encoded) -> list[tuple[int, int]]:
+        ranges = window_ranges(len(enc.ids), self.max_length, self.overlap)
+        if self.max_windows <= 0 or len(ranges) <= self.max_windows:
+            return ranges
+        scores = None
+        if self.window_scorer is not None:
+            scores = np.asarray(self.window_scorer([window_text(text, enc, s, e) for s, e in ranges]))
+        return [ranges[i] for i in pick_windows(len(ranges), self.max_windows, scores)]
 
     def logits(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         """Logits ``(b, 6)`` from the active backend for padded ``(b, t)`` int64 arrays."""
@@ -93,7 +151,7 @@ class TransformerModel(ToxicityModel):
     def config_dict(self) -> dict[str, Any]:
         return {**super().config_dict(), "max_length": self.max_length, "overlap": self.overlap,
                 "batch_size": self.batch_size, "weights_format": self.weights_format,
-                "base_model": self.base_model}
+                "base_model": self.base_model, "max_windows": self.max_windows}
 
     def _save_weights(self, path: Path) -> None:
         if self.module is None:
@@ -111,7 +169,7 @@ class TransformerModel(ToxicityModel):
 
     @classmethod
     def _load(cls, path: Path, config: dict[str, Any], backend: str = "onnx",
-              batch_size: int | None = None, **_: Any) -> TransformerModel:
+              batch_size: int | None = None, max_windows: int | None = None, **_: Any) -> TransformerModel:
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
         from transformers import AutoTokenizer
@@ -131,25 +189,6 @@ class TransformerModel(ToxicityModel):
                    batch_size=int(batch_size or default_batch),
                    cleaning=config.get("cleaning", "none"),
                    weights_format=config.get("weights_format", "hf"), backend=backend,
-                   base_model=config.get("base_model", ""))
-
-
-def load_torch_module(path: Path, config: dict[str, Any]):
-    """The PyTorch classifier from a model folder (int8 weights are dequantised to float32)."""
-    import torch
-    from transformers import AutoConfig, AutoModelForSequenceClassification
-
-    if config.get("weights_format", "hf") != "int8":
-        module = AutoModelForSequenceClassification.from_pretrained(path, dtype=torch.float32)
-        return module.eval()
-    from safetensors.torch import load_file
-
-    from cleanspeech.models.quantize import dequantize_state_dict
-
-    module = AutoModelForSequenceClassification.from_config(AutoConfig.from_pretrained(path))
-    state = dequantize_state_dict(load_file(str(path / INT8_WEIGHTS)))
-    missing, unexpected = module.load_state_dict(state, strict=False)
-    bad = [k for k in missing if "position_ids" not in k] + list(unexpected)
-    if bad:
-        raise ValueError(f"{path / INT8_WEIGHTS}: weights do not match config.json ({bad[:5]})")
-    return module.float().eval()
+                   base_model=config.get("base_model", ""),
+                   max_windows=int(config.get("max_windows", DEFAULT_MAX_WINDOWS) if max_windows is None
+                                   else max_windows))
