@@ -118,7 +118,7 @@ def save(model, metrics: dict, out: Path, args, prev) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=out.parent))
     for role, src in (("fast", args.linear), ("slow", args.transformer)):
         shutil.copytree(src, tmp / model.specs[role]["path"], dirs_exist_ok=True)
-    write_json(tmp / CONFIG_FILE, model.config_dict())
+    model.pin_members(tmp)
     save_thresholds(tmp / "thresholds.json", model.thresholds,
                     tuned_on="dev part of project_split (seed 42), cascade output, onnx backend",
                     prevalence=prev)

@@ -29,7 +29,8 @@ def test_shipped_default_pins_the_shipped_members():
     from cleanspeech.models.ensemble import member_folder, check_member
 
     folder = resolve_model_path("default")
-    members = json.loads((folder / "cleanspeech.json").read_text(encoding="utf-8"))["members"]
+    config = json.loads((folder / "cleanspeech.json").read_text(encoding="utf-8"))
+    members = config["members"] if "members" in config else [config["fast"], config["slow"]]
     assert members and all("fingerprint" in m for m in members)
     for spec in members:
         check_member(folder, spec, member_folder(folder, spec))

@@ -25,6 +25,7 @@ Folder layout (members copied in, so retraining a shipped model never changes th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -138,18 +139,32 @@ class CascadeModel(ToxicityModel):
             spec = self.specs[role]
             if "path" in spec:
                 getattr(self, role).save_pretrained(path / spec["path"])
+        self.pin_members(path)
+
+    def pin_members(self, path: Path) -> None:
+        """Record each member folder's fingerprint in ``cleanspeech.json``."""
+        from cleanspeech.models.base import CONFIG_FILE, write_json
+        from cleanspeech.models.ensemble import member_folder
+        from cleanspeech.models.fingerprint import folder_fingerprint
+
+        for role in ("fast", "slow"):
+            self.specs[role]["fingerprint"] = folder_fingerprint(member_folder(path, self.specs[role]))
+        write_json(path / CONFIG_FILE, self.config_dict())
 
     @classmethod
     def _load(cls, path: Path, config: dict[str, Any], backend: str = "onnx",
-              route_all: bool = False, **kwargs: Any) -> CascadeModel:
+              route_all: bool = False, verify_members: bool = True, **kwargs: Any) -> CascadeModel:
+        from cleanspeech.models.ensemble import ALLOW_CHANGED_ENV, check_member, member_folder
         from cleanspeech.models.registry import load_model
 
         members, specs = {}, {}
         for role in ("fast", "slow"):
             spec = config[role]
-            target = path / spec["path"] if "path" in spec else spec["ref"]
-            members[role] = load_model(target, backend=backend, **kwargs)
-            specs[role] = {k: v for k, v in spec.items() if k in ("path", "ref", "sha256")}
+            folder = member_folder(path, spec)
+            if verify_members and os.environ.get(ALLOW_CHANGED_ENV) != "1":
+                check_member(path, spec, folder)  # sealed: a changed member invalidates the fit
+            members[role] = load_model(folder, backend=backend, **kwargs)
+            specs[role] = {k: v for k, v in spec.items() if k in ("path", "ref", "fingerprint")}
         calib = config["calibration"]
         weights = vector_from_mapping(config["weights"], what=str(path))
         if len(weights) != N_LABELS:
