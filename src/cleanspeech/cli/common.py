@@ -42,8 +42,8 @@ def friendly_errors(
         yield
     except errors as exc:
         # markup=False: messages quote user input (paths, texts) that may hold [brackets].
-        err_console.print("[bold red]error:[/] ", end="")
-        err_console.print(str(exc), markup=False, highlight=False)
+        err_console.print("[bold red]error:[/] ", end="", soft_wrap=True)
+        err_console.print(str(exc), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(code=2) from None
 
 

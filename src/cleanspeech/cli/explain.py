@@ -36,8 +36,9 @@ def explain_cmd(
     html: Path = typer.Option(None, "--html", metavar="OUT.html", help="For a TEXT: also write the HTML heatmap here."),
     text: bool = typer.Option(False, "--text", help="Treat INPUT as text even if a file has that name."),
 ) -> None:
-    """Per-word, per-label attributions and toxic spans. A file gives one JSON object per row, in
-    order: {"id", "scores", "labels", "spans": \\[\\[start, end], ...], "tokens": \\[{"text",
+    """Per-word, per-label attributions and toxic spans of a file or one TEXT.
+
+    A file gives one JSON object per row, in order: {"id", "scores", "labels", "spans": \\[\\[start, end], ...], "tokens": \\[{"text",
     "start", "end", "attributions"}]} with character offsets (end exclusive) in the original
     text. A TEXT prints a heatmap in the terminal."""
     with friendly_errors():
@@ -69,7 +70,9 @@ def eval_spans_cmd(
     gold: Path = typer.Option(..., "--gold", metavar="TSD.csv", help="Gold TSD CSV (columns spans, text)."),
     pred: Path = typer.Option(..., "--pred", metavar="OUT.jsonl", help="Predictions JSONL from `cleanspeech explain`."),
 ) -> None:
-    """SemEval-2021 Task 5 span F1: per-post F1 over character offsets (both empty → 1, one
+    """SemEval-2021 Task 5 span F1 of predicted spans against gold spans.
+
+    Per-post F1 over character offsets (both empty → 1, one
     empty → 0), averaged over posts. Rows are matched in order."""
     from cleanspeech.explain.span_metric import evaluate_files
 

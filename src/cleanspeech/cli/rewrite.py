@@ -50,9 +50,10 @@ def rewrite(
     sep: str = typer.Option(None, "--sep", metavar="CHAR", help=SEP_HELP),
     text: bool = typer.Option(False, "--text", help="Treat INPUT as text even if a file has that name."),
 ) -> None:
-    """Civil rewrites verified by the classifier (toxicity = max label probability; civil = no
-    label at/over its threshold). A file gives one output row per input row, in order:
-    id, original, rewrite, toxicity_before, toxicity_after, method, civil. Rows whose LLM call
+    """Civil rewrites of a file or one TEXT, verified by the classifier.
+
+    Toxicity = the highest label probability; civil = no label at or over its threshold. A
+    file gives one output row per input row, in order: id, original, rewrite, toxicity_before, toxicity_after, method, civil. Rows whose LLM call
     fails fall back to the offline rewriter and say so in `method`."""
     from cleanspeech.pipeline import Moderator
 
@@ -90,7 +91,9 @@ def eval_rewrite(
     column: str = typer.Option("rewrite", "--column", metavar="NAME", help="Column of OUT.csv holding the rewrites."),
     report: Path = typer.Option(None, "--report", metavar="REPORT.json", help="Also write the scores as JSON here."),
 ) -> None:
-    """STA (share civil by the project's classifier), SIM (MiniLM cosine, source vs output),
+    """Score rewrites of ParaDetox pairs: STA, SIM, ChrF and J, with baselines.
+
+    STA (share civil by the project's classifier), SIM (MiniLM cosine, source vs output),
     ChrF (sacrebleu vs the human paraphrases, 0-1) and J = mean(STA·SIM·ChrF), for the outputs
     and the Duplicate and Delete baselines. J rewards small edits: read all four numbers."""
     from cleanspeech.pipeline import Moderator

@@ -17,17 +17,17 @@ from cleanspeech.cli.common import BACKEND_HELP, MODEL_HELP, err_console, friend
 
 @app.command("serve")
 def serve(
-    model: str = typer.Option("default", "--model", "-m", help=MODEL_HELP),
-    host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (0.0.0.0 for all)."),
-    port: int = typer.Option(8000, "--port", "-p", help="TCP port."),
-    backend: Optional[str] = typer.Option(None, "--backend", help=BACKEND_HELP),
+    model: str = typer.Option("default", "--model", "-m", metavar="MODEL", help=MODEL_HELP),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="HOST", help="Interface to bind (0.0.0.0 for all)."),
+    port: int = typer.Option(8000, "--port", "-p", metavar="PORT", help="TCP port."),
+    backend: Optional[str] = typer.Option(None, "--backend", metavar="onnx|torch", help=BACKEND_HELP),
     rewrite_backends: str = typer.Option(
-        "offline", "--rewrite-backends",
+        "offline", "--rewrite-backends", metavar="LIST",
         help="Comma-separated rewrite backends /v1/rewrite accepts, first = default "
              "(offline, auto, gemini, openai; LLM ones call the network)."),
-    workers: int = typer.Option(1, "--workers", min=1,
+    workers: int = typer.Option(1, "--workers", min=1, metavar="N",
                                 help="Worker processes; each loads its own copy of the model."),
-    log_level: str = typer.Option("info", "--log-level", help="uvicorn log level."),
+    log_level: str = typer.Option("info", "--log-level", metavar="LEVEL", help="uvicorn log level."),
     warmup: bool = typer.Option(True, "--warmup/--no-warmup",
                                 help="Load explain/rewrite resources in the background at start."),
 ) -> None:
@@ -59,10 +59,10 @@ def serve(
 
 @app.command("ui")
 def ui(
-    model: str = typer.Option("default", "--model", "-m", help=MODEL_HELP),
-    host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind."),
-    port: int = typer.Option(8501, "--port", "-p", help="TCP port."),
-    backend: Optional[str] = typer.Option(None, "--backend", help=BACKEND_HELP),
+    model: str = typer.Option("default", "--model", "-m", metavar="MODEL", help=MODEL_HELP),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="HOST", help="Interface to bind."),
+    port: int = typer.Option(8501, "--port", "-p", metavar="PORT", help="TCP port."),
+    backend: Optional[str] = typer.Option(None, "--backend", metavar="onnx|torch", help=BACKEND_HELP),
     open_browser: bool = typer.Option(False, "--open/--no-open",
                                       help="Open a browser tab (default: headless server)."),
 ) -> None:
