@@ -4,7 +4,7 @@ moderate → explain → rewrite.
     >>> from cleanspeech.pipeline import Moderator
     >>> mod = Moderator.load("default")
     >>> mod.moderate(["You are a disgusting idiot."])[0].labels
-    ['toxic', 'insult']
+    ['toxic', 'obscene', 'insult']
 """
 
 from __future__ import annotations
