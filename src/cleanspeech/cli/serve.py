@@ -6,7 +6,9 @@ Both load one model through :class:`cleanspeech.pipeline.Moderator` and serve no
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
+from collections.abc import Sequence
 from typing import Optional
 
 import typer
@@ -77,8 +79,29 @@ def ui(
         resolve_model_path(model)  # fail here, naming the shipped models, not inside the page
     err_console.print(f"cleanspeech ui: model {model!r} on http://{host}:{port}")
     command = streamlit_command(model, host, port, headless=not open_browser, backend=backend)
+    code = run_forwarding_signals(command, env={**os.environ, "CLEANSPEECH_MODEL": model})
+    raise typer.Exit(0 if code in (-signal.SIGINT, -signal.SIGTERM) else code)
+
+
+def run_forwarding_signals(command: Sequence[str], env: dict[str, str] | None = None) -> int:
+    """Run ``command`` as a child, pass SIGTERM / SIGINT on to it, and wait until it has exited.
+
+    Without this, ``kill <cleanspeech ui>`` (a service manager stopping it) ends this process and
+    leaves the Streamlit server running with its port. Returns the child's exit status
+    (negative: killed by that signal).
+    """
+    child = subprocess.Popen(list(command), env=env)
+
+    def forward(signum: int, _frame: object) -> None:
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        code = subprocess.call(command, env={**os.environ, "CLEANSPEECH_MODEL": model})
-    except KeyboardInterrupt:
-        code = 0
-    raise typer.Exit(code)
+        return child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if child.poll() is None:  # this process is being torn down some other way
+            child.kill()
+            child.wait()
