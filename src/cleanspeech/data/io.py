@@ -41,9 +41,9 @@ class DataError(ValueError):
     """Input data that cannot be used as given; the message says where and what to do."""
 
 
-def _read_text(path: Path) -> tuple[str, int]:
+def _read_text(path: Path, raw: bytes | None = None) -> tuple[str, int]:
     """The file's text and how many lines needed U+FFFD replacement (non-UTF-8 bytes)."""
-    raw = path.read_bytes()
+    raw = path.read_bytes() if raw is None else raw
     if path.suffix == ".gz" or raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)
@@ -88,17 +88,18 @@ def _check_field_counts(text: str, path: Path, sep: str) -> None:
                         "check quoting and field counts") from exc
 
 
-def read_csv(path: str | Path, sep: str | None = None) -> pd.DataFrame:
+def read_csv(path: str | Path, sep: str | None = None, *, data: bytes | None = None) -> pd.DataFrame:
     """Read a CSV / TSV (plain or gzip) with every column as text; errors name the file and line.
 
     ``sep``: the field separator; ``None`` sniffs it (:func:`sniff_sep`). TSV fields are not
     quoted (ParaDetox texts hold bare quotes). A record whose field count differs from the
-    header's is a :class:`DataError`.
+    header's is a :class:`DataError`. ``data``: the file's bytes when they are already in memory
+    (an upload); ``path`` then only names the file in messages and picks the format.
     """
     path = Path(path)
-    if not path.exists():
+    if data is None and not path.exists():
         raise DataError(f"{path}: file not found")
-    text, bad_lines = _read_text(path)
+    text, bad_lines = _read_text(path, data)
     if bad_lines:
         warnings.warn(
             f"{path}: {bad_lines} line(s) held non-UTF-8 bytes; they were replaced with U+FFFD",
@@ -149,14 +150,16 @@ def read_jigsaw(
     id_column: str = ID_COLUMN,
     require_labels: bool | None = None,
     sep: str | None = None,
+    data: bytes | None = None,
 ) -> pd.DataFrame:
     """Read a Jigsaw-format file into a frame with columns ``id``, ``comment_text`` and the labels.
 
     ``require_labels``: ``True`` for training data (labels must be 0/1), ``False`` for text-only
     input, ``None`` to take labels when all six columns are present. Texts are never NaN.
+    ``sep`` and ``data`` as in :func:`read_csv`.
     """
     path = Path(path)
-    df = read_csv(path, sep=sep)
+    df = read_csv(path, sep=sep, data=data)
     _require_columns(df, [text_column], path)
     has_labels = all(label in df.columns for label in LABELS)
     if require_labels and not has_labels:
