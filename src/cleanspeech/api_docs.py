@@ -32,4 +32,6 @@ def mount_local_docs(app: FastAPI, docs_url: str = "/docs") -> None:
             swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
             swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
             swagger_favicon_url=f"{ASSETS_URL}/favicon-32x32.png",
+            # Swagger UI would otherwise post the schema to validator.swagger.io for a badge.
+            swagger_ui_parameters={"validatorUrl": None},
         )
