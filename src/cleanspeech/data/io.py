@@ -70,6 +70,8 @@ def _check_field_counts(text: str, path: Path, sep: str) -> None:
     """Every record must have as many fields as the header. Pandas would otherwise turn the
     surplus fields of the first row into an index (shifting every id) or pad short rows."""
     quoting = csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL
+    # The csv module refuses fields over 128 KiB by default; 1 MB comments are documented input.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text), delimiter=sep, quoting=quoting, strict=True)
     try:
         width = None
