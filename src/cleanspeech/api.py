@@ -5,7 +5,8 @@ Routes (all JSON):
 * ``POST /v1/moderate`` ``{"texts": [...]}`` → ``{"results": [{"scores": {label: p}, "labels": [...]}]}``
 * ``POST /v1/explain``  ``{"texts": [...]}`` → ``{"results": [Explanation.to_dict(), ...]}``
 * ``POST /v1/rewrite``  ``{"texts": [...], "backend": "offline"}`` → ``{"results": [RewriteResult.to_dict()]}``
-* ``GET /healthz`` → ``{"status": "ok", "model": name}``
+* ``GET /healthz`` (or ``HEAD``) → ``{"status": "ok", "model": name}``
+* ``GET /docs``: Swagger UI, served from this server (no CDN; :mod:`cleanspeech.api_docs`).
 * ``GET /v1/model`` → name, model type, labels, thresholds, metrics, model card and the limits below.
 
 Results come back in input order, one per text.
@@ -21,8 +22,10 @@ Limits (documented in ``GET /v1/model`` and the OpenAPI schema):
 * at most ``MAX_BODY_BYTES`` (2 MiB) of request body, checked before the JSON is parsed (413).
 
 Malformed JSON, wrong types, unknown fields or limits broken answer 4xx with a message naming
-the field; the server keeps serving. Endpoints are plain ``def`` so the model runs in the worker
-thread pool and ``/healthz`` stays responsive while a batch is scored.
+the field; the server keeps serving. The model always runs in the worker thread pool, so
+``/healthz`` stays responsive while a batch is scored. Explain and rewrite are bounded
+(:mod:`cleanspeech.api_gate`): 503 + ``Retry-After`` when too many are in progress, and work
+stops for a client that disconnected.
 """
 
 from __future__ import annotations
@@ -38,9 +41,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
+from cleanspeech.api_docs import mount_local_docs
+from cleanspeech.api_gate import ClientGone, HeavyGate, run_heavy
 from cleanspeech.labels import LABELS
 from cleanspeech.pipeline import Moderator
 
@@ -286,6 +291,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorOut, "description": "Request body over the size limit."},
     422: {"model": ErrorOut, "description": "Malformed JSON, wrong types or limits exceeded."},
 }
+_HEAVY_ERRORS = {**_ERRORS, 503: {"model": ErrorOut, "description": "Busy: retry after the "
+                                  "number of seconds in the Retry-After header."}}
 
 
 def warm_up(moderator: Moderator) -> None:
@@ -299,14 +306,16 @@ def warm_up(moderator: Moderator) -> None:
 
 
 def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
-               rewrite_backends: Sequence[str] = ("offline",), warmup: bool = False) -> FastAPI:
+               rewrite_backends: Sequence[str] = ("offline",), warmup: bool = False,
+               gate: HeavyGate | None = None) -> FastAPI:
     """A FastAPI app serving ``moderator``; load the moderator once and pass it in.
 
     ``rewrite_backends``: the backends ``/v1/rewrite`` accepts, the first being the default
     (LLM backends such as ``gemini`` / ``openai`` call out to the network; off by default).
     ``warmup``: at start-up, run :func:`warm_up` in a background thread (``/healthz`` and
-    ``/v1/moderate`` answer meanwhile).
+    ``/v1/moderate`` answer meanwhile). ``gate``: admission control for explain/rewrite.
     """
+    gate = gate or HeavyGate()
     RewriteRequest = rewrite_request_model(tuple(rewrite_backends))
 
     @asynccontextmanager
@@ -323,14 +332,20 @@ def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
         f"Limits: moderate {MAX_TEXTS} texts of {MAX_CHARS:,} characters; explain "
         f"{MAX_TEXTS_HEAVY} texts of {MAX_CHARS_EXPLAIN:,}; rewrite {MAX_TEXTS_HEAVY} texts of "
         f"{MAX_CHARS_REWRITE:,}; {max_body_bytes:,} bytes per body.",
+        docs_url=None, redoc_url=None,  # FastAPI's pages load their assets from a CDN
     )
+    mount_local_docs(app)
     app.state.moderator = moderator
     app.add_exception_handler(RequestValidationError, _validation_handler)  # type: ignore[arg-type]
+    # 499 (client closed request, as nginx logs it): nobody is listening any more.
+    app.add_exception_handler(ClientGone, lambda *_: Response(status_code=499))
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
 
     @app.get("/healthz", response_model=Health, tags=["service"])
     def healthz() -> dict[str, str]:
         return {"status": "ok", "model": moderator.name}
+
+    app.head("/healthz", include_in_schema=False)(healthz)  # load balancers probe with HEAD
 
     @app.get("/v1/model", response_model=ModelInfo, tags=["service"])
     def model_info() -> dict[str, Any]:
@@ -342,26 +357,28 @@ def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
     def moderate(request: ModerateRequest) -> dict[str, Any]:
         return {"results": [r.to_dict() for r in moderator.moderate(request.texts)]}
 
-    @app.post("/v1/explain", response_model=ExplainResponse, responses=_ERRORS, tags=["v1"])
-    def explain(request: ExplainRequest) -> dict[str, Any]:
-        return {"results": [_jsonable(e.to_dict()) for e in moderator.explain(request.texts)]}
+    @app.post("/v1/explain", response_model=ExplainResponse, responses=_HEAVY_ERRORS, tags=["v1"])
+    async def explain(body: ExplainRequest, request: Request) -> dict[str, Any]:
+        results = await run_heavy(request, gate, moderator.explain, body.texts)
+        return {"results": [_jsonable(e.to_dict()) for e in results]}
 
-    def rewrite(request: Any) -> dict[str, Any]:
-        backend = request.backend  # type: ignore[attr-defined]
-        texts = request.texts  # type: ignore[attr-defined]
-        if backend == "offline":
-            results = moderator.rewrite(texts, backend=backend)
-        else:
+    async def rewrite(body: Any, request: Request) -> dict[str, Any]:
+        backend = body.backend  # type: ignore[attr-defined]
+
+        def run(texts: list[str]) -> list[Any]:
+            if backend == "offline":
+                return moderator.rewrite(texts, backend=backend)
             try:
-                results = moderator.rewrite(texts, backend=backend)
+                return moderator.rewrite(texts, backend=backend)
             except Exception as exc:  # network / quota / config errors of a remote LLM
-                raise HTTPException(502, detail=f"rewrite backend {backend!r} failed: {exc}") \
-                    from exc
+                raise HTTPException(502, detail=f"rewrite backend {backend!r} failed: {exc}") from exc
+
+        results = await run_heavy(request, gate, run, body.texts)  # type: ignore[attr-defined]
         return {"results": [_jsonable(r.to_dict()) for r in results]}
 
-    rewrite.__annotations__["request"] = RewriteRequest  # built per app: not a module global
+    rewrite.__annotations__["body"] = RewriteRequest  # built per app: not a module global
     app.post("/v1/rewrite", response_model=RewriteResponse, tags=["v1"], responses={
-        **_ERRORS, 502: {"model": ErrorOut, "description": "An LLM rewrite backend failed."}})(rewrite)
+        **_HEAVY_ERRORS, 502: {"model": ErrorOut, "description": "An LLM rewrite backend failed."}})(rewrite)
     return app
 
 

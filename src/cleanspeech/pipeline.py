@@ -4,7 +4,7 @@ moderate → explain → rewrite.
     >>> from cleanspeech.pipeline import Moderator
     >>> mod = Moderator.load("default")
     >>> mod.moderate(["You are a disgusting idiot."])[0].labels
-    ['toxic', 'insult']
+    ['toxic', 'obscene', 'insult']
 """
 
 from __future__ import annotations
@@ -65,16 +65,18 @@ class Moderator:
         return [ModerationResult(s, lab) for s, lab in zip(scores, labels_over(scores, self.thresholds))]
 
     def explain(self, texts: Sequence[str], **kwargs: Any) -> list[Any]:
-        """Word-level, per-label explanations (see :mod:`cleanspeech.explain`)."""
+        """Word-level, per-label explanations (see :mod:`cleanspeech.explain`); scores come from
+        :meth:`scores`, so empty texts score 0 here too."""
         from cleanspeech.explain import explain_texts
 
-        return explain_texts(self.model, list(texts), **kwargs)
+        return explain_texts(self.model, list(texts), scorer=self.scores, **kwargs)
 
     def rewrite(self, texts: Sequence[str], backend: str = "offline", **kwargs: Any) -> list[Any]:
-        """Verified civil rewrites (see :mod:`cleanspeech.rewrite`)."""
+        """Verified civil rewrites (see :mod:`cleanspeech.rewrite`); inputs and candidates are
+        scored by :meth:`scores`, so an empty text scores 0 and stays as it is."""
         from cleanspeech.rewrite import rewrite_texts
 
-        return rewrite_texts(self.model, list(texts), backend=backend, **kwargs)
+        return rewrite_texts(self.model, list(texts), backend=backend, scorer=self.scores, **kwargs)
 
     def info(self) -> dict[str, Any]:
         """Name, labels, thresholds, metrics and model card of the loaded model."""

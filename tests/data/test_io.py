@@ -81,3 +81,25 @@ def test_write_csv_atomic_leaves_no_temp_files(tmp_path):
     write_csv_atomic(pd.DataFrame({"id": ["a"], "x": [1]}), out)
     assert out.read_text().splitlines() == ["id,x", "a,1"]
     assert [p.name for p in out.parent.iterdir()] == ["out.csv"]
+
+
+@pytest.mark.parametrize("body,line,fields", [
+    ("1,ok,extra,more\n2,fine\n", 2, 4),  # pandas made the surplus fields an index: ids shifted
+    ("1,ok\n2\n", 3, 1),                  # a short row was padded with NaN
+])
+def test_wrong_field_count_names_file_and_line(tmp_path, body, line, fields):
+    p = tmp_path / "x.csv"
+    p.write_text("id,comment_text\n" + body, encoding="utf-8")
+    with pytest.raises(DataError, match=rf"x\.csv: line {line} has {fields} field\(s\) but the header has 2"):
+        read_texts(p)
+
+
+def test_tsv_and_in_memory_bytes(tmp_path):
+    p = tmp_path / "t.tsv"
+    p.write_text('id\tcomment_text\na\tsay "hi", ok\n', encoding="utf-8")
+    assert read_texts(p) == (["a"], ['say "hi", ok'])
+    data = gzip.compress(b"id,comment_text\nb,hello\n")
+    df = read_jigsaw("upload.csv.gz", data=data)  # no file on disk: messages name the upload
+    assert df["id"].tolist() == ["b"]
+    with pytest.raises(DataError, match=r"^upload\.csv: line 2"):
+        read_jigsaw("upload.csv", data=b"id,comment_text\n1,a,b\n")

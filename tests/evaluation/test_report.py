@@ -16,3 +16,19 @@ def test_report_folder_has_metrics_summary_and_plots(tmp_path):
     assert saved["macro_roc_auc"] == metrics["macro_roc_auc"] > 0.7
     assert "| toxic |" in (tmp_path / "rep" / "summary.md").read_text()
     assert (tmp_path / "rep" / "roc.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_label_without_positives_is_null_and_the_summary_says_what_macros_cover(tmp_path):
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, (80, 6))
+    y[:, 3] = 0  # no threat positives: ROC-AUC / PR-AUC undefined for threat
+    s = np.clip(y * 0.5 + rng.random((80, 6)) * 0.6, 0, 1)
+    write_report(y, s, np.full(6, 0.5), tmp_path / "rep")
+    text = (tmp_path / "rep" / "metrics.json").read_text()
+    assert "NaN" not in text
+    saved = json.loads(text)  # strict JSON
+    assert saved["roc_auc"]["threat"] is None and saved["pr_auc"]["threat"] is None
+    assert "threat" not in saved["macro_labels"]["roc_auc"] and len(saved["macro_labels"]["f1"]) == 6
+    summary = (tmp_path / "rep" / "summary.md").read_text()
+    assert "average the 5 labels" in summary and "threat: one class only" in summary
+    assert "| threat | 0.0000 | n/a | n/a |" in summary

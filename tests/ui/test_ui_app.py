@@ -61,7 +61,8 @@ def test_batch_upload_scores_filters_and_offers_download(app: AppTest, fixture_c
     assert not app.exception, app.exception
     table = app.dataframe[0].value
     assert table["id"].tolist() == rows["id"].tolist()
-    assert table.columns.tolist() == ["id", *LABELS, "labels"]
+    assert table.columns.tolist() == ["id", "comment", *LABELS, "labels"]
+    assert table["comment"].tolist() == rows["comment_text"].tolist()
     app.multiselect(key="batch_filter").set_value(["toxic"]).run()
     filtered = app.dataframe[0].value
     assert len(filtered) < len(table) and filtered["labels"].str.contains("toxic").all()
@@ -88,7 +89,7 @@ def test_csv_download_matches_table(app: AppTest) -> None:
     assert table["id"].tolist() == ["x1", "x2"]
     assert "insult" in table["labels"].iloc[0].split() and table["labels"].iloc[1] == ""
     back = pd.read_csv(io.StringIO(table.to_csv(index=False)), keep_default_na=False)
-    assert back.shape == (2, 8)
+    assert back.shape == (2, 9)
 
 
 def test_model_page_shows_report_plots_and_metrics(ui_model: str, tmp_path, monkeypatch) -> None:
@@ -130,3 +131,42 @@ def test_long_comment_is_scored_but_rewrite_is_declined_with_the_limit(app: AppT
     raised = next(m.value for m in app.markdown if "labels-raised" in m.value)
     assert "toxic" in raised
     assert any(f"up to {MAX_CHARS_REWRITE:,} characters" in i.value for i in app.info)
+
+
+def test_wrong_column_names_are_an_error_not_the_first_column(app: AppTest) -> None:
+    data = b"key,body\nk1,You are a disgusting idiot.\nk2,Thanks!\n"
+    app.file_uploader(key="batch_upload").set_value(("mine.csv", data, "text/csv")).run()
+    assert not app.exception
+    assert any("mine.csv: no column named 'comment_text'" in e.value for e in app.error)
+    scored = [df for df in app.dataframe if "comment" in df.value.columns]
+    assert not scored, "nothing is scored until the text column is chosen"
+    app.selectbox(key="batch_text_column").set_value("body").run()
+    table = next(df.value for df in app.dataframe if "comment" in df.value.columns)
+    assert table["comment"].tolist() == ["You are a disgusting idiot.", "Thanks!"]
+
+
+def test_upload_errors_name_the_upload_and_leave_no_temp_files(app: AppTest) -> None:
+    import tempfile
+    from pathlib import Path
+
+    before = set(Path(tempfile.gettempdir()).glob("cleanspeech-ui-*"))
+    data = b"id,comment_text\n1,ok,extra,more\n2,fine\n"
+    app.file_uploader(key="batch_upload").set_value(("shifted.csv", data, "text/csv")).run()
+    app.run()  # a rerun used to write the upload to disk again
+    assert not app.exception
+    assert any(e.value.startswith("shifted.csv: line 2 has 4 field(s)") for e in app.error)
+    assert set(Path(tempfile.gettempdir()).glob("cleanspeech-ui-*")) == before
+
+
+def test_model_page_draws_metrics_of_a_model_without_report_folder(app: AppTest, ui_model) -> None:
+    from cleanspeech.models.registry import resolve_model_path
+
+    if (resolve_model_path(ui_model) / "report").exists():
+        pytest.skip("the served model ships report/ plots")
+    assert not app.exception
+    assert any(m.label == "macro roc auc" for m in app.metric)
+    per_label = [df.value for df in app.dataframe if "roc_auc" in df.value.columns]
+    assert per_label and per_label[0].index.tolist() == list(LABELS)
+    assert len(app.get("vega_lite_chart")) >= 2  # per-label metrics and the weight search
+    raw = next(e for e in app.expander if e.label == "All metrics (JSON)")
+    assert raw.proto.expanded is False

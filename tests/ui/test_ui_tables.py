@@ -108,3 +108,33 @@ def test_metrics_table_shapes() -> None:
     table = metrics_table(report_style)
     assert table.columns.tolist() == ["roc_auc", "f1"] and table.index.tolist() == list(LABELS)
     assert headline_metrics(report_style) == {"macro_f1": 0.5}
+
+
+def test_predictions_frame_can_carry_the_comment_but_downloads_do_not() -> None:
+    frame = predictions_frame(["a", "b", "c"], SCORES, THRESHOLDS, texts=["x", "y", "z"])
+    assert frame.columns.tolist() == ["id", "comment", *LABELS, "labels"]
+    back = pd.read_csv(io.BytesIO(to_csv_bytes(frame)))
+    assert back.columns.tolist() == ["id", *LABELS]
+
+
+def test_score_bars_write_the_numbers() -> None:
+    from cleanspeech.ui.charts import score_bars
+
+    spec = score_bars(score_bars_frame(SCORES[0], THRESHOLDS)).to_dict()
+    texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    assert texts and texts[0]["encoding"]["text"]["field"] == "score"
+
+
+def test_metric_sections_find_the_ensembles_nested_validation() -> None:
+    from cleanspeech.ui.model_metrics import metric_sections, other_numbers, per_label_table, record_tables
+
+    section = {"n": 10, "macro_roc_auc": 0.9, "roc_auc": {lab: 0.9 for lab in LABELS},
+               "at_thresholds": {lab: {"precision": 0.5, "recall": 0.4, "f1": 0.45, "support": 3}
+                                 for lab in LABELS}}
+    metrics = {"validation": section, "members": {"linear": 0.97, "transformer": 0.96},
+               "weight_search": [{"w": 0.1, "auc": 0.9}, {"w": 0.2, "auc": 0.91}],
+               "transformer": {"validation": section}}
+    assert list(metric_sections(metrics)) == ["validation", "transformer.validation"]
+    assert per_label_table(section).columns.tolist() == ["roc_auc", "precision", "recall", "f1"]
+    assert other_numbers(metrics)["name"].tolist() == ["members.linear", "members.transformer"]
+    assert record_tables(metrics)["weight_search"].shape == (2, 2)

@@ -14,3 +14,24 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _plain_type_column() -> None:
+    """Typer's rich help prints a ``<type>`` column beside every parameter: ``--json <bool>``
+    for a flag, ``<list[str]>`` for texts. A flag takes no value, and a metavar we gave
+    (``INPUT.csv``) already says what is expected, so both leave that column empty."""
+    from typer import core
+
+    arg_type, opt_type = core.TyperArgument.display_type_rich, core.TyperOption.display_type_rich
+
+    def argument_type(self, ctx):  # type: ignore[no-untyped-def]
+        return None if self.metavar is not None else arg_type(self, ctx)
+
+    def option_type(self, ctx):  # type: ignore[no-untyped-def]
+        return None if self.is_flag and self.metavar is None else opt_type(self, ctx)
+
+    core.TyperArgument.display_type_rich = argument_type
+    core.TyperOption.display_type_rich = option_type
+
+
+_plain_type_column()

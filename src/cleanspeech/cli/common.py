@@ -19,15 +19,31 @@ err_console = Console(stderr=True)
 
 MODEL_HELP = "Model folder or shipped model name ('default', 'linear')."
 BACKEND_HELP = "Transformer inference backend: onnx (fast, default) or torch."
+TEXT_COLUMN_HELP = "Column holding the comment text."
+ID_COLUMN_HELP = "Column holding the id (the 0-based row number if absent)."
+SEP_HELP = "Field separator (default: tab for .tsv files, else comma)."
+# An argument ending like this names a file: if it is missing, that is a typo, not a comment.
+FILE_SUFFIXES = (".csv", ".tsv", ".gz", ".jsonl")
+
+
+class CliError(Exception):
+    """A usage mistake the CLI reports as one ``error:`` line with exit status 2."""
 
 
 @contextmanager
-def friendly_errors() -> Iterator[None]:
-    """Turn expected failures (bad data, missing model) into one red line and exit code 2."""
+def friendly_errors(
+    errors: tuple[type[BaseException], ...] = (DataError, CliError, FileNotFoundError, ValueError),
+) -> Iterator[None]:
+    """Turn expected failures (bad data, missing model) into one red line and exit code 2.
+
+    ``errors``: the exception types treated as expected; anything else keeps its traceback.
+    """
     try:
         yield
-    except (DataError, FileNotFoundError, ValueError) as exc:
-        err_console.print(f"[bold red]error:[/] {exc}")
+    except errors as exc:
+        # markup=False: messages quote user input (paths, texts) that may hold [brackets].
+        err_console.print("[bold red]error:[/] ", end="", soft_wrap=True)
+        err_console.print(str(exc), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(code=2) from None
 
 
@@ -47,10 +63,23 @@ def texts_from_args(texts: Sequence[str] | None) -> list[str]:
     return [line.rstrip("\n") for line in sys.stdin if line.strip()]
 
 
-def is_csv_path(arg: str) -> bool:
-    """True when ``arg`` names an existing CSV-like file rather than a comment text."""
-    p = Path(arg)
-    return p.suffix.lower() in {".csv", ".gz", ".tsv"} and p.exists()
+def input_file(arg: str, output: Path | None, as_text: bool = False) -> Path | None:
+    """The file that ``arg`` names, or ``None`` when ``arg`` is a comment text.
+
+    ``arg`` is a file when it exists. It must be one (else :class:`DataError`) when an output
+    file was asked for or it ends in a file suffix (:data:`FILE_SUFFIXES`): scoring a mistyped
+    path as a comment would "succeed" with nonsense. ``as_text`` (``--text``) forces text.
+    """
+    if as_text:
+        return None
+    path = Path(arg)
+    if path.is_file():
+        return path
+    if output is not None or path.name.lower().endswith(FILE_SUFFIXES):
+        why = "-o was given" if output is not None else f"it ends in {path.suffix}"
+        raise DataError(f"{arg}: file not found ({why}, so INPUT must be a file; "
+                        "pass --text to treat it as a comment)")
+    return None
 
 
 def batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

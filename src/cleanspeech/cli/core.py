@@ -13,7 +13,8 @@ from rich.table import Table
 
 from cleanspeech.cli.app import app
 from cleanspeech.cli.common import (
-    BACKEND_HELP, MODEL_HELP, batched, console, friendly_errors, load_moderator, texts_from_args,
+    BACKEND_HELP, ID_COLUMN_HELP, MODEL_HELP, TEXT_COLUMN_HELP, batched, console, friendly_errors,
+    load_moderator, texts_from_args,
 )
 from cleanspeech.data.io import ID_COLUMN, TEXT_COLUMN, read_jigsaw, write_csv_atomic
 from cleanspeech.labels import LABELS
@@ -23,12 +24,12 @@ BATCH = 512
 
 @app.command("train-linear")
 def train_linear_cmd(
-    train: Path = typer.Option(..., "--train", help="Jigsaw train CSV (plain or .gz)."),
-    out: Path = typer.Option(..., "-o", "--output", help="Model folder to write."),
-    val_fraction: float = typer.Option(0.1, "--val-fraction", help="Share held out (dev + test) from training; the project default is 0.1."),
-    seed: int = typer.Option(42, "--seed"),
-    c: Optional[float] = typer.Option(None, "--C", help="Inverse regularisation strength."),
-    keep_features: Optional[int] = typer.Option(None, "--keep-features", help="Prune to N features."),
+    train: Path = typer.Option(..., "--train", metavar="TRAIN.csv", help="Jigsaw train CSV (plain or .gz)."),
+    out: Path = typer.Option(..., "-o", "--output", metavar="MODEL_DIR", help="Model folder to write."),
+    val_fraction: float = typer.Option(0.1, "--val-fraction", metavar="FRACTION", help="Share held out (dev + test) from training; the project default is 0.1."),
+    seed: int = typer.Option(42, "--seed", metavar="N", help="Random seed for the split and the model."),
+    c: Optional[float] = typer.Option(None, "--C", metavar="C", help="Inverse regularisation strength."),
+    keep_features: Optional[int] = typer.Option(None, "--keep-features", metavar="N", help="Prune to N features."),
 ) -> None:
     """Train the TF-IDF + logistic-regression model and write a model folder."""
     from cleanspeech.models.linear import LinearConfig
@@ -55,12 +56,12 @@ def _score_frame(moderator, texts: list[str], what: str) -> np.ndarray:
 
 @app.command("evaluate")
 def evaluate_cmd(
-    model: str = typer.Option(..., "--model", help=MODEL_HELP),
-    data: Path = typer.Option(..., "--data", help="Labelled CSV in Jigsaw format."),
-    out: Path = typer.Option(..., "-o", "--output", help="Report folder to write."),
-    text_column: str = typer.Option(TEXT_COLUMN, "--text-column"),
-    id_column: str = typer.Option(ID_COLUMN, "--id-column"),
-    backend: Optional[str] = typer.Option(None, "--backend", help=BACKEND_HELP),
+    model: str = typer.Option("default", "--model", "-m", metavar="MODEL", help=MODEL_HELP),
+    data: Path = typer.Option(..., "--data", metavar="LABELLED.csv", help="Labelled CSV in Jigsaw format."),
+    out: Path = typer.Option(..., "-o", "--output", metavar="REPORT_DIR", help="Report folder to write."),
+    text_column: str = typer.Option(TEXT_COLUMN, "--text-column", metavar="NAME", help=TEXT_COLUMN_HELP),
+    id_column: str = typer.Option(ID_COLUMN, "--id-column", metavar="NAME", help=ID_COLUMN_HELP),
+    backend: Optional[str] = typer.Option(None, "--backend", metavar="onnx|torch", help=BACKEND_HELP),
 ) -> None:
     """Score a labelled CSV; write metrics.json, summary.md and ROC/PR/F1 plots."""
     from cleanspeech.evaluation.report import write_report
@@ -78,12 +79,12 @@ def evaluate_cmd(
 
 @app.command("predict")
 def predict_cmd(
-    input_csv: Path = typer.Argument(..., help="CSV with a text column (plain or .gz)."),
-    out: Path = typer.Option(..., "-o", "--output", help="CSV to write: id + six probabilities."),
-    model: str = typer.Option("default", "--model", help=MODEL_HELP),
-    text_column: str = typer.Option(TEXT_COLUMN, "--text-column"),
-    id_column: str = typer.Option(ID_COLUMN, "--id-column"),
-    backend: Optional[str] = typer.Option(None, "--backend", help=BACKEND_HELP),
+    input_csv: Path = typer.Argument(..., metavar="INPUT.csv", help="CSV with a text column (plain or .gz)."),
+    out: Path = typer.Option(..., "-o", "--output", metavar="OUT.csv", help="CSV to write: id + six probabilities."),
+    model: str = typer.Option("default", "--model", "-m", metavar="MODEL", help=MODEL_HELP),
+    text_column: str = typer.Option(TEXT_COLUMN, "--text-column", metavar="NAME", help=TEXT_COLUMN_HELP),
+    id_column: str = typer.Option(ID_COLUMN, "--id-column", metavar="NAME", help=ID_COLUMN_HELP),
+    backend: Optional[str] = typer.Option(None, "--backend", metavar="onnx|torch", help=BACKEND_HELP),
 ) -> None:
     """Write one row per input row, in order: id + the six label probabilities."""
     with friendly_errors():
@@ -98,8 +99,8 @@ def predict_cmd(
 
 @app.command("score-submission")
 def score_submission_cmd(
-    submission: Path = typer.Argument(..., help="Submission CSV: id + six probability columns."),
-    labels: Path = typer.Option(..., "--labels", help="test_labels.csv (-1 = unscored row)."),
+    submission: Path = typer.Argument(..., metavar="SUB.csv", help="Submission CSV: id + six probability columns."),
+    labels: Path = typer.Option(..., "--labels", metavar="LABELS.csv", help="test_labels.csv (-1 = unscored row)."),
 ) -> None:
     """Print the official metric: mean column-wise ROC-AUC over scored rows."""
     from cleanspeech.evaluation.submission import score_submission
@@ -128,9 +129,9 @@ def _moderation_table(texts: list[str], results, thresholds: np.ndarray) -> Tabl
 
 @app.command("moderate")
 def moderate_cmd(
-    texts: Optional[list[str]] = typer.Argument(None, help="Comments (or one per line on stdin)."),
-    model: str = typer.Option("default", "--model", help=MODEL_HELP),
-    backend: Optional[str] = typer.Option(None, "--backend", help=BACKEND_HELP),
+    texts: Optional[list[str]] = typer.Argument(None, metavar="TEXT...", help="Comments (or one per line on stdin)."),
+    model: str = typer.Option("default", "--model", "-m", metavar="MODEL", help=MODEL_HELP),
+    backend: Optional[str] = typer.Option(None, "--backend", metavar="onnx|torch", help=BACKEND_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
 ) -> None:
     """Score comments and print the labels at or over each label's threshold."""

@@ -22,8 +22,8 @@ SAMPLE_CSV = Path(__file__).resolve().parents[3] / "examples" / "comments.csv"
 
 @app.command("demo")
 def demo_cmd(
-    model: str = typer.Option("default", "--model", help=MODEL_HELP),
-    sample_csv: Path = typer.Option(SAMPLE_CSV, "--csv", help="A small CSV to score."),
+    model: str = typer.Option("default", "--model", "-m", metavar="MODEL", help=MODEL_HELP),
+    sample_csv: Path = typer.Option(SAMPLE_CSV, "--csv", metavar="SAMPLE.csv", help="A small CSV to score."),
 ) -> None:
     """Moderate example comments, explain and rewrite the toxic ones, score a sample CSV."""
     with friendly_errors():

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -11,81 +10,90 @@ import pandas as pd
 import typer
 
 from cleanspeech.cli.app import app
+from cleanspeech.cli.common import (
+    ID_COLUMN_HELP, MODEL_HELP, SEP_HELP, TEXT_COLUMN_HELP, CliError, friendly_errors, input_file,
+)
 from cleanspeech.data.io import DataError, read_texts, write_csv_atomic, write_text_atomic
 
-MODEL_HELP = "Shipped model name (linear, default, ...) or path to a model folder."
 BACKEND_HELP = ("offline (default; no network), gemini, openai (any OpenAI-compatible endpoint: "
                 "OPENAI_BASE_URL), or auto ($CLEANSPEECH_LLM_BACKEND, else offline).")
 OUT_COLUMNS = ["id", "original", "rewrite", "toxicity_before", "toxicity_after", "method", "civil"]
 CHUNK = 256
 
 
-def _read_input(path: Path, text_column: str, id_column: str) -> tuple[list[str], list[str]]:
-    """``(ids, texts)`` from a CSV (plain/gz) or a TSV (``.tsv``, e.g. ParaDetox with
-    ``--text-column toxic``); ids default to the 0-based row number."""
-    if path.suffix.lower() != ".tsv":
-        return read_texts(path, text_column=text_column, id_column=id_column)
-    if not path.exists():
-        raise DataError(f"{path}: file not found")
-    df = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, quoting=csv.QUOTE_NONE)
-    if text_column not in df.columns:
-        raise DataError(f"{path}: no column {text_column!r}; found {list(df.columns)}. "
-                        "Pass --text-column (ParaDetox files use 'toxic').")
-    ids = df[id_column].tolist() if id_column in df.columns else [str(i) for i in range(len(df))]
-    return ids, df[text_column].tolist()
+def _check_backend(backend: str) -> None:
+    from cleanspeech.rewrite.api import BACKENDS
+
+    if backend not in BACKENDS:
+        raise CliError(f"unknown rewrite backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+
+
+def _rewrite_errors():  # type: ignore[no-untyped-def]
+    """The project's own errors only (bad data, usage, a missing model, an LLM that failed):
+    a bug in a library keeps its traceback."""
+    from cleanspeech.rewrite.llm import BackendError
+
+    return friendly_errors((DataError, CliError, FileNotFoundError, BackendError))
 
 
 @app.command("rewrite")
 def rewrite(
-    input: str = typer.Argument(..., help="INPUT.csv / .csv.gz / .tsv to rewrite, or one TEXT."),
-    output: Path = typer.Option(None, "--output", "-o", help="OUT.csv (required for a file)."),
-    model: str = typer.Option("default", "--model", "-m", help=MODEL_HELP),
-    backend: str = typer.Option("offline", "--backend", "-b", help=BACKEND_HELP),
-    text_column: str = typer.Option("comment_text", "--text-column", help="Column holding the text."),
-    id_column: str = typer.Option("id", "--id-column", help="Column holding the id (row number if absent)."),
+    input: str = typer.Argument(..., metavar="INPUT|TEXT",
+                                help="INPUT.csv / .csv.gz / .tsv to rewrite, or one TEXT."),
+    output: Path = typer.Option(None, "--output", "-o", metavar="OUT.csv",
+                                help="Where to write one row per input row (required for a file)."),
+    model: str = typer.Option("default", "--model", "-m", metavar="MODEL", help=MODEL_HELP),
+    backend: str = typer.Option("offline", "--backend", "-b", metavar="offline|gemini|openai|auto",
+                                help=BACKEND_HELP),
+    text_column: str = typer.Option("comment_text", "--text-column", metavar="NAME", help=TEXT_COLUMN_HELP),
+    id_column: str = typer.Option("id", "--id-column", metavar="NAME", help=ID_COLUMN_HELP),
+    sep: str = typer.Option(None, "--sep", metavar="CHAR", help=SEP_HELP),
     text: bool = typer.Option(False, "--text", help="Treat INPUT as text even if a file has that name."),
 ) -> None:
-    """Civil rewrites verified by the classifier (toxicity = max label probability; civil = no
-    label at/over its threshold). A file gives one output row per input row, in order:
-    id, original, rewrite, toxicity_before, toxicity_after, method, civil. Rows whose LLM call
+    """Civil rewrites of a file or one TEXT, verified by the classifier.
+
+    Toxicity = the highest label probability; civil = no label at or over its threshold. A
+    file gives one output row per input row, in order: id, original, rewrite, toxicity_before, toxicity_after, method, civil. Rows whose LLM call
     fails fall back to the offline rewriter and say so in `method`."""
     from cleanspeech.pipeline import Moderator
 
-    is_file = not text and Path(input).is_file()
-    if is_file and output is None:
-        raise typer.BadParameter("a file INPUT needs -o OUT.csv", param_hint="--output")
-    mod = Moderator.load(model)
-    if not is_file:
-        r = mod.rewrite([input], backend=backend)[0]
-        verdict = "civil" if r.civil else "could not be made civil"
-        typer.echo(f"before  [toxicity {r.toxicity_before:.3f}]  {r.original}")
-        typer.echo(f"after   [toxicity {r.toxicity_after:.3f}]  {r.rewrite}")
-        typer.echo(f"method  {r.method}; {verdict}")
-        return
-    try:
-        ids, texts = _read_input(Path(input), text_column, id_column)
-    except DataError as exc:
-        raise typer.BadParameter(str(exc), param_hint="INPUT") from None
-    rows = []
-    for start in range(0, len(texts), CHUNK):
-        for i, r in enumerate(mod.rewrite(texts[start:start + CHUNK], backend=backend), start):
-            rows.append({"id": ids[i], **r.to_dict()})
-        typer.echo(f"rewrote {min(start + CHUNK, len(texts))}/{len(texts)}", err=True)
-    df = pd.DataFrame(rows, columns=OUT_COLUMNS)
-    write_csv_atomic(df, output)
+    with _rewrite_errors():
+        _check_backend(backend)
+        path = input_file(input, output, as_text=text)
+        if path is not None and output is None:
+            raise CliError(f"{path} is a file: give -o OUT.csv for its rewrites")
+        mod = Moderator.load(model)
+        if path is None:
+            r = mod.rewrite([input], backend=backend)[0]
+            verdict = "civil" if r.civil else "could not be made civil"
+            typer.echo(f"before  [toxicity {r.toxicity_before:.3f}]  {r.original}")
+            typer.echo(f"after   [toxicity {r.toxicity_after:.3f}]  {r.rewrite}")
+            typer.echo(f"method  {r.method}; {verdict}")
+            return
+        ids, texts = read_texts(path, text_column=text_column, id_column=id_column, sep=sep)
+        rows = []
+        for start in range(0, len(texts), CHUNK):
+            for i, r in enumerate(mod.rewrite(texts[start:start + CHUNK], backend=backend), start):
+                rows.append({"id": ids[i], **r.to_dict()})
+            typer.echo(f"rewrote {min(start + CHUNK, len(texts))}/{len(texts)}", err=True)
+        df = pd.DataFrame(rows, columns=OUT_COLUMNS)
+        write_csv_atomic(df, output)
     n_civil, n_changed = int(df["civil"].sum()), int((df["original"] != df["rewrite"]).sum())
-    typer.echo(f"wrote {len(df)} rows to {output}: {n_changed} rewritten, {n_civil} civil")
+    typer.echo(f"wrote {len(df)} {'row' if len(df) == 1 else 'rows'} to {output}: "
+               f"{n_changed} rewritten, {n_civil} civil")
 
 
 @app.command("eval-rewrite")
 def eval_rewrite(
-    pairs: Path = typer.Argument(..., help="PAIRS.tsv in ParaDetox format (toxic, neutral1..3)."),
-    outputs: Path = typer.Argument(..., help="OUT.csv from `cleanspeech rewrite` (one row per pair)."),
-    model: str = typer.Option("default", "--model", "-m", help=MODEL_HELP + " Judges STA."),
-    column: str = typer.Option("rewrite", "--column", help="Column of OUT.csv holding the rewrites."),
-    report: Path = typer.Option(None, "--report", help="Also write the scores as JSON here."),
+    pairs: Path = typer.Argument(..., metavar="PAIRS.tsv", help="ParaDetox-format pairs (toxic, neutral1..3)."),
+    outputs: Path = typer.Argument(..., metavar="OUT.csv", help="Output of `cleanspeech rewrite` (one row per pair)."),
+    model: str = typer.Option("default", "--model", "-m", metavar="MODEL", help=MODEL_HELP + " Judges STA."),
+    column: str = typer.Option("rewrite", "--column", metavar="NAME", help="Column of OUT.csv holding the rewrites."),
+    report: Path = typer.Option(None, "--report", metavar="REPORT.json", help="Also write the scores as JSON here."),
 ) -> None:
-    """STA (share civil by the project's classifier), SIM (MiniLM cosine, source vs output),
+    """Score rewrites of ParaDetox pairs: STA, SIM, ChrF and J, with baselines.
+
+    STA (share civil by the project's classifier), SIM (MiniLM cosine, source vs output),
     ChrF (sacrebleu vs the human paraphrases, 0-1) and J = mean(STA·SIM·ChrF), for the outputs
     and the Duplicate and Delete baselines. J rewards small edits: read all four numbers."""
     from cleanspeech.pipeline import Moderator
@@ -95,7 +103,7 @@ def eval_rewrite(
 
     try:
         pair_list = read_pairs(pairs)
-        _, outs = _read_input(outputs, column, "id")
+        _, outs = read_texts(outputs, text_column=column)
     except DataError as exc:
         raise typer.BadParameter(str(exc)) from None
     if len(outs) != len(pair_list):

@@ -6,7 +6,9 @@ Both load one model through :class:`cleanspeech.pipeline.Moderator` and serve no
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
+from collections.abc import Sequence
 from typing import Optional
 
 import typer
@@ -17,17 +19,17 @@ from cleanspeech.cli.common import BACKEND_HELP, MODEL_HELP, err_console, friend
 
 @app.command("serve")
 def serve(
-    model: str = typer.Option("default", "--model", "-m", help=MODEL_HELP),
-    host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind (0.0.0.0 for all)."),
-    port: int = typer.Option(8000, "--port", "-p", help="TCP port."),
-    backend: Optional[str] = typer.Option(None, "--backend", help=BACKEND_HELP),
+    model: str = typer.Option("default", "--model", "-m", metavar="MODEL", help=MODEL_HELP),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="HOST", help="Interface to bind (0.0.0.0 for all)."),
+    port: int = typer.Option(8000, "--port", "-p", metavar="PORT", help="TCP port."),
+    backend: Optional[str] = typer.Option(None, "--backend", metavar="onnx|torch", help=BACKEND_HELP),
     rewrite_backends: str = typer.Option(
-        "offline", "--rewrite-backends",
+        "offline", "--rewrite-backends", metavar="LIST",
         help="Comma-separated rewrite backends /v1/rewrite accepts, first = default "
              "(offline, auto, gemini, openai; LLM ones call the network)."),
-    workers: int = typer.Option(1, "--workers", min=1,
+    workers: int = typer.Option(1, "--workers", min=1, metavar="N",
                                 help="Worker processes; each loads its own copy of the model."),
-    log_level: str = typer.Option("info", "--log-level", help="uvicorn log level."),
+    log_level: str = typer.Option("info", "--log-level", metavar="LEVEL", help="uvicorn log level."),
     warmup: bool = typer.Option(True, "--warmup/--no-warmup",
                                 help="Load explain/rewrite resources in the background at start."),
 ) -> None:
@@ -59,10 +61,10 @@ def serve(
 
 @app.command("ui")
 def ui(
-    model: str = typer.Option("default", "--model", "-m", help=MODEL_HELP),
-    host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind."),
-    port: int = typer.Option(8501, "--port", "-p", help="TCP port."),
-    backend: Optional[str] = typer.Option(None, "--backend", help=BACKEND_HELP),
+    model: str = typer.Option("default", "--model", "-m", metavar="MODEL", help=MODEL_HELP),
+    host: str = typer.Option("127.0.0.1", "--host", metavar="HOST", help="Interface to bind."),
+    port: int = typer.Option(8501, "--port", "-p", metavar="PORT", help="TCP port."),
+    backend: Optional[str] = typer.Option(None, "--backend", metavar="onnx|torch", help=BACKEND_HELP),
     open_browser: bool = typer.Option(False, "--open/--no-open",
                                       help="Open a browser tab (default: headless server)."),
 ) -> None:
@@ -77,8 +79,29 @@ def ui(
         resolve_model_path(model)  # fail here, naming the shipped models, not inside the page
     err_console.print(f"cleanspeech ui: model {model!r} on http://{host}:{port}")
     command = streamlit_command(model, host, port, headless=not open_browser, backend=backend)
+    code = run_forwarding_signals(command, env={**os.environ, "CLEANSPEECH_MODEL": model})
+    raise typer.Exit(0 if code in (-signal.SIGINT, -signal.SIGTERM) else code)
+
+
+def run_forwarding_signals(command: Sequence[str], env: dict[str, str] | None = None) -> int:
+    """Run ``command`` as a child, pass SIGTERM / SIGINT on to it, and wait until it has exited.
+
+    Without this, ``kill <cleanspeech ui>`` (a service manager stopping it) ends this process and
+    leaves the Streamlit server running with its port. Returns the child's exit status
+    (negative: killed by that signal).
+    """
+    child = subprocess.Popen(list(command), env=env)
+
+    def forward(signum: int, _frame: object) -> None:
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        code = subprocess.call(command, env={**os.environ, "CLEANSPEECH_MODEL": model})
-    except KeyboardInterrupt:
-        code = 0
-    raise typer.Exit(code)
+        return child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if child.poll() is None:  # this process is being torn down some other way
+            child.kill()
+            child.wait()

@@ -17,9 +17,9 @@ from cleanspeech.cli.app import app
 
 @app.command("train")
 def train_command(
-    config: Annotated[Path, typer.Option("--config", help="Training config YAML (see configs/).")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Run folder; the best model goes to OUTPUT/best.")],
-    overrides: Annotated[list[str] | None, typer.Option("--set", help="Override a config key: key=value.")] = None,
+    config: Annotated[Path, typer.Option("--config", metavar="CONFIG.yaml", help="Training config YAML (see configs/).")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="RUN_DIR", help="Run folder; the best model goes to OUTPUT/best.")],
+    overrides: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE", help="Override a config key: key=value (repeat).")] = None,
     resume: Annotated[bool, typer.Option(help="Continue from OUTPUT/checkpoint if present.")] = True,
 ) -> None:
     """Fine-tune a transformer (resumable; early stopping on validation macro ROC-AUC)."""
@@ -34,10 +34,10 @@ def train_command(
 
 @app.command("sweep")
 def sweep_command(
-    config: Annotated[Path, typer.Option("--config", help="Base training config YAML.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Sweep folder (run_NN/ + results.csv/.md).")],
-    grid: Annotated[list[str] | None, typer.Option("--grid", help="key=v1,v2 (repeat); default: the design's grid.")] = None,
-    overrides: Annotated[list[str] | None, typer.Option("--set", help="Override a base config key: key=value.")] = None,
+    config: Annotated[Path, typer.Option("--config", metavar="CONFIG.yaml", help="Base training config YAML.")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="SWEEP_DIR", help="Sweep folder (run_NN/ + results.csv/.md).")],
+    grid: Annotated[list[str] | None, typer.Option("--grid", metavar="KEY=V1,V2", help="key=v1,v2 (repeat); default: the design's grid.")] = None,
+    overrides: Annotated[list[str] | None, typer.Option("--set", metavar="KEY=VALUE", help="Override a base config key: key=value (repeat).")] = None,
 ) -> None:
     """Train every point of a grid and write a results table (resumes finished runs)."""
     from cleanspeech.training.config import TrainConfig

@@ -9,8 +9,10 @@ Documented behaviour for awkward input (also in the README):
   :func:`cleanspeech.data.split.deduplicate` removes duplicate training rows before a split.
 * **Labels** must be 0 or 1 in training files; ``-1`` is allowed only in ``test_labels`` files and
   marks a row that is not scored. Anything else raises :class:`DataError` naming file, column, row.
-* **Malformed CSV** (unbalanced quotes, wrong field counts) raises :class:`DataError` naming the
-  file and the line the parser stopped at.
+* **Malformed CSV** (unbalanced quotes, a row with more or fewer fields than the header) raises
+  :class:`DataError` naming the file and the line; nothing is written.
+* **Separators**: ``.tsv`` files (or a tab-separated header without commas) are read as TSV
+  with unquoted fields; anything else as CSV; ``sep=`` overrides.
 """
 
 from __future__ import annotations
@@ -39,9 +41,9 @@ class DataError(ValueError):
     """Input data that cannot be used as given; the message says where and what to do."""
 
 
-def _read_text(path: Path) -> tuple[str, int]:
+def _read_text(path: Path, raw: bytes | None = None) -> tuple[str, int]:
     """The file's text and how many lines needed U+FFFD replacement (non-UTF-8 bytes)."""
-    raw = path.read_bytes()
+    raw = path.read_bytes() if raw is None else raw
     if path.suffix == ".gz" or raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)
@@ -55,12 +57,51 @@ def _read_text(path: Path) -> tuple[str, int]:
         return text, bad_lines
 
 
-def read_csv(path: str | Path) -> pd.DataFrame:
-    """Read a CSV (plain or gzip) with every column as text; errors name the file and line."""
+def sniff_sep(path: Path, text: str) -> str:
+    """The field separator: tab for ``.tsv`` / ``.tsv.gz`` files or a header with tabs and no
+    commas (a TSV saved as ``.csv``), else a comma."""
+    if ".tsv" in path.suffixes[-2:]:
+        return "\t"
+    header = text.split("\n", 1)[0]
+    return "\t" if "\t" in header and "," not in header else ","
+
+
+def _check_field_counts(text: str, path: Path, sep: str) -> None:
+    """Every record must have as many fields as the header. Pandas would otherwise turn the
+    surplus fields of the first row into an index (shifting every id) or pad short rows."""
+    quoting = csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL
+    # The csv module refuses fields over 128 KiB by default; 1 MB comments are documented input.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    reader = csv.reader(io.StringIO(text), delimiter=sep, quoting=quoting, strict=True)
+    try:
+        width = None
+        for row in reader:
+            if not row:
+                continue  # blank lines are skipped (pandas does the same)
+            if width is None:
+                width = len(row)
+            elif len(row) != width:
+                raise DataError(
+                    f"{path}: line {reader.line_num} has {len(row)} field(s) but the header has "
+                    f"{width}; quote fields that contain the separator {sep!r} (or pass --sep)"
+                )
+    except csv.Error as exc:
+        raise DataError(f"{path}: malformed CSV near line {reader.line_num} ({exc}); "
+                        "check quoting and field counts") from exc
+
+
+def read_csv(path: str | Path, sep: str | None = None, *, data: bytes | None = None) -> pd.DataFrame:
+    """Read a CSV / TSV (plain or gzip) with every column as text; errors name the file and line.
+
+    ``sep``: the field separator; ``None`` sniffs it (:func:`sniff_sep`). TSV fields are not
+    quoted (ParaDetox texts hold bare quotes). A record whose field count differs from the
+    header's is a :class:`DataError`. ``data``: the file's bytes when they are already in memory
+    (an upload); ``path`` then only names the file in messages and picks the format.
+    """
     path = Path(path)
-    if not path.exists():
+    if data is None and not path.exists():
         raise DataError(f"{path}: file not found")
-    text, bad_lines = _read_text(path)
+    text, bad_lines = _read_text(path, data)
     if bad_lines:
         warnings.warn(
             f"{path}: {bad_lines} line(s) held non-UTF-8 bytes; they were replaced with U+FFFD",
@@ -68,8 +109,12 @@ def read_csv(path: str | Path) -> pd.DataFrame:
         )
     if not text.strip():
         raise DataError(f"{path}: the file is empty (expected a header row)")
+    sep = sep or sniff_sep(path, text)
+    _check_field_counts(text, path, sep)
+    quoting = csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[])
+        return pd.read_csv(io.StringIO(text), sep=sep, quoting=quoting, dtype=str,
+                           keep_default_na=False, na_values=[], index_col=False)
     except (pd.errors.ParserError, csv.Error) as exc:
         raise DataError(f"{path}: malformed CSV ({exc}); check quoting and field counts") from exc
 
@@ -106,14 +151,17 @@ def read_jigsaw(
     text_column: str = TEXT_COLUMN,
     id_column: str = ID_COLUMN,
     require_labels: bool | None = None,
+    sep: str | None = None,
+    data: bytes | None = None,
 ) -> pd.DataFrame:
     """Read a Jigsaw-format file into a frame with columns ``id``, ``comment_text`` and the labels.
 
     ``require_labels``: ``True`` for training data (labels must be 0/1), ``False`` for text-only
     input, ``None`` to take labels when all six columns are present. Texts are never NaN.
+    ``sep`` and ``data`` as in :func:`read_csv`.
     """
     path = Path(path)
-    df = read_csv(path)
+    df = read_csv(path, sep=sep, data=data)
     _require_columns(df, [text_column], path)
     has_labels = all(label in df.columns for label in LABELS)
     if require_labels and not has_labels:
@@ -139,10 +187,12 @@ def read_label_file(path: str | Path) -> pd.DataFrame:
 
 
 def read_texts(
-    path: str | Path, *, text_column: str = TEXT_COLUMN, id_column: str = ID_COLUMN
+    path: str | Path, *, text_column: str = TEXT_COLUMN, id_column: str = ID_COLUMN,
+    sep: str | None = None,
 ) -> tuple[list[str], list[str]]:
     """``(ids, texts)`` of a file to score; ids default to the 0-based row number if absent."""
-    df = read_jigsaw(path, text_column=text_column, id_column=id_column, require_labels=False)
+    df = read_jigsaw(path, text_column=text_column, id_column=id_column, require_labels=False,
+                     sep=sep)
     return df[ID_COLUMN].tolist(), df[TEXT_COLUMN].tolist()
 
 

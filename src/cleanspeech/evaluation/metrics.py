@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from sklearn.metrics import average_precision_score, roc_auc_score
 
@@ -30,6 +32,23 @@ def macro(values: dict[str, float]) -> float:
     """Mean over labels that could be scored (NaN labels are skipped)."""
     finite = [v for v in values.values() if np.isfinite(v)]
     return float(np.mean(finite)) if finite else float("nan")
+
+
+def scored_labels(values: dict[str, float]) -> list[str]:
+    """The labels :func:`macro` averages: those with a finite value (both classes present)."""
+    return [label for label, v in values.items() if np.isfinite(v)]
+
+
+def finite_or_none(data: Any) -> Any:
+    """``data`` with NaN / infinite floats replaced by ``None``: ``metrics.json`` must be strict
+    JSON (``NaN`` is not), and ``null`` says "not defined here" (a label with no positives)."""
+    if isinstance(data, dict):
+        return {k: finite_or_none(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [finite_or_none(v) for v in data]
+    if isinstance(data, (float, np.floating)) and not np.isfinite(data):
+        return None
+    return data
 
 
 def macro_roc_auc(y_true: np.ndarray, scores: np.ndarray) -> float:

@@ -11,10 +11,12 @@ import numpy as np
 
 from cleanspeech.data.io import write_text_atomic
 from cleanspeech.evaluation.metrics import (
+    finite_or_none,
     macro,
     pr_auc_per_label,
     prf_at_thresholds,
     roc_auc_per_label,
+    scored_labels,
 )
 from cleanspeech.evaluation.thresholds import prevalence, tune_thresholds
 from cleanspeech.labels import LABELS
@@ -34,6 +36,10 @@ def compute_metrics(y_true: np.ndarray, scores: np.ndarray, thresholds: np.ndarr
         "prevalence": prevalence(y_true),
         "roc_auc": roc,
         "macro_roc_auc": macro(roc),
+        # ROC/PR-AUC are undefined for a label with one class only: those macros skip it, while
+        # macro F1 counts it (F1 0). Say which labels each average covers.
+        "macro_labels": {"roc_auc": scored_labels(roc), "pr_auc": scored_labels(pr),
+                         "f1": list(LABELS)},
         "pr_auc": pr,
         "macro_pr_auc": macro(pr),
         "thresholds": {label: float(t) for label, t in zip(LABELS, thresholds)},
@@ -45,13 +51,29 @@ def compute_metrics(y_true: np.ndarray, scores: np.ndarray, thresholds: np.ndarr
     }
 
 
+def _num(value: float | None, digits: int = 4) -> str:
+    return "n/a" if value is None or not np.isfinite(value) else f"{value:.{digits}f}"
+
+
+def _coverage(metrics: dict[str, Any]) -> str:
+    """Which labels the macro averages cover, when a label could not be scored."""
+    covered = metrics.get("macro_labels", {}).get("roc_auc", list(LABELS))
+    skipped = [label for label in LABELS if label not in covered]
+    if not skipped:
+        return "Macro averages are over all six labels."
+    return (f"Macro ROC-AUC and PR-AUC average the {len(covered)} labels with both classes "
+            f"present ({', '.join(skipped)}: one class only, n/a); macro F1 averages all six, "
+            "counting those as F1 0.")
+
+
 def summary_markdown(metrics: dict[str, Any], title: str = "Evaluation") -> str:
     lines = [
         f"# {title}",
         "",
-        f"Rows: {metrics['n']}. Macro ROC-AUC **{metrics['macro_roc_auc']:.4f}**, "
-        f"macro PR-AUC {metrics['macro_pr_auc']:.4f}, macro F1 at the model's thresholds "
-        f"{metrics['macro_f1']:.4f} (F1-optimal on this data: {metrics['macro_oracle_f1']:.4f}).",
+        f"Rows: {metrics['n']}. Macro ROC-AUC **{_num(metrics['macro_roc_auc'])}**, "
+        f"macro PR-AUC {_num(metrics['macro_pr_auc'])}, macro F1 at the model's thresholds "
+        f"{_num(metrics['macro_f1'])} (F1-optimal on this data: {_num(metrics['macro_oracle_f1'])}).",
+        _coverage(metrics),
         "",
         "| label | prevalence | ROC-AUC | PR-AUC | threshold | precision | recall | F1 |",
         "|---|---|---|---|---|---|---|---|",
@@ -59,8 +81,8 @@ def summary_markdown(metrics: dict[str, Any], title: str = "Evaluation") -> str:
     for label in LABELS:
         at = metrics["at_thresholds"][label]
         lines.append(
-            f"| {label} | {metrics['prevalence'][label]:.4f} | {metrics['roc_auc'][label]:.4f} | "
-            f"{metrics['pr_auc'][label]:.4f} | {metrics['thresholds'][label]:.3f} | "
+            f"| {label} | {metrics['prevalence'][label]:.4f} | {_num(metrics['roc_auc'][label])} | "
+            f"{_num(metrics['pr_auc'][label])} | {metrics['thresholds'][label]:.3f} | "
             f"{at['precision']:.3f} | {at['recall']:.3f} | {at['f1']:.3f} |"
         )
     lines += ["", "Plots: `roc.png`, `pr.png`, `f1_threshold.png`."]
@@ -129,7 +151,8 @@ def write_report(
     metrics = compute_metrics(np.asarray(y_true), np.asarray(scores), np.asarray(thresholds))
     metrics.update(extra or {})
     metrics["created"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-    write_text_atomic(json.dumps(metrics, indent=2) + "\n", out / "metrics.json")
+    write_text_atomic(json.dumps(finite_or_none(metrics), indent=2, allow_nan=False) + "\n",
+                      out / "metrics.json")
     write_text_atomic(summary_markdown(metrics, title), out / "summary.md")
     plot_curves(np.asarray(y_true), np.asarray(scores), np.asarray(thresholds), out)
     return metrics

@@ -38,10 +38,30 @@ def _to_float(value: str) -> float:
         return float("nan")
 
 
+def _check_unique(ids: Any, path: str | Path) -> None:
+    """Each id once: two rows for one id (perhaps with different scores) make the score ambiguous."""
+    seen: dict[str, int] = {}
+    for k, i in enumerate(ids):
+        if i in seen:
+            raise DataError(f"{path}: id {i!r} appears twice (lines {seen[i] + 2} and {k + 2}); "
+                            "each id must appear exactly once")
+        seen[i] = k
+
+
 def score_submission(submission: str | Path, labels: str | Path) -> dict[str, Any]:
-    """Join on id, keep rows whose labels are not -1, and average the six ROC-AUCs."""
+    """Join on id, keep rows whose labels are not -1, and average the six ROC-AUCs.
+
+    Like the official scorer, refuses duplicate ids and ids that the labels file does not know.
+    """
     ids, scores = read_submission(submission)
     truth = read_label_file(labels)
+    _check_unique(ids, submission)
+    _check_unique(truth[ID_COLUMN], labels)
+    known = set(truth[ID_COLUMN])
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise DataError(f"{submission}: {len(unknown)} id(s) are not in {labels} (first: "
+                        f"{unknown[0]!r}); a submission has exactly the ids of the test file")
     scored = truth[(truth[list(LABELS)] != -1).all(axis=1)]
     index = {i: k for k, i in enumerate(ids)}
     absent = [i for i in scored[ID_COLUMN] if i not in index]

@@ -11,7 +11,7 @@ SemEval-2021 toxic-spans training data (``bench/bench_explain.py``):
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,7 @@ def attribution_spans(
 def explain_texts(
     model: Any, texts: list[str], *, method: str = "auto", spans: str = "auto",
     tagger: str | Path | None = None, n_steps: int | None = None, gate_spans: bool | None = None,
-    **_: Any,
+    scorer: Callable[[list[str]], np.ndarray] | None = None, **_: Any,
 ) -> list[Explanation]:
     """Explain each text: ``(6,)`` scores, labels over the model's thresholds, per-word ``(6,)``
     attributions with offsets into the original text, and toxic character spans.
@@ -81,7 +81,9 @@ def explain_texts(
     ``method``: ``auto`` | ``exact`` | ``integrated-gradients`` | ``occlusion``;
     ``spans``: ``auto`` | ``tagger`` | ``attribution``; ``tagger``: a span-tagger folder;
     ``gate_spans``: give spans only to texts with a label at/over threshold (default
-    ``GATE_SPANS``); ``n_steps``: Integrated-Gradients steps for transformers.
+    ``GATE_SPANS``); ``n_steps``: Integrated-Gradients steps for transformers;
+    ``scorer``: ``texts -> (n, 6)`` for the reported scores (the Moderator passes its own, which
+    holds the empty-text policy), else ``model.predict_proba``.
     """
     gate = GATE_SPANS if gate_spans is None else gate_spans
     if spans not in SPAN_METHODS:
@@ -89,7 +91,7 @@ def explain_texts(
     texts = [t if isinstance(t, str) else "" for t in texts]
     if not texts:
         return []
-    scores = np.asarray(model.predict_proba(texts), dtype=float)
+    scores = np.asarray((scorer or model.predict_proba)(texts), dtype=float)
     labels = labels_over(scores, model.thresholds)
     span_tagger = None if spans == "attribution" else _tagger_or_none(tagger, required=spans == "tagger")
     tagged = span_tagger.predict_spans(texts) if span_tagger is not None else None

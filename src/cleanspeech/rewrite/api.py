@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -48,7 +48,8 @@ def _model_scorer(model: Any):
 
 def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
                   rewriter: Rewriter | None = None, offline: OfflineRewriter | None = None,
-                  lexicon_trigger: bool = True, guided_steps: int = 3, **kw: Any) -> list[RewriteResult]:
+                  lexicon_trigger: bool = True, guided_steps: int = 3,
+                  scorer: Callable[[Sequence[str]], np.ndarray] | None = None, **kw: Any) -> list[RewriteResult]:
     """One verified :class:`RewriteResult` per text, in order.
 
     ``model``: anything with ``predict_proba(texts) -> (n, 6)`` and ``thresholds (6,)``.
@@ -56,11 +57,13 @@ def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
     ``llm_model``, ``timeout``, ``max_retries``, ``backoff``, ``max_workers``).
     ``guided_steps``: at most this many extra words removed by classifier occlusion when no
     lexicon/LLM candidate is civil (0 disables).
+    ``scorer``: ``texts -> (n, 6)`` used for every score (the Moderator passes its own, which
+    holds the empty-text policy), else ``model.predict_proba``.
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     if not texts:
         return []
-    score = _model_scorer(model)
+    score = scorer or _model_scorer(model)
     thresholds = np.asarray(model.thresholds, dtype=float)
     before = score(texts)
     tox_before, civil_before = toxicity(before), civil_mask(before, thresholds)

@@ -4,7 +4,6 @@ results (same columns as ``cleanspeech predict``) and chart the label rates."""
 from __future__ import annotations
 
 import hashlib
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -15,29 +14,34 @@ from cleanspeech.data.io import ID_COLUMN, TEXT_COLUMN, DataError, read_csv, rea
 from cleanspeech.labels import LABELS
 from cleanspeech.pipeline import Moderator
 from cleanspeech.ui import charts
-from cleanspeech.ui.tables import filter_by_labels, label_rates, predictions_frame, to_csv_bytes
+from cleanspeech.ui.tables import (
+    COMMENT_COLUMN, filter_by_labels, label_rates, predictions_frame, to_csv_bytes,
+)
 
 CHUNK = 256  # texts per model call; the progress bar moves once per chunk
 
 
 def render(moderator: Moderator) -> None:
     upload = st.file_uploader("CSV with one comment per row (Jigsaw format: id, comment_text)",
-                              type=["csv", "gz"], key="batch_upload")
+                              type=["csv", "tsv", "gz"], key="batch_upload")
     if upload is None:
         st.info("Upload a CSV to score every row; each input row gets one output row, in order.")
         return
     data = upload.getvalue()
+    name = Path(upload.name).name  # the reader works on the bytes; messages name the upload
     try:
-        path = _spill(data, upload.name)
-        columns = list(read_csv(path).columns)
+        columns = list(read_csv(name, data=data).columns)
     except DataError as exc:
         st.error(str(exc))
         return
-    text_col, id_col = _pick_columns(columns)
+    text_col, id_col = _pick_columns(columns, name)
+    if text_col is None:
+        return
     key = (hashlib.sha1(data).hexdigest(), text_col, id_col, moderator.name)
     if st.session_state.get("batch_key") != key:
         try:
-            frame = read_jigsaw(path, text_column=text_col, id_column=id_col, require_labels=False)
+            frame = read_jigsaw(name, text_column=text_col, id_column=id_col, require_labels=False,
+                                data=data)
         except DataError as exc:
             st.error(str(exc))
             return
@@ -46,21 +50,20 @@ def render(moderator: Moderator) -> None:
     _show(st.session_state["batch_result"], upload.name)
 
 
-def _spill(data: bytes, name: str) -> Path:
-    """Write the upload to a temporary file so the project's CSV reader (and its errors) apply."""
-    suffix = ".csv.gz" if name.endswith(".gz") else ".csv"
-    with tempfile.NamedTemporaryFile(prefix="cleanspeech-ui-", suffix=suffix, delete=False) as fh:
-        fh.write(data)
-    return Path(fh.name)
-
-
-def _pick_columns(columns: list[str]) -> tuple[str, str]:
+def _pick_columns(columns: list[str], name: str) -> tuple[str | None, str]:
+    """The text and id columns. Without a ``comment_text`` column nothing is guessed: scoring
+    the first column (often the id) would look like a result and mean nothing."""
     left, right = st.columns(2)
-    text_col = left.selectbox("Text column", columns,
-                              index=columns.index(TEXT_COLUMN) if TEXT_COLUMN in columns else 0)
+    found = TEXT_COLUMN in columns
+    text_col = left.selectbox("Text column", columns, key="batch_text_column",
+                              index=columns.index(TEXT_COLUMN) if found else None,
+                              placeholder="choose the column holding the comments")
     id_choices = ["(row number)"] + columns
     id_col = right.selectbox("Id column", id_choices,
                              index=id_choices.index(ID_COLUMN) if ID_COLUMN in columns else 0)
+    if text_col is None:
+        st.error(f"{name}: no column named '{TEXT_COLUMN}' (found {columns}); choose the text "
+                 "column above.")
     return text_col, (id_col if id_col != "(row number)" else "__row_number__")
 
 
@@ -74,7 +77,8 @@ def _score(moderator: Moderator, frame: pd.DataFrame) -> pd.DataFrame:
         progress.progress(done / max(len(texts), 1), text=f"Scored {done:,} / {len(texts):,}")
     scores = np.vstack(parts) if parts else np.zeros((0, len(LABELS)))
     progress.empty()
-    return predictions_frame(frame[ID_COLUMN].tolist(), scores, moderator.thresholds)
+    return predictions_frame(frame[ID_COLUMN].tolist(), scores, moderator.thresholds,
+                             texts=frame[TEXT_COLUMN].tolist())
 
 
 def _show(result: pd.DataFrame, name: str) -> None:
@@ -96,8 +100,9 @@ def _show(result: pd.DataFrame, name: str) -> None:
         shown = filter_by_labels(result, picked, mode=mode)
         st.caption(f"{len(shown):,} of {len(result):,} rows")
         st.dataframe(shown, hide_index=True, width="stretch", height=320,
-                     column_config={lab: st.column_config.NumberColumn(format="%.3f")
-                                    for lab in LABELS})
+                     column_config={COMMENT_COLUMN: st.column_config.TextColumn(width="large"),
+                                    **{lab: st.column_config.NumberColumn(format="%.3f")
+                                       for lab in LABELS}})
     stem = Path(name).name.removesuffix(".gz").removesuffix(".csv")
     all_col, labels_col, filtered_col = st.columns(3)
     all_col.download_button("Download results (CSV)", to_csv_bytes(result),

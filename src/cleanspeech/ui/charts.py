@@ -22,7 +22,31 @@ def score_bars(frame: pd.DataFrame) -> alt.LayerChart:
     ticks = base.mark_tick(color="black", thickness=3, size=26).encode(
         x="threshold:Q", tooltip=["label", "threshold"]
     )
-    return (bars + ticks).properties(height=230)
+    # The number itself, right of the bar: a moderator should not have to read it off the axis.
+    values = base.mark_text(align="left", dx=4, fontSize=13).encode(
+        x="score:Q", text=alt.Text("score:Q", format=".2f"))
+    return (bars + ticks + values).properties(height=230)
+
+
+def per_label_metric_bars(table: pd.DataFrame) -> alt.Chart:
+    """Grouped bars of per-label metrics (a label × metric table, values in [0, 1])."""
+    long = table.rename_axis("label").reset_index().melt("label", var_name="metric")
+    return alt.Chart(long.dropna()).mark_bar().encode(
+        x=alt.X("label:N", sort=list(table.index), title=None),
+        xOffset="metric:N",
+        y=alt.Y("value:Q", scale=alt.Scale(domain=[0, 1]), title=None),
+        color=alt.Color("metric:N", title=None),
+        tooltip=["label", "metric", alt.Tooltip("value:Q", format=".4f")],
+    ).properties(height=260)
+
+
+def record_lines(frame: pd.DataFrame, x: str, y: str, color: str | None = None) -> alt.Chart:
+    """A line per ``color`` group of ``y`` against ``x`` (e.g. the ensemble's weight search)."""
+    enc = {"x": alt.X(f"{x}:Q"), "y": alt.Y(f"{y}:Q", scale=alt.Scale(zero=False)),
+           "tooltip": list(frame.columns)}
+    if color:
+        enc["color"] = alt.Color(f"{color}:N")
+    return alt.Chart(frame).mark_line(point=True).encode(**enc).properties(height=260)
 
 
 def label_rate_bars(rates: pd.DataFrame) -> alt.Chart:

@@ -14,6 +14,7 @@ import pandas as pd
 from cleanspeech.labels import LABELS, labels_over
 
 LABELS_COLUMN = "labels"
+COMMENT_COLUMN = "comment"  # shown in the page's table; not in the downloads (same as predict)
 LABEL_SEPARATOR = " "
 PLOT_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 
@@ -33,9 +34,11 @@ def score_bars_frame(scores: np.ndarray, thresholds: np.ndarray) -> pd.DataFrame
 
 
 def predictions_frame(
-    ids: Sequence[str], scores: np.ndarray, thresholds: np.ndarray
+    ids: Sequence[str], scores: np.ndarray, thresholds: np.ndarray,
+    texts: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """The batch result table, one row per input row in order: ``id``, the six scores, ``labels``.
+    """The batch result table, one row per input row in order: ``id``, the comment (when
+    ``texts`` are given: a moderator must see what was flagged), the six scores, ``labels``.
 
     ``labels`` joins the labels at or over their thresholds with ``LABEL_SEPARATOR`` ("" if none).
     """
@@ -43,6 +46,10 @@ def predictions_frame(
     if len(ids) != len(scores):
         raise ValueError(f"{len(ids)} ids but {len(scores)} score rows")
     frame = pd.DataFrame({"id": list(ids)})
+    if texts is not None:
+        if len(texts) != len(ids):
+            raise ValueError(f"{len(ids)} ids but {len(texts)} texts")
+        frame[COMMENT_COLUMN] = list(texts)
     for j, label in enumerate(LABELS):
         frame[label] = scores[:, j] if len(scores) else []
     frame[LABELS_COLUMN] = [LABEL_SEPARATOR.join(row) for row in labels_over(scores, thresholds)]
