@@ -6,16 +6,15 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
-import pandas as pd
 import typer
 from rich.progress import Progress
 from rich.table import Table
 
 from cleanspeech.cli.app import app
 from cleanspeech.cli.common import (
-    BACKEND_HELP, MODEL_HELP, batched, console, friendly_errors, load_moderator, texts_from_args,
+    BACKEND_HELP, MODEL_HELP, batched, console, err_console, friendly_errors, load_moderator, texts_from_args,
 )
-from cleanspeech.data.io import ID_COLUMN, TEXT_COLUMN, read_jigsaw, write_csv_atomic
+from cleanspeech.data.io import ID_COLUMN, TEXT_COLUMN, read_jigsaw
 from cleanspeech.labels import LABELS
 
 BATCH = 512
@@ -78,22 +77,43 @@ def evaluate_cmd(
 
 @app.command("predict")
 def predict_cmd(
-    input_csv: Path = typer.Argument(..., help="CSV with a text column (plain or .gz)."),
-    out: Path = typer.Option(..., "-o", "--output", help="CSV to write: id + six probabilities."),
+    input_path: Path = typer.Argument(..., help="Comments: .csv/.tsv (plain or .gz), .jsonl or .parquet; read in chunks."),
+    out: Path = typer.Option(..., "-o", "--output", help="Output (.csv/.tsv/.jsonl/.parquet, by name): id + six probabilities."),
     model: str = typer.Option("default", "--model", help=MODEL_HELP),
     text_column: str = typer.Option(TEXT_COLUMN, "--text-column"),
     id_column: str = typer.Option(ID_COLUMN, "--id-column"),
     backend: Optional[str] = typer.Option(None, "--backend", help=BACKEND_HELP),
+    sep: Optional[str] = typer.Option(None, "--sep", help="CSV delimiter (default: tab for .tsv, else comma; '\\t' = tab); also used for the output."),
+    engine: str = typer.Option("local", "--engine", help="local (one process, streaming) or ray (Ray Data; joins RAY_ADDRESS when set)."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Ray actors, each with its own model copy (--engine ray)."),
+    progress_every: float = typer.Option(5.0, "--progress-every", help="Seconds between progress lines on stderr."),
 ) -> None:
-    """Write one row per input row, in order: id + the six label probabilities."""
+    """Write one row per input row, in order: id + the six label probabilities.
+
+    Streams: memory stays bounded whatever the file's size, and the output appears (atomically)
+    only once every row is written. For Jigsaw's test.csv the output is a Kaggle submission.
+    """
+    from cleanspeech.data.stream import ChunkReader, ProgressLog, ScoreWriter, score_stream
+
+    if engine not in {"local", "ray"}:
+        raise typer.BadParameter(f"--engine must be local or ray, got {engine!r}")
+    progress = ProgressLog("predict", every=progress_every)
     with friendly_errors():
-        df = read_jigsaw(input_csv, text_column=text_column, id_column=id_column, require_labels=False)
-        moderator = load_moderator(model, backend)
-        scores = _score_frame(moderator, df[TEXT_COLUMN].tolist(), "predicting")
-        result = pd.DataFrame(scores, columns=list(LABELS))
-        result.insert(0, ID_COLUMN, df[ID_COLUMN].to_numpy())
-        write_csv_atomic(result, out, float_format="%.6f")
-    console.print(f"wrote {len(result)} rows → {out}")
+        if engine == "ray":
+            from cleanspeech.engines.ray_engine import predict_ray
+
+            rows = predict_ray(input_path, out, model=model, backend=backend,
+                               text_column=text_column, id_column=id_column, sep=sep,
+                               workers=workers, progress=progress)
+        else:
+            reader = ChunkReader(input_path, text_column=text_column, id_column=id_column, sep=sep)
+            moderator = load_moderator(model, backend)
+            with ScoreWriter(out, sep=sep) as writer:
+                rows = score_stream(reader, writer, moderator.scores, progress)
+            if reader.bad_utf8_lines:
+                err_console.print(f"[yellow]warning:[/] {input_path}: {reader.bad_utf8_lines} row(s) "
+                                  "held non-UTF-8 bytes; they were replaced with U+FFFD")
+    console.print(f"wrote {rows} row{'' if rows == 1 else 's'} → {out}")
 
 
 @app.command("score-submission")
