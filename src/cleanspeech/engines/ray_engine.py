@@ -13,6 +13,7 @@ and every node needs ``cleanspeech`` installed (see docs/distributed.md).
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,8 @@ def init_ray(num_cpus: int | None = None) -> Any:
     if not ray.is_initialized():
         address = os.environ.get("RAY_ADDRESS")
         kwargs: dict[str, Any] = {} if address else {"num_cpus": num_cpus}
-        ray.init(address=address, include_dashboard=False, log_to_driver=False, **kwargs)
+        ray.init(address=address, include_dashboard=False, log_to_driver=False,
+                 logging_level=logging.WARNING, **kwargs)
     ctx = ray.data.DataContext.get_current()
     ctx.execution_options.preserve_order = True  # output rows in input order, as the local path
     ctx.enable_progress_bars = False  # ProgressLog prints plain lines instead
