@@ -23,6 +23,8 @@ import hashlib
 import json
 import os
 import platform
+import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -82,9 +84,16 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
-def run_case(input_path: Path, output: Path, engine: str, workers: int, model: str) -> dict:
+def rows_from_progress(log: str) -> int:
+    """The row count of the last progress line ("predict: 12,288 rows, ...")."""
+    found = re.findall(r"predict: ([\d,]+) rows", log)
+    return int(found[-1].replace(",", "")) if found else 0
+
+
+def run_case(input_path: Path, output: Path, engine: str, workers: int, model: str,
+             max_seconds: float | None = None) -> dict:
     cmd = [sys.executable, "-c", "from cleanspeech.cli import app; app()", "predict", "--model", model, str(input_path),
-           "-o", str(output), "--engine", engine, "--progress-every", "30"]
+           "-o", str(output), "--engine", engine, "--progress-every", "10"]
     if engine == "ray":
         cmd += ["--workers", str(workers)]
     env = dict(os.environ)
@@ -92,15 +101,26 @@ def run_case(input_path: Path, output: Path, engine: str, workers: int, model: s
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     ps, peak = psutil.Process(proc.pid), 0
+    stopped = False
     while proc.poll() is None:
         peak = max(peak, tree_rss(ps))
+        if max_seconds and not stopped and time.perf_counter() - start > max_seconds:
+            proc.send_signal(signal.SIGINT)  # as Ctrl-C: the CLI must remove its temporary output
+            stopped = True
         time.sleep(0.2)
     elapsed = time.perf_counter() - start
     log = proc.stdout.read()
+    if stopped:
+        rows = rows_from_progress(log)
+        leftovers = [p.name for p in output.parent.iterdir() if p.name.startswith(f".{output.name}.")]
+        return {"completed": False, "stopped_after_s": round(elapsed, 1), "rows_scored": rows,
+                "comments_per_s": round(rows / elapsed, 1), "peak_rss_mb": round(peak / 2**20),
+                "output_written": output.exists(), "temporary_files_left": leftovers,
+                "command": " ".join(["cleanspeech", *cmd[3:]])}
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{log[-3000:]}")
     rows = sum(1 for _ in open(output, encoding="utf-8")) - 1
-    return {"seconds": round(elapsed, 1), "rows_out": rows, "comments_per_s": round(rows / elapsed, 1),
+    return {"completed": True, "seconds": round(elapsed, 1), "rows_out": rows, "comments_per_s": round(rows / elapsed, 1),
             "peak_rss_mb": round(peak / 2**20), "sha256": hashlib.sha256(output.read_bytes()).hexdigest(),
             "command": " ".join(["cleanspeech", *cmd[3:]])}
 
@@ -119,9 +139,12 @@ def write_markdown(results: dict) -> None:
         c = results["cases"][key]
         rows, engine, workers = key.split("/")
         local = results["cases"].get(f"{rows}/local/1")
-        same = "—" if engine == "local" or not local else ("yes" if local["sha256"] == c["sha256"] else "NO")
+        same = ("—" if engine == "local" or not local or "sha256" not in local
+                else "yes" if local["sha256"] == c["sha256"] else "NO")
+        seconds = c["seconds"] if c.get("completed", True) else (
+            f"stopped at {c['stopped_after_s']} after {c['rows_scored']:,} rows")
         lines.append(f"| {int(rows):,} | {engine} | {workers if engine == 'ray' else '—'} | "
-                     f"{c['seconds']} | {c['comments_per_s']:,.0f} | {c['peak_rss_mb']:,} | {same} |")
+                     f"{seconds} | {c['comments_per_s']:,.0f} | {c['peak_rss_mb']:,} | {same} |")
     lines += ["", *results.get("notes", [])]
     (RESULTS / "scale.md").write_text("\n".join(lines) + "\n")
 
@@ -136,6 +159,8 @@ def main() -> None:
     ap.add_argument("--model", default="linear")
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "cleanspeech_scale")
     ap.add_argument("--force", action="store_true")
+    ap.add_argument("--max-seconds", type=float, default=None,
+                    help="stop a case after this long (SIGINT) and record a partial result")
     args = ap.parse_args()
 
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -156,7 +181,7 @@ def main() -> None:
                 continue
             print(f"{key} ...", flush=True)
             results["cases"][key] = run_case(input_path, args.workdir / f"out_{key.replace('/', '_')}.csv",
-                                             engine, workers, args.model)
+                                             engine, workers, args.model, args.max_seconds)
             print(json.dumps(results["cases"][key]), flush=True)
             out_json.write_text(json.dumps(results, indent=2) + "\n")
             write_markdown(results)

@@ -26,6 +26,7 @@ from cleanspeech.data.stream import ProgressLog, ScoreWriter, delimiter_for, fil
 from cleanspeech.labels import LABELS
 
 SHARD_ROWS = 100_000
+READ_CPUS = 0.5  # reading and parsing is light next to scoring
 RAY_MISSING = ("--engine ray needs Ray: pip install 'cleanspeech[distributed]' "
                "(or pip install 'ray[data]>=2.9')")
 
@@ -86,9 +87,10 @@ def read_dataset(ray: Any, path: Path, *, text_column: str, id_column: str,
 
         names = pq.read_schema(path).names
         _require_text(path, names, text_column)
-        return ray.data.read_parquet(str(path), columns=[c for c in (id_column, text_column) if c in names])
+        keep = [c for c in (id_column, text_column) if c in names]
+        return ray.data.read_parquet(str(path), num_cpus=READ_CPUS).select_columns(keep)
     if fmt == "jsonl":
-        return ray.data.read_json(str(path), lines=True, **_gzip_args(path))
+        return ray.data.read_json(str(path), lines=True, num_cpus=READ_CPUS, **_gzip_args(path))
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -97,7 +99,7 @@ def read_dataset(ray: Any, path: Path, *, text_column: str, id_column: str,
     _require_text(path, names, text_column)
     keep = [c for c in (id_column, text_column) if c in names]
     return ray.data.read_csv(
-        str(path),
+        str(path), num_cpus=READ_CPUS,
         # Comments span lines and reach megabytes; ids must stay the file's exact strings.
         read_options=pacsv.ReadOptions(block_size=16 << 20),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
@@ -133,7 +135,7 @@ def predict_ray(input_path: str | Path, output: str | Path, *, model: str,
     scored = ds.map_batches(
         BatchScorer, fn_constructor_kwargs={"model": str(model), "backend": backend,
                                             "text_column": text_column, "id_column": id_column},
-        batch_size=batch_size, batch_format="pandas", num_cpus=1,
+        batch_size=batch_size, batch_format="pandas", num_cpus=_actor_cpus(ray, workers),
         compute=ray.data.ActorPoolStrategy(size=workers),
     )
     shard_rows = SHARD_ROWS if file_format(output) == "parquet" else None
@@ -150,6 +152,16 @@ def predict_ray(input_path: str | Path, output: str | Path, *, model: str,
     if progress:
         progress.done(writer.rows)
     return writer.rows
+
+
+def _actor_cpus(ray: Any, workers: int) -> float:
+    """CPUs to reserve per actor: one, less where the actors would leave none for the readers.
+
+    A pool that reserves every CPU starves the read tasks and the job never progresses (seen with
+    2 actors on a 2-CPU Ray); the readers get ``READ_CPUS``.
+    """
+    total = float(ray.cluster_resources().get("CPU", workers + 1))
+    return min(1.0, max(total - READ_CPUS, 0.1) / workers)
 
 
 def _batch_ids(batch: pd.DataFrame, start: int) -> list[str]:
