@@ -36,6 +36,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
+CLUSTER = False  # --cluster: keep RAY_ADDRESS so that Ray cases run on that cluster
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "jigsaw" / "train.csv.gz"
 
 
@@ -97,7 +98,8 @@ def run_case(input_path: Path, output: Path, engine: str, workers: int, model: s
     if engine == "ray":
         cmd += ["--workers", str(workers)]
     env = dict(os.environ)
-    env.pop("RAY_ADDRESS", None)  # a local Ray, started by the command itself
+    if not CLUSTER:
+        env.pop("RAY_ADDRESS", None)  # a local Ray, started by the command itself
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     ps, peak = psutil.Process(proc.pid), 0
@@ -161,7 +163,11 @@ def main() -> None:
     ap.add_argument("--force", action="store_true")
     ap.add_argument("--max-seconds", type=float, default=None,
                     help="stop a case after this long (SIGINT) and record a partial result")
+    ap.add_argument("--cluster", action="store_true",
+                    help="keep RAY_ADDRESS: Ray cases join that cluster instead of a local Ray")
     args = ap.parse_args()
+    global CLUSTER
+    CLUSTER = args.cluster
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     out_json = RESULTS / "scale.json"
