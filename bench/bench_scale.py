@@ -148,6 +148,13 @@ def write_markdown(results: dict) -> None:
         lines.append(f"| {int(rows):,} | {engine} | {workers if engine == 'ray' else '—'} | "
                      f"{seconds} | {c['comments_per_s']:,.0f} | {c['peak_rss_mb']:,} | {same} |")
     lines += ["", *results.get("notes", [])]
+    stopped = [k for k, c in results["cases"].items() if not c.get("completed", True)]
+    for key in stopped:
+        c = results["cases"][key]
+        lines.append(f"- {key}: stopped with SIGINT after --max-seconds; rows and rate from its last "
+                     f"progress line; peak RSS over those rows. Output written: "
+                     f"{c['output_written']}, temporary files left: {c['temporary_files_left'] or 'none'}"
+                     " (the atomic writer's clean-up on Ctrl-C).")
     (RESULTS / "scale.md").write_text("\n".join(lines) + "\n")
 
 
@@ -174,7 +181,7 @@ def main() -> None:
     results = json.loads(out_json.read_text()) if out_json.exists() else {"cases": {}}
     results.update({"machine": machine(), "date": dt.date.today().isoformat(), "model": args.model,
                     "data": "comments sampled with replacement (seed 0) from train.csv.gz"})
-    results["notes"] = [f"Ray runs only up to {args.ray_max_rows:,} rows: the 1M-row Ray cases take "
+    results["notes"] = [f"- Ray runs only up to {args.ray_max_rows:,} rows: the 1M-row Ray cases take "
                         "too long on 2 shared cores."] if args.ray_max_rows < max(args.sizes) else []
     args.workdir.mkdir(parents=True, exist_ok=True)
     comments = train_comments(args.data)
