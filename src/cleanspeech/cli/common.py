@@ -47,10 +47,13 @@ def friendly_errors(
         raise typer.Exit(code=2) from None
 
 
-def load_moderator(model: str, backend: str | None = None) -> Any:
+def load_moderator(model: str, backend: str | None = None, route_all: bool = False) -> Any:
+    """``route_all`` (``--no-cascade``): a cascade sends every comment down its full route."""
     from cleanspeech.pipeline import Moderator
 
-    kwargs = {"backend": backend} if backend else {}
+    kwargs: dict[str, Any] = {"backend": backend} if backend else {}
+    if route_all:
+        kwargs["route_all"] = True
     return Moderator.load(model, **kwargs)
 
 

@@ -6,18 +6,18 @@ from pathlib import Path
 from typing import Optional
 
 import numpy as np
-import pandas as pd
 import typer
 from rich.progress import Progress
 from rich.table import Table
 
 from cleanspeech.cli.app import app
 from cleanspeech.cli.common import (
-    BACKEND_HELP, ID_COLUMN_HELP, MODEL_HELP, TEXT_COLUMN_HELP, batched, console, friendly_errors,
-    load_moderator, texts_from_args,
+    BACKEND_HELP, ID_COLUMN_HELP, MODEL_HELP, TEXT_COLUMN_HELP, batched, console, err_console,
+    friendly_errors, load_moderator, texts_from_args,
 )
-from cleanspeech.data.io import ID_COLUMN, TEXT_COLUMN, read_jigsaw, write_csv_atomic
+from cleanspeech.data.io import ID_COLUMN, TEXT_COLUMN, read_jigsaw
 from cleanspeech.labels import LABELS
+from cleanspeech.models.transformer import LONG_TEXT_POLICY
 
 BATCH = 512
 
@@ -77,24 +77,57 @@ def evaluate_cmd(
                   f"{metrics['macro_pr_auc']:.4f}, macro F1 {metrics['macro_f1']:.4f} → {out}")
 
 
-@app.command("predict")
+PREDICT_HELP = (
+    "Write one row per input row, in order: id + the six label probabilities.\n\n"
+    "Streams: memory stays bounded whatever the file's size, and the output appears (atomically) "
+    "only once every row is written. For Jigsaw's test.csv the output is a Kaggle submission.\n\n"
+    "Cascade models (the shipped default): the linear model scores every comment and only those it "
+    "cannot settle go to the transformer; the share routed is printed at the end (--no-cascade "
+    "routes all).\n\n" + LONG_TEXT_POLICY
+)
+
+
+@app.command("predict", help=PREDICT_HELP)
 def predict_cmd(
-    input_csv: Path = typer.Argument(..., metavar="INPUT.csv", help="CSV with a text column (plain or .gz)."),
-    out: Path = typer.Option(..., "-o", "--output", metavar="OUT.csv", help="CSV to write: id + six probabilities."),
+    input_path: Path = typer.Argument(..., metavar="INPUT", help="Comments: .csv/.tsv (plain or .gz), .jsonl or .parquet; read in chunks."),
+    out: Path = typer.Option(..., "-o", "--output", metavar="OUTPUT", help="Output (.csv/.tsv/.jsonl/.parquet, by name): id + six probabilities."),
     model: str = typer.Option("default", "--model", "-m", metavar="MODEL", help=MODEL_HELP),
     text_column: str = typer.Option(TEXT_COLUMN, "--text-column", metavar="NAME", help=TEXT_COLUMN_HELP),
     id_column: str = typer.Option(ID_COLUMN, "--id-column", metavar="NAME", help=ID_COLUMN_HELP),
     backend: Optional[str] = typer.Option(None, "--backend", metavar="onnx|torch", help=BACKEND_HELP),
+    sep: Optional[str] = typer.Option(None, "--sep", metavar="CHAR", help="CSV delimiter (default: tab for .tsv, else comma; '\t' = tab); also used for the output."),
+    engine: str = typer.Option("local", "--engine", metavar="local|ray", help="local (one process, streaming) or ray (Ray Data; joins RAY_ADDRESS when set)."),
+    workers: int = typer.Option(2, "--workers", min=1, metavar="N", help="Ray actors, each with its own model copy (--engine ray)."),
+    progress_every: float = typer.Option(5.0, "--progress-every", metavar="SECONDS", help="Seconds between progress lines on stderr."),
+    no_cascade: bool = typer.Option(False, "--no-cascade", help="Cascade models: send every comment to the transformer (the full route) instead of only those the linear model cannot settle."),
 ) -> None:
-    """Write one row per input row, in order: id + the six label probabilities."""
+    from cleanspeech.data.stream import ChunkReader, ProgressLog, ScoreWriter, score_stream
+
+    if engine not in {"local", "ray"}:
+        raise typer.BadParameter(f"--engine must be local or ray, got {engine!r}")
+    if engine == "ray" and no_cascade:
+        raise typer.BadParameter("--no-cascade is for --engine local; pass a non-cascade model folder to Ray")
+    progress = ProgressLog("predict", every=progress_every)
+    moderator = None
     with friendly_errors():
-        df = read_jigsaw(input_csv, text_column=text_column, id_column=id_column, require_labels=False)
-        moderator = load_moderator(model, backend)
-        scores = _score_frame(moderator, df[TEXT_COLUMN].tolist(), "predicting")
-        result = pd.DataFrame(scores, columns=list(LABELS))
-        result.insert(0, ID_COLUMN, df[ID_COLUMN].to_numpy())
-        write_csv_atomic(result, out, float_format="%.6f")
-    console.print(f"wrote {len(result)} rows → {out}")
+        if engine == "ray":
+            from cleanspeech.engines.ray_engine import predict_ray
+
+            rows = predict_ray(input_path, out, model=model, backend=backend,
+                               text_column=text_column, id_column=id_column, sep=sep,
+                               workers=workers, progress=progress)
+        else:
+            reader = ChunkReader(input_path, text_column=text_column, id_column=id_column, sep=sep)
+            moderator = load_moderator(model, backend, route_all=no_cascade)
+            with ScoreWriter(out, sep=sep) as writer:
+                rows = score_stream(reader, writer, moderator.scores, progress)
+            if reader.bad_utf8_lines:
+                err_console.print(f"[yellow]warning:[/] {input_path}: {reader.bad_utf8_lines} row(s) "
+                                  "held non-UTF-8 bytes; they were replaced with U+FFFD")
+    console.print(f"wrote {rows} row{'' if rows == 1 else 's'} → {out}")
+    routed = moderator.routed_fraction() if moderator is not None else None
+    if routed is not None:
+        console.print(f"routed to the transformer: {routed:.1%} of non-empty comments")
 
 
 @app.command("score-submission")

@@ -89,6 +89,10 @@ class CascadeModel(ToxicityModel):
         return np.asarray(p_fast).max(axis=1) >= self.gate
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return self.predict_proba_routed(texts)[0]
+
+    def predict_proba_routed(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities ``(n, 6)`` and which comments took the full route ``(n,)``."""
         texts = list(texts)
         p_fast = self.fast.predict_proba(texts)
         routed = self.route(p_fast)
@@ -100,7 +104,7 @@ class CascadeModel(ToxicityModel):
         self.last_routed = routed
         self.routed_total += int(routed.sum())
         self.scored_total += len(texts)
-        return out
+        return out, routed
 
     def slow_proba(self, texts: list[str]) -> np.ndarray:
         """The slow model's probabilities; long comments' windows ranked by the fast model."""

@@ -1,0 +1,1 @@
+"""Execution engines beyond one process (edges over :mod:`cleanspeech.pipeline`)."""
