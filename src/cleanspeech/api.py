@@ -148,6 +148,7 @@ class RewriteOut(BaseModel):
     toxicity_after: float
     method: str
     civil: bool
+    reason: str = ""
 
 
 class RewriteResponse(BaseModel):
