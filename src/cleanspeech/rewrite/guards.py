@@ -33,7 +33,8 @@ chinese japanese korean koreans immigrant immigrants refugee refugees nazi nazis
 israeli israelis palestinian palestinians women woman men disabled
 """.split())
 
-DETERMINERS = frozenset("a an the this that these those every each my your his her its our their".split())
+# Only words that cannot end a phrase ("this", "her", "his" can be pronouns: "about this.").
+DETERMINERS = frozenset("a an the every each my your our their".split())
 # Words that cannot follow a determiner: auxiliaries, prepositions, conjunctions.
 NOT_AFTER_DET = frozenset("""
 is are was were be been am 's has have had will would can could should shall may might must do
