@@ -29,6 +29,7 @@ from pathlib import Path
 from cleanspeech.data.io import write_text_atomic
 from cleanspeech.models import load_model
 from cleanspeech.rewrite import rewrite_texts
+from cleanspeech.rewrite.judge import load_judge
 from cleanspeech.rewrite.lexicon import EditLexicon, mine_lexicon
 from cleanspeech.rewrite.offline import Level, OfflineRewriter
 from cleanspeech.rewrite.metrics import delete_baseline, evaluate
@@ -75,7 +76,8 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
         "Delete": delete_baseline(sources, lexicon),
         "Human (neutral1)": [r[0] for r in refs],
     }
-    scores = {name: evaluate(model, sources, outs, refs)[0].to_dict() for name, outs in systems.items()}
+    judge = load_judge()
+    scores = {name: evaluate(model, sources, outs, refs, judge=judge)[0].to_dict() for name, outs in systems.items()}
     methods: dict[str, int] = {}
     for r in results:
         key = r.method.split(" (")[0]
@@ -88,6 +90,7 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
         "model": model_name,
         "model_path": str(getattr(model, "path", "")),
         "split": split_desc,
+        "judge": judge.meta if judge is not None else None,
         "rewriter_settings": {k: [vars(lv) for lv in v] if k == "levels" else v
                               for k, v in (rewriter or {}).items()},
         "scores": scores,
@@ -102,14 +105,17 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
 def to_markdown(res: dict) -> str:
     lines = [f"# Civil rewriting on ParaDetox held-out ({res['date']})", "",
              f"{res['split']}; classifier `{res['model']}`; {res['machine']}.", "",
-             "| system | STA | SIM | ChrF | J |", "|---|---|---|---|---|"]
+             "| system | STA | SIM | ChrF | J | STA (judge) | J (judge) |", "|---|---|---|---|---|---|---|"]
     for name, s in res["scores"].items():
-        lines.append(f"| {name} | {s['STA']:.3f} | {s['SIM']:.3f} | {s['ChrF']:.3f} | {s['J']:.3f} |")
+        jd = f"{s['STA_judge']:.3f} | {s['J_judge']:.3f}" if "STA_judge" in s else "– | –"
+        lines.append(f"| {name} | {s['STA']:.3f} | {s['SIM']:.3f} | {s['ChrF']:.3f} | {s['J']:.3f} | {jd} |")
     lines += ["", f"J gain over Delete: {res['J_gain_over_Delete']:+.4f}. "
               f"Rewrite speed: {res['rewrites_per_second']} sentences/s ({res['rewrite_seconds']} s).",
               "", "Winning candidate methods: " + ", ".join(f"{k} {v}" for k, v in res["methods"].items()),
               "", "Human (neutral1) ChrF/J are inflated (it is one of its own references); compare its STA only.",
-              "STA here is the project's classifier; an independent judge may be stricter.", ""]
+              "STA is the project's classifier (the one the rewriter verifies with); STA (judge) is the",
+              "independent judge of cleanspeech.rewrite.judge (MiniLM embeddings + logistic regression",
+              "fitted on the Jigsaw project_split dev rows only, never consulted by the rewriter).", ""]
     return "\n".join(lines)
 
 

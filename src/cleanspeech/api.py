@@ -156,6 +156,7 @@ class RewriteOut(BaseModel):
     toxicity_after: float
     method: str
     civil: bool
+    reason: str = ""
 
 
 class RewriteResponse(BaseModel):

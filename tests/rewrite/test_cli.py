@@ -6,6 +6,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from cleanspeech.rewrite.judge import load_judge
+
 cli = pytest.importorskip("cleanspeech.cli")
 runner = CliRunner()
 
@@ -51,5 +53,6 @@ def test_eval_rewrite_reports_all_numbers_and_baselines(model_dir, tmp_path):
     scores = json.loads(report.read_text())["scores"]
     assert set(scores) == {"outputs", "Duplicate", "Delete"}
     for s in scores.values():
-        assert set(s) == {"n", "STA", "SIM", "ChrF", "J"} and 0 <= s["J"] <= 1
+        assert set(s) - {"STA_judge", "J_judge"} == {"n", "STA", "SIM", "ChrF", "J"} and 0 <= s["J"] <= 1
+        assert ("STA_judge" in s) == (load_judge() is not None)
     assert scores["Duplicate"]["SIM"] > 0.99 and scores["outputs"]["ChrF"] > scores["Duplicate"]["ChrF"]

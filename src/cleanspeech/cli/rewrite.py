@@ -95,8 +95,11 @@ def eval_rewrite(
 
     STA (share civil by the project's classifier), SIM (MiniLM cosine, source vs output),
     ChrF (sacrebleu vs the human paraphrases, 0-1) and J = mean(STA·SIM·ChrF), for the outputs
-    and the Duplicate and Delete baselines. J rewards small edits: read all four numbers."""
+    and the Duplicate and Delete baselines. J rewards small edits: read all four numbers.
+    STA_j / J_j: the same with STA from an independent judge the rewriter never consults
+    (cleanspeech.rewrite.judge)."""
     from cleanspeech.pipeline import Moderator
+    from cleanspeech.rewrite.judge import load_judge
     from cleanspeech.rewrite.lexicon import EditLexicon
     from cleanspeech.rewrite.metrics import delete_baseline, evaluate
     from cleanspeech.rewrite.paradetox import read_pairs
@@ -113,10 +116,12 @@ def eval_rewrite(
     sources = [p.toxic for p in pair_list]
     refs = [p.references for p in pair_list]
     systems = {"outputs": outs, "Duplicate": sources, "Delete": delete_baseline(sources, EditLexicon.load())}
-    scores = {name: evaluate(mod.model, sources, o, refs)[0].to_dict() for name, o in systems.items()}
-    typer.echo(f"{'system':<10} {'STA':>6} {'SIM':>6} {'ChrF':>6} {'J':>6}   (n={len(sources)})")
+    judge = load_judge()
+    scores = {name: evaluate(mod.model, sources, o, refs, judge=judge)[0].to_dict() for name, o in systems.items()}
+    typer.echo(f"{'system':<10} {'STA':>6} {'SIM':>6} {'ChrF':>6} {'J':>6} {'STA_j':>6} {'J_j':>6}   (n={len(sources)})")
     for name, s in scores.items():
-        typer.echo(f"{name:<10} {s['STA']:>6.3f} {s['SIM']:>6.3f} {s['ChrF']:>6.3f} {s['J']:>6.3f}")
+        jd = f" {s['STA_judge']:>6.3f} {s['J_judge']:>6.3f}" if "STA_judge" in s else ""
+        typer.echo(f"{name:<10} {s['STA']:>6.3f} {s['SIM']:>6.3f} {s['ChrF']:>6.3f} {s['J']:>6.3f}{jd}")
     if report is not None:
         write_text_atomic(json.dumps({"pairs": str(pairs), "outputs": str(outputs), "model": model,
                                       "scores": scores}, indent=2) + "\n", report)

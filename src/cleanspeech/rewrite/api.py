@@ -4,6 +4,12 @@ verify them with the classifier (see :mod:`cleanspeech.rewrite.verify`).
 An input is rewritten when the classifier flags it (not civil) or when it holds a phrase that
 ParaDetox annotators almost always remove (``lexicon_trigger``; e.g. "fucking", masked
 profanity). Every other input comes back unchanged with ``method="unchanged"``.
+
+Inputs the rewriter cannot serve come back unedited with ``civil=False`` and a ``reason``:
+non-English text the classifier flags (the lexicon is English), and flagged generalisations
+about a protected group ("Gay people are ..."). Flagged threats and comments with nothing left
+to keep get a template statement of the feeling ("I am very angry with you.") when no edit
+passes the guards (:mod:`cleanspeech.rewrite.guards`).
 """
 
 from __future__ import annotations
@@ -15,11 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from cleanspeech.labels import labels_over
+from cleanspeech.labels import LABELS, labels_over
 from cleanspeech.rewrite.base import Rewriter, RewriteRequest
+from cleanspeech.rewrite.guards import carries_threat, generalises_about_group, identity_terms, templates_for
+from cleanspeech.rewrite.language import guess_language, has_offensive_words
 from cleanspeech.rewrite.offline import OfflineRewriter
 from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
-from cleanspeech.rewrite.verify import Candidate, choose, guided_removals, score_candidates
+from cleanspeech.rewrite.verify import Candidate, choose, guided_removals, score_candidates, screen
 
 BACKENDS = ("offline", "gemini", "openai", "auto")
 
@@ -68,11 +76,13 @@ def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
     before = score(texts)
     tox_before, civil_before = toxicity(before), civil_mask(before, thresholds)
     offline = offline or OfflineRewriter()
-    todo = [i for i, t in enumerate(texts) if t.strip() and (
+    results = {i: _unserved(t, float(tox_before[i]), bool(civil_before[i])) for i, t in enumerate(texts)}
+    results = {i: r for i, r in results.items() if r is not None}
+    todo = [i for i, t in enumerate(texts) if i not in results and t.strip() and (
         not civil_before[i] or (lexicon_trigger and offline.has_known_toxic_terms(t)))]
     todo_set = set(todo)
-    results = {i: RewriteResult(t, t, float(tox_before[i]), float(tox_before[i]), "unchanged", True)
-               for i, t in enumerate(texts) if i not in todo_set}
+    results.update({i: RewriteResult(t, t, float(tox_before[i]), float(tox_before[i]), "unchanged", True)
+                    for i, t in enumerate(texts) if i not in todo_set and i not in results})
     if todo:
         primary = rewriter or make_rewriter(backend, **kw)
         labels = labels_over(before[todo], thresholds)
@@ -81,17 +91,61 @@ def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
         cand_lists = _candidates(primary, offline, requests)
         flat = [c for cl in cand_lists for c in cl]
         score_candidates(score, thresholds, flat)
+        threat = before[:, LABELS.index("threat")] >= thresholds[LABELS.index("threat")]
         for i, cands in zip(todo, cand_lists):
-            if guided_steps and not any(c.civil for c in cands):
-                start = min(cands, key=lambda c: c.tox) if cands else Candidate(texts[i], "offline", 1, float(tox_before[i]))
-                cands = cands + guided_removals(score, thresholds, start, guided_steps,
-                                                protected=offline.is_protected)
-            res = choose(texts[i], float(tox_before[i]), cands)
+            res = _verify_one(texts[i], float(tox_before[i]), cands, score, thresholds, offline,
+                              guided_steps, bool(threat[i]) or _threatens_you(texts[i], civil_before[i]))
             if civil_before[i] and not res.civil:  # triggered by the lexicon only: keep the input
                 res = RewriteResult(texts[i], texts[i], res.toxicity_before, res.toxicity_before, "unchanged", True)
             res.method = _with_fallback_note(res.method, cands)
             results[i] = res
     return [results[i] for i in range(len(texts))]
+
+
+def _threatens_you(text: str, civil: bool) -> bool:
+    """A flagged comment naming a violent act against the reader counts as a threat even when
+    the threat label stays under its threshold (the classifier reads "kill you" as an insult)."""
+    return not civil and carries_threat(text) and bool(re.search(r"\b(?:you|u|ya)\b", text, re.IGNORECASE))
+
+
+def _unserved(text: str, tox: float, civil: bool) -> RewriteResult | None:
+    """The result for an input the rewriter must not edit, or None: non-English text (clean
+    text comes back as it is; text the classifier flags or that holds a word of the language's
+    short insult list comes back unedited with ``civil=False`` and a reason) and flagged
+    generalisations about a protected group."""
+    lang = guess_language(text) if text.strip() else "en"
+    if lang != "en":
+        if civil and not has_offensive_words(text, lang):
+            return RewriteResult(text, text, tox, tox, "unchanged", True)
+        return RewriteResult(text, text, tox, tox, "none", False,
+                             f"language not supported ({lang}): the rewriter only edits English")
+    group = None if civil else generalises_about_group(text)
+    if group:
+        return RewriteResult(text, text, tox, tox, "none", False,
+                             f'cannot be made civil: it makes a claim about "{group}" as a group; '
+                             "removing words would either erase the group or keep the claim")
+    return None
+
+
+def _verify_one(text: str, tox: float, cands: list[Candidate], score, thresholds: np.ndarray,
+                offline: OfflineRewriter, guided_steps: int, threat: bool) -> RewriteResult:
+    """Screen the scored candidates, add classifier-guided removals and, for threats or nothing
+    left to keep, a template; choose."""
+    kept, rejected = screen(text, cands, threat)
+    # Occlusion on a sentence about a group mostly finds the group's name or its verbs.
+    if guided_steps and not any(c.civil for c in kept) and not identity_terms(text):
+        start = min(kept, key=lambda c: c.tox) if kept else Candidate(text, "offline", 1, tox)
+        more, bad = screen(text, guided_removals(score, thresholds, start, guided_steps,
+                                                 protected=offline.is_protected), threat)
+        kept, rejected = kept + more, rejected + bad
+    if not any(c.civil for c in kept) and (threat or any("nothing civil" in c.reason for c in rejected)):
+        why = ("the threat is replaced by a statement of the feeling behind it" if threat
+               else "nothing but the insult to remove; replaced by a statement of disagreement")
+        tmpls = [Candidate(t, "template:threat" if threat else "template:disagree", 2, reason=why)
+                 for t in templates_for(text, threat)]
+        score_candidates(score, thresholds, tmpls)
+        kept += tmpls
+    return choose(text, tox, kept, rejected)
 
 
 def _candidates(primary: Rewriter, offline: OfflineRewriter, requests: list[RewriteRequest]

@@ -19,6 +19,12 @@ named by ``$CLEANSPEECH_LLM_CONFIG`` (keys as in :class:`LLMConfig`).
 Every failure (no key, connection refused, timeout, 429 after the retries, 5xx, a reply that is
 not the API's JSON or holds no text) becomes ``Proposal(error=...)`` for that row only; the
 verification loop then falls back to the offline rewriter and says so in ``method``.
+
+Two guards reject a reply the same way (:func:`check_reply`): a **similarity floor** (the reply
+must stay close to the comment: :func:`reply_similarity` at least ``min_similarity``) and an
+**injection guard** (no URLs, role or chat-template text, instructions, apologies or
+explanations; a comment steering the model — "ignore previous instructions" — must not steer
+what the user is shown).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import socket
 import time
 import urllib.error
@@ -68,6 +75,7 @@ class LLMConfig:
     max_backoff: float = 8.0
     max_workers: int = 4
     temperature: float = 0.2
+    min_similarity: float = 0.25  # see MIN_SIMILARITY
 
     def __post_init__(self) -> None:
         if self.backend not in DEFAULTS:
@@ -189,6 +197,69 @@ def clean_reply(text: Any, source: str) -> str:
     return s
 
 
+# The floor sits under the similarity of 98% of human paraphrases to their toxic source: the 2nd
+# percentile over the ParaDetox training pairs (bench/results/llm_similarity_floor.json).
+MIN_SIMILARITY = 0.25
+
+# What a rewrite never needs: links, chat-template/role markers, refusals, meta-commentary about
+# the task, steering ("ignore previous instructions"). Phrases are narrow on purpose: "I can't
+# stand it" and "ignore the evidence" are ordinary paraphrases (0 of 15,948 ParaDetox references
+# are flagged, bench/results/llm_similarity_floor.json).
+_INJECTION_RE = re.compile(
+    r"https?://|\bwww\.\w|\b\w+\.(?:com|org|net|io|ru|xyz)\b|<\|?/?(?:im_start|im_end|system|assistant|user)\b"
+    r"|^\s*(?:system|assistant|user|human|ai)\s*:|\bas an ai\b|\blanguage model\b"
+    r"|\bi (?:cannot|can't|can ?not|won't|will not) (?:help|assist|comply|do that|rewrite|provide|fulfil)"
+    r"|\b(?:i'm|i am) sorry, but\b|\bi apologi[sz]e\b"
+    r"|\bhere(?: is|'s) (?:the|a|your) (?:rewrit|civil|revised|polite|version|rephras)"
+    r"|\b(?:rewritten|revised|civil) (?:comment|version|text)\b|\binstructions?\b|\bprompt\b"
+    r"|\bignore (?:all |any |the )?(?:previous|prior|above|earlier)\b|```|\bnote:",
+    re.IGNORECASE | re.MULTILINE)
+
+
+def _grams(text: str, n: int = 3) -> set[str]:
+    s = " " + re.sub(r"\s+", " ", text.lower()).strip() + " "
+    return {s[i:i + n] for i in range(max(1, len(s) - n + 1))}
+
+
+def reply_similarity(reply: str, source: str) -> float:
+    """Cheap closeness in [0, 1]: the larger of the Dice overlaps of character trigrams and of
+    word sets. Linear time; no model."""
+    a, b = _grams(reply), _grams(source)
+    chars = 2 * len(a & b) / (len(a) + len(b)) if a or b else 1.0
+    wa, wb = set(re.findall(r"\w+", reply.lower())), set(re.findall(r"\w+", source.lower()))
+    words = 2 * len(wa & wb) / (len(wa) + len(wb)) if wa or wb else 1.0
+    return max(chars, words)
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only, lowercased: "I can't" and ParaDetox's "i can 't" compare equal."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def injection_problem(reply: str, source: str) -> str | None:
+    """Why ``reply`` carries more than a rewrite (a URL, role text, an instruction, a note),
+    or None. What the comment itself contains is allowed back: a comment quoting a URL may keep it."""
+    plain = _letters(source)
+    for m in _INJECTION_RE.finditer(reply):
+        if _letters(m.group(0)) not in plain:
+            return f"reply carries {m.group(0).strip()!r}"
+    if reply.count("\n") > source.count("\n") + 1:
+        return "reply has more lines than the comment"
+    return None
+
+
+def check_reply(reply: str, source: str, min_similarity: float = MIN_SIMILARITY) -> str:
+    """``reply`` if it passes the injection guard and the similarity floor, else
+    :class:`BackendError` saying which it failed."""
+    problem = injection_problem(reply, source)
+    if problem:
+        raise BackendError(f"rejected: {problem}")
+    sim = reply_similarity(reply, source)
+    if sim < min_similarity:
+        raise BackendError(f"rejected: reply too far from the comment (similarity {sim:.2f} < {min_similarity:.2f})")
+    return reply
+
+
 class LLMRewriter(Rewriter):
     """Shared request fan-out; subclasses build the request and read the reply."""
 
@@ -210,7 +281,8 @@ class LLMRewriter(Rewriter):
                 text = self.parse(reply)
             except (KeyError, IndexError, TypeError, AttributeError):
                 raise BackendError("reply has no text in the expected place") from None
-            return Proposal([(self.name, clean_reply(text, req.text))])
+            reply = check_reply(clean_reply(text, req.text), req.text, self.config.min_similarity)
+            return Proposal([(self.name, reply)])
         except BackendError as exc:
             return Proposal(error=f"{self.name} {exc}")
         except Exception as exc:  # never let one row crash a batch

@@ -5,6 +5,8 @@
   normalised), source vs output, clipped at 0.
 * **ChrF**: sacrebleu sentence chrF of the output against the human paraphrases, / 100.
 * **J**: mean over sentences of STA · SIM · ChrF.
+* **STA_judge**, **J_judge** (when a judge is given): the same with STA from the independent
+  judge of :mod:`cleanspeech.rewrite.judge`, a classifier the rewriter never consults.
 
 Baselines computed in the same run: **Duplicate** (output = input) and **Delete** (drop the
 words of a toxic-word list; ours is the mined lexicon's words that annotators remove ≥ 70% of the
@@ -34,9 +36,12 @@ class DetoxScores:
     SIM: float
     ChrF: float
     J: float
+    STA_judge: float | None = None
+    J_judge: float | None = None
 
     def to_dict(self) -> dict[str, float]:
-        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()
+                if v is not None}
 
 
 @lru_cache(maxsize=1)
@@ -91,15 +96,25 @@ def sta_scores(model: Any, outputs: Sequence[str]) -> np.ndarray:
 
 
 def evaluate(model: Any, sources: Sequence[str], outputs: Sequence[str],
-             references: Sequence[Sequence[str]], sim: np.ndarray | None = None) -> tuple[DetoxScores, dict[str, np.ndarray]]:
-    """Scores and the per-sentence arrays (``STA``, ``SIM``, ``ChrF``, ``J``)."""
+             references: Sequence[Sequence[str]], sim: np.ndarray | None = None,
+             judge: Any = None) -> tuple[DetoxScores, dict[str, np.ndarray]]:
+    """Scores and the per-sentence arrays (``STA``, ``SIM``, ``ChrF``, ``J``; with ``judge``
+    — a :class:`~cleanspeech.rewrite.judge.Judge` — also ``STA_judge`` and ``J_judge``)."""
     sta = sta_scores(model, outputs)
-    sim = sim_scores(sources, outputs) if sim is None else sim
+    out_emb = None
+    if sim is None:
+        src_emb, out_emb = embed(list(sources)), embed(list(outputs))
+        sim = np.clip((src_emb * out_emb).sum(axis=1), 0.0, 1.0)
     chrf = chrf_scores(outputs, references)
     j = sta * sim * np.nan_to_num(chrf)
     per = {"STA": sta, "SIM": sim, "ChrF": chrf, "J": j}
+    extra = {}
+    if judge is not None:
+        per["STA_judge"] = judge.civil(outputs, out_emb).astype(float)
+        per["J_judge"] = per["STA_judge"] * sim * np.nan_to_num(chrf)
+        extra = {k: float(per[k].mean()) for k in ("STA_judge", "J_judge")}
     return DetoxScores(len(outputs), float(sta.mean()), float(sim.mean()), float(np.nanmean(chrf)),
-                       float(j.mean())), per
+                       float(j.mean()), **extra), per
 
 
 def delete_baseline(texts: Sequence[str], lexicon: EditLexicon, min_rate: float = 0.7,

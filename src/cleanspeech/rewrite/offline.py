@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cleanspeech.rewrite.base import Proposal, Rewriter, RewriteRequest
+from cleanspeech.rewrite.guards import IDENTITY_TERMS, fold
 from cleanspeech.rewrite.lexicon import RESOURCE, EditLexicon
 from cleanspeech.rewrite.phrases import Span, copula_wrong, merge_deletions, with_particles
 from cleanspeech.rewrite.tokens import Edit, Token, apply_edits, mining_tokens, tokenize
@@ -25,6 +26,8 @@ _PROFANITY_RE = re.compile(
     r"^(?:f+[\W_]*[u*@#v]+[\W_]*[c*]+[\W_]*k+\w*|f\*+\w*|s+h+[i1!*]+t+\w*|b+[i1!*]+t+c+h+\w*"
     r"|a+s+s+h+o+l+e+s?|c+u+n+t+s?|d+[i1]+c+k+s?|w+t+f+|stfu|gtfo|mf+)$"
 )
+
+_MENTION_RE = re.compile(r"(\b(?:an?|the)\s+)?[\"“']([^\s\"”']+)[\"”']")
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,15 @@ def load_lexicon(path: str | None = None) -> EditLexicon:
 
 def _letters(s: str) -> str:
     return re.sub(r"[^a-z0-9]", "", s.lower())
+
+
+def _key(text: str) -> str:
+    """Lexicon key of a token or phrase, leet folded ("m0r0n" -> "moron")."""
+    return " ".join(fold(w) for w in mining_tokens(text))
+
+
+def _obfuscated(text: str) -> bool:
+    return any(fold(w) != w for w in mining_tokens(text))
 
 
 def _render(replacement: str) -> str:
@@ -94,6 +106,12 @@ class OfflineRewriter(Rewriter):
             rate = max(rate, self.word_rates.rate(key))
         return rate
 
+    def _token_rate(self, token: str) -> float:
+        """:meth:`_rate` of one token; a leet-spelled word ("m0r0n") whose folded form is
+        toxic is a deliberate disguise, so it is edited as surely as masked profanity."""
+        rate = self._rate(_key(token))
+        return 1.0 if rate >= 0.5 and _obfuscated(token) else rate
+
     def _choice(self, key: str, allow_replace: bool) -> str | None:
         """The text that replaces phrase ``key`` (``""`` deletes); ``None`` keeps it."""
         e = self.lexicon.get(key)
@@ -111,15 +129,18 @@ class OfflineRewriter(Rewriter):
         """Words annotators usually keep (seen ≥ 5 times, edit rate < 0.3: "you", "women",
         "want"): classifier-guided removal must not delete them, however the classifier weighs
         them."""
-        e = self.lexicon.get(" ".join(mining_tokens(word)))
+        if word.lower() in IDENTITY_TERMS:
+            return True
+        e = self.lexicon.get(_key(word))
         return e is not None and e.count >= 5 and e.edit_rate() < 0.3 and not _PROFANITY_RE.match(word.lower())
 
     def has_known_toxic_terms(self, text: str) -> bool:
         """Whether ``text`` holds a phrase annotators almost always remove (or masked profanity)."""
         for tok in tokenize(text):
-            key = " ".join(mining_tokens(tok.text))
+            key = _key(tok.text)
             e = self.lexicon.get(key)
             if _PROFANITY_RE.match(tok.norm) or self.word_rates.rate(key) >= self.trigger_rate or (
+                _obfuscated(tok.text) and self._token_rate(tok.text) >= 1.0) or (
                 e is not None and e.count >= self.trigger_count and e.edit_rate() >= self.trigger_rate
             ):
                 return True
@@ -129,7 +150,7 @@ class OfflineRewriter(Rewriter):
     def edits(self, text: str, level: Level) -> list[Edit]:
         """Greedy left-to-right, longest phrase first, edits at ``level``."""
         toks = tokenize(text)
-        keys = [" ".join(mining_tokens(t.text)) for t in toks]
+        keys = [_key(t.text) for t in toks]
         spans: list[Span] = []
         i = 0
         while i < len(toks):
@@ -153,7 +174,7 @@ class OfflineRewriter(Rewriter):
                         out.append((i, i + n, repl))
                         return n
         tok = toks[i]
-        if tok.is_word and (self._rate(keys[i]) >= level.rate or _PROFANITY_RE.match(tok.norm)):
+        if tok.is_word and (self._token_rate(tok.text) >= level.rate or _PROFANITY_RE.match(tok.norm)):
             repl = self._choice(keys[i], level.replace) if keys[i] in self.lexicon else ""
             if repl is not None and repl != tok.norm:
                 out.append((i, i + 1, repl))
@@ -163,10 +184,10 @@ class OfflineRewriter(Rewriter):
         """How surely an edit removes toxicity: the highest rate of the phrase or its words
         (1.0 for masked/stretched profanity)."""
         toks = tokenize(text[edit.start:edit.end])
-        keys = [" ".join(mining_tokens(t.text)) for t in toks]
+        keys = [_key(t.text) for t in toks]
         if any(_PROFANITY_RE.match(t.norm) for t in toks):
             return 1.0
-        return max([self._rate(" ".join(keys))] + [self._rate(k) for k in keys])
+        return max([self._rate(" ".join(keys))] + [self._token_rate(t.text) for t in toks])
 
     def partial(self, text: str, edits: list[Edit]) -> list[list[Edit]]:
         """Subsets of a level's edits, smallest first: the sure ones (strength ≥ ``must_rate``)
@@ -179,9 +200,10 @@ class OfflineRewriter(Rewriter):
         return [sure + rest[:k] for k in range(len(rest)) if sure or k]
 
     def candidates(self, text: str) -> list[tuple[str, str]]:
-        """``(method, candidate)`` per level, in order of increasing aggressiveness, each level's
-        partial edit sets before its full one; deduplicated."""
-        seen, out = {text}, []
+        """``(method, candidate)``: quoted mentions first, then per level, in order of increasing
+        aggressiveness, each level's partial edit sets before its full one; deduplicated."""
+        out = self.mentions(text)
+        seen = {text} | {c for _, c in out}
         for level in self.levels:
             edits = self.edits(text, level)
             subsets = [(f"offline:{level.name}-partial", sub) for sub in self.partial(text, edits)]
@@ -191,6 +213,17 @@ class OfflineRewriter(Rewriter):
                     seen.add(cand)
                     out.append((method, cand))
         return out
+
+    def mentions(self, text: str) -> list[tuple[str, str]]:
+        """A slur quoted to talk about it ('calling someone a "faggot" is homophobic') becomes
+        "a slur": counter-speech keeps its point, the word goes."""
+        def repl(m: re.Match[str]) -> str:
+            word = m.group(2)
+            toxic = self._token_rate(word) >= 0.5 or _PROFANITY_RE.match(word.lower())
+            return "a slur" if toxic else m.group(0)
+
+        cand = _MENTION_RE.sub(repl, text)
+        return [("offline:mention", cand)] if cand != text else []
 
     def propose(self, requests: list[RewriteRequest]) -> list[Proposal]:
         return [Proposal(self.candidates(r.text)) for r in requests]

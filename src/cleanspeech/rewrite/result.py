@@ -19,7 +19,8 @@ class RewriteResult:
     ``openai``, ``offline:lexicon+guided``…), ``unchanged`` for input that needed no rewrite,
     ``none`` when no candidate was less toxic than the input, and ``… (fallback: why)`` when an
     LLM backend failed for this row. ``civil`` is False when the output still has a label at or
-    over its threshold (it could not be made civil)."""
+    over its threshold (it could not be made civil). ``reason`` says why a flagged input could not
+    be made civil, or what a template rewrite did ("" when there is nothing to say)."""
 
     original: str
     rewrite: str
@@ -27,6 +28,7 @@ class RewriteResult:
     toxicity_after: float
     method: str
     civil: bool
+    reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -7,6 +7,9 @@ Rules (for each input):
 2. If no candidate is civil, the least toxic one wins with ``civil=False``, but only if it is
    less toxic than the input; otherwise the input comes back unchanged (``method="none"``).
 3. A result is never more toxic than its input.
+4. Candidates that fail a guard (:mod:`cleanspeech.rewrite.guards`: an identity term lost, a
+   broken sentence, a threat kept) are never chosen; when one of them was the only civil
+   candidate the result says so in ``reason``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cleanspeech.rewrite.guards import carries_threat, fluency_problem, lost_identity_terms
 from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
 from cleanspeech.rewrite.tokens import Edit, apply_edits, tokenize
 
@@ -33,6 +37,7 @@ class Candidate:
     tier: int
     tox: float = 1.0
     civil: bool = False
+    reason: str = ""
 
 
 def similarity(a: str, b: str) -> float:
@@ -82,15 +87,46 @@ def guided_removals(score: ScoreFn, thresholds: np.ndarray, start: Candidate, ma
     return chain
 
 
-def choose(original: str, tox_before: float, cands: list[Candidate]) -> RewriteResult:
-    """The verified result for one input from its scored candidates (rules in the module doc)."""
+def rejection(original: str, cand: str, threat: bool = False) -> str | None:
+    """Why ``cand`` must not be sent as a rewrite of ``original`` (see the guards), or None."""
+    lost = lost_identity_terms(original, cand)
+    if lost:
+        return "it reads as civil only without the identity terms " + ", ".join(f'"{w}"' for w in lost)
+    problem = fluency_problem(original, cand)
+    if problem:
+        return f"the candidate edits read as broken ({problem})"
+    if threat and carries_threat(cand):
+        return "every edit still carries the threat"
+    return None
+
+
+def screen(original: str, cands: list[Candidate], threat: bool = False
+           ) -> tuple[list[Candidate], list[Candidate]]:
+    """``(kept, rejected)``; a rejected candidate's ``reason`` says which guard it failed."""
+    kept, rejected = [], []
+    for c in cands:
+        why = rejection(original, c.text, threat)
+        if why:
+            c.reason = why
+            rejected.append(c)
+        else:
+            kept.append(c)
+    return kept, rejected
+
+
+def choose(original: str, tox_before: float, cands: list[Candidate],
+           rejected: Sequence[Candidate] = ()) -> RewriteResult:
+    """The verified result for one input from its scored, screened candidates (rules in the
+    module doc); ``rejected`` only feeds the ``reason`` of a result that is not civil."""
     civil = [c for c in cands if c.civil and c.tox <= tox_before]
     if civil:
         tier = min(c.tier for c in civil)
         best = max((c for c in civil if c.tier == tier), key=lambda c: (similarity(c.text, original), -c.tox))
-        return RewriteResult(original, best.text, tox_before, best.tox, best.method, True)
+        return RewriteResult(original, best.text, tox_before, best.tox, best.method, True, best.reason)
+    why = next((c.reason for c in rejected if c.civil), "") or next((c.reason for c in rejected), "")
+    reason = f"cannot be made civil: {why}" if why else "cannot be made civil: no candidate is under every threshold"
     less = [c for c in cands if c.tox < tox_before]
     if less:
         best = min(less, key=lambda c: (c.tox, -similarity(c.text, original)))
-        return RewriteResult(original, best.text, tox_before, best.tox, best.method, False)
-    return RewriteResult(original, original, tox_before, tox_before, "none", False)
+        return RewriteResult(original, best.text, tox_before, best.tox, best.method, False, reason)
+    return RewriteResult(original, original, tox_before, tox_before, "none", False, reason)

@@ -1,0 +1,138 @@
+"""Checks a candidate rewrite must pass before the verification loop may send it.
+
+A classifier scores toxicity, not meaning: it happily calls "The killed millions of in the
+Holocaust." civil. These cheap, rule-based checks catch what it cannot:
+
+* **protected content** — identity terms and named groups ("Jews", "gay", "Muslims", "Nazis")
+  present in the input must survive; a sentence that is civil only without them is reported,
+  not erased;
+* **fluency** — deletions must not leave a dangling determiner or possessive ("your is",
+  "an is", "the killed"), a verb's subject next to its object ("find you and you"), or an
+  output with no content word left ("you", "you are");
+* **obfuscation** — ``fold`` maps leet spellings back to letters ("m0r0n" → "moron") so the
+  lexicon can match them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+
+from cleanspeech.rewrite.tokens import tokenize
+
+# Identity terms and named groups (lowercased word forms). Deleting them changes who a sentence is
+# about; the classifier's occlusion signal is most biased exactly on these words.
+IDENTITY_TERMS = frozenset("""
+jew jews jewish judaism muslim muslims islam islamic christian christians christianity catholic
+catholics protestant protestants hindu hindus sikh sikhs buddhist buddhists atheist atheists
+gay gays lesbian lesbians homosexual homosexuals bisexual bisexuals trans transgender
+transgenders queer lgbt lgbtq black blacks white whites asian asians african africans
+arab arabs latino latinos latina latinas hispanic hispanics mexican mexicans indian indians
+chinese japanese korean koreans immigrant immigrants refugee refugees nazi nazis holocaust
+israeli israelis palestinian palestinians women woman men disabled
+""".split())
+
+# Only words that cannot end a phrase ("this", "her", "his" can be pronouns: "about this.").
+DETERMINERS = frozenset("a an the every each my your our their".split())
+# Words that cannot follow a determiner: auxiliaries, prepositions, conjunctions.
+NOT_AFTER_DET = frozenset("""
+is are was were be been am 's has have had will would can could should shall may might must do
+does did of in on at to for with by from and or but if because as than so
+""".split())
+SUBJECTS = frozenset("and or to will would i we they he she gonna wanna".split())
+OBJECTS = frozenset("you him her them me us it yourself yourselves".split())
+# Words that carry no content of their own; an output made only of these says nothing.
+FUNCTION_WORDS = DETERMINERS | NOT_AFTER_DET | OBJECTS | frozenset(
+    "i we they he she are not no just so very really u ur you're youre it's".split())
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
+                       "$": "s", "!": "i", "|": "l"})
+
+
+def fold(word: str) -> str:
+    """Leet spelling back to letters ("m0r0n" → "moron", "id1ot" → "idiot", "a$$" → "ass");
+    words without a letter ("2020") or without a digit/symbol are returned as they are."""
+    w = word.lower()
+    if not re.search(r"[a-z]", w) or not re.search(r"[013457@$!|]", w):
+        return w
+    return w.translate(_LEET)
+
+
+def _words(text: str) -> list[str]:
+    return [t.norm for t in tokenize(text) if t.is_word]
+
+
+def identity_terms(text: str) -> Counter:
+    """Counts of the identity terms in ``text`` (lowercased)."""
+    return Counter(w for w in _words(text) if w in IDENTITY_TERMS)
+
+
+def lost_identity_terms(original: str, candidate: str) -> list[str]:
+    """Identity terms of ``original`` that ``candidate`` no longer has (with multiplicity)."""
+    return sorted((identity_terms(original) - identity_terms(candidate)).elements())
+
+
+def fluency_problem(original: str, candidate: str) -> str | None:
+    """Why ``candidate`` reads as broken, or ``None``. Looks at the seams deletions leave in the
+    original's word sequence and at what remains."""
+    words = _words(candidate)
+    if not words or all(w in FUNCTION_WORDS for w in words):
+        return "nothing civil is left once the offensive words are removed"
+    src = [t.norm for t in tokenize(original)]
+    tgt = [t.norm for t in tokenize(candidate)]
+    sm = difflib.SequenceMatcher(a=src, b=tgt, autojunk=False)
+    for op, _i1, _i2, _j1, j2 in sm.get_opcodes():
+        if op == "equal" or j2 == 0:
+            continue  # the seam is where the edited block meets the text after it
+        left = tgt[j2 - 1]
+        right = tgt[j2] if j2 < len(tgt) else ""
+        if left in DETERMINERS and (not right or right in NOT_AFTER_DET or right in DETERMINERS
+                                     or not re.match(r"\w", right) or right.endswith("ed")):
+            return f'a dangling "{left}" where words were removed'
+        if left in SUBJECTS and right in OBJECTS and op == "delete":
+            return f'a verb is missing between "{left}" and "{right}"'
+    last = words[-1]
+    if last in DETERMINERS or last in {"is", "are", "am", "was", "were", "of", "and", "or"}:
+        return f'the rewrite ends on "{last}"'
+    return None
+
+
+_THREAT_RE = re.compile(r"\b(?:kill|murder|shoot|stab|hurt|beat|hang|burn|rape|punch|strangle|choke|"
+                        r"slit|behead|lynch|gas|exterminate)\w*\b", re.IGNORECASE)
+
+
+def carries_threat(text: str) -> bool:
+    """Whether ``text`` still names a violent act (checked only for inputs the classifier
+    flags as threats: "I will kill you" minus "fucking" is still a threat)."""
+    return bool(_THREAT_RE.search(text))
+
+
+_GROUP_NOUNS = frozenset("people folks guys person persons".split())
+_GROUP_VERBS = frozenset("are is should must deserve deserves were all".split())
+
+
+def generalises_about_group(text: str) -> str | None:
+    """The identity term a sentence makes a claim about as a whole ("Gay people are ...",
+    "Muslims should ..."), or ``None``. Such a sentence, once flagged, is hostile because of
+    what it says about the group: deleting words either erases the group or keeps the claim."""
+    words = _words(text)
+    for i, w in enumerate(words):
+        if w not in IDENTITY_TERMS:
+            continue
+        j = i + 1
+        while j < len(words) and words[j] in _GROUP_NOUNS:
+            j += 1
+        if j < len(words) and words[j] in _GROUP_VERBS:
+            return w
+    return None
+
+
+def templates_for(text: str, threat: bool) -> list[str]:
+    """Civil statements of the feeling behind a comment that has nothing else to keep, most
+    faithful first (the verification loop scores them like any candidate)."""
+    you = bool(re.search(r"\b(?:you|u|ur|your|yourself)\b", text, re.IGNORECASE))
+    obj = "you" if you else "this"
+    if threat:
+        return [f"I am very angry with {obj}.", f"I am very upset with {obj}.", f"I strongly object to {obj}."]
+    return [f"I strongly disagree with {obj}.", f"I do not like {obj}."]
