@@ -244,8 +244,8 @@ def run_suite(score_fn: Callable[[list[str]], np.ndarray], thresholds: np.ndarra
     return out
 
 
-def fast_slice(cases: list[Case], n_groups: int = 3) -> list[Case]:
+def fast_slice(cases: list[Case], n_groups: int = 2) -> list[Case]:
     """The regression-test slice: cases naming one of the first ``n_groups`` groups, plus every
-    case without a group (about a third of the suite)."""
+    case without a group (about a quarter of the suite)."""
     keep = {g[0] for g in GROUPS[:n_groups]}
     return [c for c in cases if not c.group or c.group in keep or c.source]
