@@ -85,3 +85,17 @@ def test_linear_fit_leaves_unknown_labels_out(jigsaw_sample_path):
     model._fit_heads(X[50:], y[50:])
     np.testing.assert_allclose(with_nan[1:], model.coef_[1:], atol=1e-6)
     assert not np.allclose(with_nan[0], model.coef_[0])
+
+
+def test_train_linear_with_augmentation_and_normalisation(jigsaw_sample_path, tmp_path):
+    from cleanspeech.models import load_model
+    from cleanspeech.training.linear import train_linear
+
+    model, metrics = train_linear(jigsaw_sample_path, tmp_path / "m", val_fraction=0.25,
+                                  config=LinearConfig(min_df=1, keep_features=2000, cleaning="normalize-v1"),
+                                  augment=("templates",))
+    assert metrics["data"]["augment"] == ["templates"]
+    again = load_model(tmp_path / "m")
+    assert again.cleaning == "normalize-v1"
+    # the same cleaning at inference: an obfuscated text scores as its plain form
+    np.testing.assert_allclose(again.predict_proba(["ｉｄｉｏｔ"]), again.predict_proba(["idiot"]), atol=1e-6)
