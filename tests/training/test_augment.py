@@ -99,3 +99,21 @@ def test_train_linear_with_augmentation_and_normalisation(jigsaw_sample_path, tm
     assert again.cleaning == "normalize-v1"
     # the same cleaning at inference: an obfuscated text scores as its plain form
     np.testing.assert_allclose(again.predict_proba(["ｉｄｉｏｔ"]), again.predict_proba(["idiot"]), atol=1e-6)
+
+
+def test_cli_train_linear_takes_cleaning_and_augment(jigsaw_sample_path, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from cleanspeech.cli import app
+
+    out = tmp_path / "cli"
+    res = CliRunner().invoke(app, ["train-linear", "--train", str(jigsaw_sample_path), "-o", str(out),
+                                   "--val-fraction", "0.25", "--keep-features", "2000",
+                                   "--cleaning", "normalize-v1", "--augment", "templates"])
+    assert res.exit_code == 0, res.output
+    assert json.loads((out / "cleanspeech.json").read_text())["cleaning"] == "normalize-v1"
+    bad = CliRunner().invoke(app, ["train-linear", "--train", str(jigsaw_sample_path), "-o",
+                                   str(tmp_path / "bad"), "--augment", "nope"])
+    assert bad.exit_code == 2 and "unknown augmentation" in bad.output and not (tmp_path / "bad" / "cleanspeech.json").exists()
