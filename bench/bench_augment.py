@@ -107,9 +107,10 @@ def _aug_index(augs: tuple[str, ...], train: pd.DataFrame, extra: dict[str, pd.D
     """Row numbers in the stage's vocabulary rows of the given augmentations' rows."""
     start, out = len(train), []
     for a in AUGMENTATIONS:
+        n = len(extra[a]) if a in extra else 0  # the norm stage has no extra rows
         if a in augs:
-            out.append(np.arange(start, start + len(extra[a])))
-        start += len(extra[a])
+            out.append(np.arange(start, start + n))
+        start += n
     return np.concatenate(out) if out else np.array([], dtype=int)
 
 
