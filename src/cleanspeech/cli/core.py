@@ -30,15 +30,20 @@ def train_linear_cmd(
     seed: int = typer.Option(42, "--seed", metavar="N", help="Random seed for the split and the model."),
     c: Optional[float] = typer.Option(None, "--C", metavar="C", help="Inverse regularisation strength."),
     keep_features: Optional[int] = typer.Option(None, "--keep-features", metavar="N", help="Prune to N features."),
+    cleaning: Optional[str] = typer.Option(None, "--cleaning", metavar="NAME", help="Cleaning step, e.g. normalize-v1."),
+    augment: list[str] = typer.Option([], "--augment", metavar="KIND", help="Extra rows: cda, paradetox, spans, templates (repeatable)."),
+    data_dir: Path = typer.Option(Path("../shared/data"), "--data-dir", metavar="DIR", help="Folder with paradetox/ and toxic_spans/ (for --augment)."),
 ) -> None:
     """Train the TF-IDF + logistic-regression model and write a model folder."""
     from cleanspeech.models.linear import LinearConfig
     from cleanspeech.training.linear import train_linear
 
-    overrides = {k: v for k, v in {"C": c, "keep_features": keep_features}.items() if v is not None}
+    overrides = {k: v for k, v in {"C": c, "keep_features": keep_features, "cleaning": cleaning}.items()
+                 if v is not None}
     with friendly_errors():
         _, metrics = train_linear(train, out, val_fraction=val_fraction, seed=seed,
-                                  config=LinearConfig(seed=seed, **overrides), progress=console.log)
+                                  config=LinearConfig(seed=seed, **overrides), progress=console.log,
+                                  augment=tuple(augment), data_dir=data_dir)
     console.print(f"validation macro ROC-AUC [bold]{metrics['macro_roc_auc']:.4f}[/], "
                   f"macro F1 {metrics['macro_f1']:.4f} → {out}")
 

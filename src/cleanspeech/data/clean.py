@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from cleanspeech.data.normalize import normalize
+
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _SPACE = re.compile(r"\s+")
@@ -36,6 +38,8 @@ CLEANERS: dict[str, Callable[[str], str]] = {
     "none": _identity,
     "design-v1": _design_v1,
     "light-v1": _light_v1,
+    # Undoes obfuscation (fullwidth, homoglyphs, leet, f*ck, f u c k, fuuuck); see normalize.py.
+    "normalize-v1": normalize,
 }
 
 

@@ -102,7 +102,9 @@ class LinearModel(ToxicityModel):
 
     # --- fitting -------------------------------------------------------------------------
     def fit(self, texts: Sequence[str], y: np.ndarray, progress: Any = None) -> LinearModel:
-        """Fit vectorisers and the six regressions; prune to ``keep_features`` and refit."""
+        """Fit vectorisers and the six regressions; prune to ``keep_features`` and refit.
+        ``y`` is ``(n, 6)`` of 0/1, or NaN where a label is unknown (that row is left out of that
+        label's regression)."""
         texts = clean_texts(texts, self.config.cleaning)
         self.vectorizers = _make_vectorizers(self.config)
         X = sp.hstack([self.vectorizers.word.fit_transform(texts),
@@ -115,14 +117,15 @@ class LinearModel(ToxicityModel):
         return self
 
     def _fit_heads(self, X: sp.csr_matrix, y: np.ndarray, progress: Any = None) -> None:
-        y = np.asarray(y)
+        y = np.asarray(y, dtype=np.float64)
         coefs, intercepts = [], []
         for j, label in enumerate(LABELS):
             clf = LogisticRegression(
                 C=self.config.C, solver="liblinear", class_weight=self.config.class_weight,
                 max_iter=1000, random_state=self.config.seed,
             )
-            clf.fit(X, y[:, j])
+            known = ~np.isnan(y[:, j])  # NaN = label unknown (augmentation rows): left out
+            clf.fit(X if known.all() else X[known], y[known, j].astype(int))
             coefs.append(clf.coef_[0].astype(np.float32))
             intercepts.append(float(clf.intercept_[0]))
             if progress is not None:

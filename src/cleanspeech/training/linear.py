@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from cleanspeech.data import deduplicate, read_jigsaw, train_val_split
 from cleanspeech.data.split import HOLDOUT_FRACTION
 from cleanspeech.evaluation.report import write_report
@@ -17,6 +19,7 @@ from cleanspeech.labels import LABELS
 from cleanspeech.models.base import METRICS_FILE, write_json
 from cleanspeech.models.card import write_card
 from cleanspeech.models.linear import LinearConfig, LinearModel
+from cleanspeech.training.augment import augmentation_rows
 
 
 def train_linear(
@@ -27,22 +30,30 @@ def train_linear(
     seed: int = 42,
     config: LinearConfig | None = None,
     progress: Callable[[str], None] | None = None,
+    augment: tuple[str, ...] = (),
+    data_dir: str | Path = "../shared/data",
 ) -> tuple[LinearModel, dict[str, Any]]:
-    """Fit on the train part, tune per-label F1 thresholds on the validation part, save all."""
+    """Fit on the train part (+ the ``augment`` rows of :mod:`.augment`, made from the train part
+    only), tune per-label F1 thresholds on the validation part, save all."""
     out = Path(out_dir)
     df = deduplicate(read_jigsaw(train_csv, require_labels=True))
     train, val = train_val_split(df, val_fraction=val_fraction, seed=seed)
     say = progress or (lambda msg: None)
     say(f"{len(df)} unique rows: {len(train)} train / {len(val)} validation")
+    if augment:
+        extra = augmentation_rows(augment, train, data_dir, seed=seed)
+        say(f"+{len(extra)} augmentation rows ({', '.join(augment)})")
+        train = pd.concat([train[["comment_text", *LABELS]], extra], ignore_index=True)
     model = LinearModel(config or LinearConfig(seed=seed))
-    model.fit(train["comment_text"].tolist(), train[list(LABELS)].to_numpy(),
+    model.fit(train["comment_text"].tolist(), train[list(LABELS)].to_numpy(dtype=float),
               progress=lambda label: say(f"fitted {label}"))
     y_val = val[list(LABELS)].to_numpy()
     scores = model.predict_proba(val["comment_text"].tolist())
     model.thresholds, _ = tune_thresholds(y_val, scores)
     tuned_on = f"validation split of {Path(train_csv).name} (val_fraction={val_fraction}, seed={seed})"
     data_info = {"train_csv": str(Path(train_csv).name), "n_unique": len(df), "n_train": len(train),
-                 "n_val": len(val), "val_fraction": val_fraction, "seed": seed}
+                 "n_val": len(val), "val_fraction": val_fraction, "seed": seed,
+                 "augment": list(augment)}
     metrics: dict[str, Any] = {}
     training = {"command": "make linear-model", "trained": _dt.date.today().isoformat(),
                 "machine": platform.machine()}

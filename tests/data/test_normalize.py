@@ -1,0 +1,59 @@
+"""normalize-v1: each obfuscation is undone, and ordinary text, numbers and other scripts survive."""
+
+import pytest
+
+from cleanspeech.data.clean import CLEANERS, clean_texts
+from cleanspeech.data.normalize import normalize
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ｆｕｃｋ you", "fuck you"),                       # fullwidth (NFKC)
+    ("sh1t edit, you m0r0n", "shit edit, you moron"),  # leet inside words
+    ("h3ll0 w0rld", "hello world"),
+    ("id10t", "idiot"),
+    ("a$$hole", "asshole"),
+    ("sh!t!", "shit!"),                                 # interior ! is a letter, final ! is not
+    ("f u c k you", "fuck you"),                        # spaced letters
+    ("f.u.c.k off", "fuck off"),
+    ("you f u c k i n g idiot", "you fucking idiot"),
+    ("f*ck", "fuck"),                                   # masked words
+    ("f**k this", "fuck this"),
+    ("a**hole", "asshole"),
+    ("s**t", "shit"),
+    ("F***", "fuck"),                                  # case: the vectorisers lowercase
+    ("fuuuuuck you", "fuck you"),                       # repeats to a lexicon word
+    ("stuuuupid", "stupid"),
+    ("soooo good", "soo good"),                         # otherwise to two
+    ("fcuk", "fuck"),                                   # one adjacent swap
+    ("рussy", "pussy"),                                 # Cyrillic р inside a Latin word
+])
+def test_obfuscations_are_undone(text, expected):
+    assert normalize(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "I was born in 1984; covid19, win10, 1st place, $5, 5pm, 24/7, 3.14.",
+    "Привет мир",               # Cyrillic words stay Cyrillic
+    "Καλημέρα",                 # so does Greek
+    "@user said hi!",
+    "It's fine, e.g. the U.S. policy.",
+    "Book a room at the hotel, see you soon.",
+    "",
+])
+def test_ordinary_text_is_unchanged(text):
+    assert normalize(text) == text
+
+
+def test_unknown_mask_is_left_alone():
+    assert normalize("p*zzle") == "p*zzle"
+    assert normalize("** note **") == "** note **"
+
+
+def test_registered_as_a_versioned_cleaner():
+    assert CLEANERS["normalize-v1"] is normalize
+    assert clean_texts(["ｆｕｃｋ", None], "normalize-v1") == ["fuck", ""]
+
+
+def test_is_idempotent():
+    texts = ["sh1t edit, you m0r0n", "f u c k", "fuuuuck", "ｆｕｃｋ", "1984 covid19"]
+    assert [normalize(normalize(t)) for t in texts] == [normalize(t) for t in texts]
