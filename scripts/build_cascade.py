@@ -73,7 +73,7 @@ def main() -> None:
     point = OperatingPoint.parse(args.operating_point)
     fast = load_model(args.linear)
     slow = load_model(args.transformer, backend=args.backend)
-    (dev_s, y_dev), (test_s, y_test) = data["dev"], data["test"]
+    dev_s, y_dev = data["dev"]  # test is scored only in figures(), after every choice
     model, choices = fit_cascade(fast, slow, dev_s["linear"], dev_s["transformer"], y_dev, prev,
                                  max_auc_loss=args.max_auc_loss, point=point)
     metrics = figures(model, choices, data, prev, point, args)
@@ -112,7 +112,6 @@ def figures(model, choices, data, prev, point, args) -> dict:
 def save(model, metrics: dict, out: Path, args, prev) -> None:
     """Write the folder next to ``out`` and swap it in (members copied byte for byte)."""
     from cleanspeech.evaluation.thresholds import save_thresholds
-    from cleanspeech.models.base import CONFIG_FILE
     from cleanspeech.models.cascade_card import cascade_card
 
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=out.parent))

@@ -150,7 +150,7 @@ class ChunkReader:
                     continue
                 if len(fields) != len(header):
                     raise DataError(
-                        f"{self.path}: line {first_line} has {len(fields)} field(s), the header "
+                        f"{self.path}: line {first_line} has {len(fields)} field(s) but the header "
                         f"has {len(header)}; malformed CSV, check quoting and the delimiter "
                         f"({self.delimiter!r}; --sep sets it)"
                     )
