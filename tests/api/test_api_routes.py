@@ -36,7 +36,7 @@ def test_moderate_keeps_input_order_and_count(client: TestClient) -> None:
 
 
 def test_empty_batch_answers_empty_results(client: TestClient) -> None:
-    assert client.post("/v1/moderate", json={"texts": []}).json() == {"results": []}
+    assert client.post("/v1/moderate", json={"texts": []}).json() == {"results": [], "routed_fraction": None}
 
 
 @pytest.mark.parametrize("body", [

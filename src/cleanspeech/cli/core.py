@@ -67,8 +67,9 @@ def evaluate_cmd(
     text_column: str = typer.Option(TEXT_COLUMN, "--text-column", metavar="NAME", help=TEXT_COLUMN_HELP),
     id_column: str = typer.Option(ID_COLUMN, "--id-column", metavar="NAME", help=ID_COLUMN_HELP),
     backend: Optional[str] = typer.Option(None, "--backend", metavar="onnx|torch", help=BACKEND_HELP),
+    prevalence: Optional[str] = typer.Option(None, "--prevalence", metavar="natural|RATE", help="Report calibration (ECE, reliability) and precision/recall at the model's thresholds at this prevalence: 'natural' (full Jigsaw label rates) or a toxic rate like 0.1; rows are re-weighted on toxic. Default: as observed."),
 ) -> None:
-    """Score a labelled CSV; write metrics.json, summary.md and ROC/PR/F1 plots."""
+    """Score a labelled CSV; write metrics.json, summary.md, ROC/PR/F1/reliability plots."""
     from cleanspeech.evaluation.report import write_report
 
     with friendly_errors():
@@ -77,7 +78,8 @@ def evaluate_cmd(
         scores = _score_frame(moderator, df[TEXT_COLUMN].tolist(), "scoring")
         metrics = write_report(df[list(LABELS)].to_numpy(), scores, moderator.thresholds, out,
                                title=f"{moderator.name} on {data.name}",
-                               extra={"model": moderator.name, "data": str(data)})
+                               extra={"model": moderator.name, "data": str(data)},
+                               prevalence=prevalence)
     console.print(f"macro ROC-AUC [bold]{metrics['macro_roc_auc']:.4f}[/], macro PR-AUC "
                   f"{metrics['macro_pr_auc']:.4f}, macro F1 {metrics['macro_f1']:.4f} → {out}")
 

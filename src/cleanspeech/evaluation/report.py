@@ -102,7 +102,7 @@ def _grid(title: str):
 
 def plot_curves(y_true: np.ndarray, scores: np.ndarray, thresholds: np.ndarray, out: Path) -> list[Path]:
     """ROC and PR curves per label and F1 against threshold, as three PNG files."""
-    from sklearn.metrics import precision_recall_curve, roc_curve
+    from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score, roc_curve
 
     written = []
     for name, title in (("roc", "ROC per label"), ("pr", "Precision-recall per label"),
@@ -114,15 +114,23 @@ def plot_curves(y_true: np.ndarray, scores: np.ndarray, thresholds: np.ndarray, 
             if not 0 < y.sum() < len(y):
                 ax.text(0.5, 0.5, "one class only", ha="center")
                 continue
+            pred = s >= thresholds[j]
+            op_tpr, op_fpr = pred[y == 1].mean(), pred[y == 0].mean()
+            op_prec = (y[pred] == 1).mean() if pred.any() else 1.0
             if name == "roc":
                 fpr, tpr, _ = roc_curve(y, s)
-                ax.plot(fpr, tpr)
+                ax.plot(fpr, tpr, label=f"AUC {roc_auc_score(y, s):.4f}")
                 ax.plot([0, 1], [0, 1], ls=":", c="grey")
+                ax.plot([op_fpr], [op_tpr], "o", c="red", label=f"threshold {thresholds[j]:.3f}")
+                ax.legend(loc="lower right", fontsize=8)
                 ax.set_xlabel("false positive rate")
                 ax.set_ylabel("true positive rate")
             elif name == "pr":
                 p, r, _ = precision_recall_curve(y, s)
-                ax.plot(r, p)
+                ax.plot(r, p, label=f"AP {average_precision_score(y, s):.4f}")
+                ax.axhline(y.mean(), ls=":", c="grey", label=f"prevalence {y.mean():.4f}")
+                ax.plot([op_tpr], [op_prec], "o", c="red", label=f"threshold {thresholds[j]:.3f}")
+                ax.legend(loc="lower left", fontsize=8)
                 ax.set_xlabel("recall")
                 ax.set_ylabel("precision")
             else:
@@ -144,15 +152,30 @@ def plot_curves(y_true: np.ndarray, scores: np.ndarray, thresholds: np.ndarray, 
 def write_report(
     y_true: np.ndarray, scores: np.ndarray, thresholds: np.ndarray, out_dir: str | Path,
     *, title: str = "Evaluation", extra: dict[str, Any] | None = None,
+    prevalence: str | None = None,
 ) -> dict[str, Any]:
-    """Write ``metrics.json``, ``summary.md`` and the plots into ``out_dir``; return the metrics."""
+    """Write ``metrics.json``, ``summary.md`` and the plots into ``out_dir``; return the metrics.
+
+    ``prevalence`` (``natural``, a toxic rate such as ``0.1``, or None = as observed) is where
+    calibration (ECE, reliability) and precision/recall at the thresholds are reported.
+    """
+    from cleanspeech.evaluation.report_calibration import (
+        calibration_markdown,
+        calibration_metrics,
+        plot_reliability,
+    )
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     metrics = compute_metrics(np.asarray(y_true), np.asarray(scores), np.asarray(thresholds))
+    metrics["calibration"] = calibration_metrics(y_true, np.asarray(scores), np.asarray(thresholds),
+                                                 prevalence)
     metrics.update(extra or {})
     metrics["created"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     write_text_atomic(json.dumps(finite_or_none(metrics), indent=2, allow_nan=False) + "\n",
                       out / "metrics.json")
-    write_text_atomic(summary_markdown(metrics, title), out / "summary.md")
+    summary = summary_markdown(metrics, title) + "\n".join(calibration_markdown(metrics["calibration"])) + "\n"
+    write_text_atomic(summary, out / "summary.md")
     plot_curves(np.asarray(y_true), np.asarray(scores), np.asarray(thresholds), out)
+    plot_reliability(metrics["calibration"], out)
     return metrics
