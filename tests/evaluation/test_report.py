@@ -32,3 +32,22 @@ def test_label_without_positives_is_null_and_the_summary_says_what_macros_cover(
     summary = (tmp_path / "rep" / "summary.md").read_text()
     assert "average the 5 labels" in summary and "threat: one class only" in summary
     assert "| threat | 0.0000 | n/a | n/a |" in summary
+
+
+def test_report_at_a_stated_prevalence_has_calibration_and_operating_point(tmp_path):
+    import json
+
+    import numpy as np
+
+    from cleanspeech.evaluation.report import write_report
+
+    rng = np.random.default_rng(0)
+    y = (rng.random((400, 6)) < 0.25).astype(int)
+    s = np.clip(y * 0.6 + rng.random((400, 6)) * 0.4, 0, 1)
+    write_report(y, s, np.full(6, 0.5), tmp_path, prevalence="natural")
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    cal = metrics["calibration"]
+    assert cal["prevalence_name"] == "natural" and cal["reweighted_on"] == "toxic"
+    assert abs(cal["at_thresholds"]["toxic"]["prevalence"] - 0.0958) < 1e-3
+    assert set(cal["ece"]) == set(metrics["roc_auc"]) and (tmp_path / "reliability.png").exists()
+    assert "At natural prevalence" in (tmp_path / "summary.md").read_text()

@@ -1,0 +1,46 @@
+"""fit_cascade: weights, gate and thresholds chosen on dev scores; the gate saves work without
+losing ranking when the fast model already separates most comments."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cleanspeech.evaluation.bootstrap import weighted_macro_auc
+from cleanspeech.evaluation.calibration import NATURAL_PREVALENCE, prevalence_weights
+from cleanspeech.training.cascade import SHARE_GRID, cascade_scores, fit_cascade, gate_for_share
+
+
+def _scores(n=3000, seed=0):
+    rng = np.random.default_rng(seed)
+    y = (rng.random((n, 6)) < 0.15).astype(np.int8)
+    y[:, 0] = np.maximum(y[:, 0], y[:, 1:].max(axis=1))  # any label implies toxic
+    z = np.where(y == 1, 2.0, -2.0)
+    fast = 1 / (1 + np.exp(-(z + rng.normal(0, 1.5, z.shape))))
+    slow = 1 / (1 + np.exp(-(z + rng.normal(0, 0.8, z.shape))))  # the better model
+    return y, fast, slow
+
+
+def test_fit_routes_a_share_and_stays_close_to_the_full_route():
+    y, fast, slow = _scores()
+    model, choices = fit_cascade(None, None, fast, slow, y, NATURAL_PREVALENCE, max_auc_loss=0.002)
+    w = prevalence_weights(y, NATURAL_PREVALENCE)
+    assert 0 < choices.routed_share < 1
+    assert choices.routed_share in [c["share"] for c in choices.share_curve]
+    auc = weighted_macro_auc(y, cascade_scores(model, fast, slow), w)
+    assert auc >= choices.full_auc - 0.002 - 1e-9
+    assert (model.weights < 0.5).all()  # the slow model is better: it gets most of the weight
+    assert model.thresholds.shape == (6,) and ((model.thresholds > 0) & (model.thresholds < 1)).all()
+
+
+def test_no_tolerance_routes_everything_it_must():
+    y, fast, slow = _scores(seed=1)
+    model, choices = fit_cascade(None, None, fast, slow, y, NATURAL_PREVALENCE, max_auc_loss=-1.0)
+    assert choices.routed_share == 1.0 and model.route(fast).all()
+
+
+def test_gate_for_share_routes_that_weighted_share():
+    scores = np.linspace(0, 1, 1001)
+    w = np.ones_like(scores)
+    gate = gate_for_share(scores, w, 0.25)
+    assert abs((scores >= gate).mean() - 0.25) < 0.005
+    assert gate_for_share(scores, w, 1.0) == 0.0 and SHARE_GRID[-1] == 1.0
