@@ -21,7 +21,7 @@ def test_train_evaluate_predict_score(tmp_path, jigsaw_sample_path):
     model = tmp_path / "model"
     _ok(["train-linear", "--train", jigsaw_sample_path, "-o", model, "--val-fraction", "0.25",
          "--keep-features", "4000"])
-    assert json.loads((model / "metrics.json").read_text())["macro_roc_auc"] > 0.6
+    assert json.loads((model / "metrics.json").read_text())["test"]["macro_roc_auc"] > 0.6
 
     _ok(["evaluate", "--model", model, "--data", jigsaw_sample_path, "-o", tmp_path / "report"])
     assert (tmp_path / "report" / "roc.png").exists()

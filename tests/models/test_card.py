@@ -52,7 +52,7 @@ def test_card_shows_recorded_numbers(folder):
 def test_card_from_a_report_style_metrics_file(tiny_linear_dir):
     card = render_card(tiny_linear_dir)  # written by train_linear through write_card
     metrics = json.loads((tiny_linear_dir / "metrics.json").read_text())
-    assert f"**{metrics['macro_roc_auc']:.4f}**" in card
+    assert f"**{metrics['test']['macro_roc_auc']:.4f}**" in card and "test" in card
     assert (tiny_linear_dir / "README.md").read_text() == card
     assert "| min_df | `1` |" in card and "make linear-model" in card
 

@@ -28,7 +28,7 @@ def test_folder_has_no_pickle_and_roundtrips(tiny_linear_dir, tiny_linear, jigsa
     cfg = json.loads((tiny_linear_dir / "cleanspeech.json").read_text())
     assert cfg["model_type"] == "linear" and cfg["labels"] == list(LABELS)
     ths = json.loads((tiny_linear_dir / "thresholds.json").read_text())
-    assert "validation" in ths["tuned_on"] and set(ths["prevalence"]) == set(LABELS)
+    assert "dev half" in ths["tuned_on"] and set(ths["prevalence"]) == set(LABELS)
     texts = read_jigsaw(jigsaw_sample_path)["comment_text"].tolist()[:50]
     again = load_model(tiny_linear_dir)
     np.testing.assert_allclose(again.predict_proba(texts), tiny_linear.predict_proba(texts), atol=1e-6)
