@@ -44,8 +44,8 @@ def train_linear_cmd(
         _, metrics = train_linear(train, out, val_fraction=val_fraction, seed=seed,
                                   config=LinearConfig(seed=seed, **overrides), progress=console.log,
                                   augment=tuple(augment), data_dir=data_dir)
-    console.print(f"validation macro ROC-AUC [bold]{metrics['macro_roc_auc']:.4f}[/], "
-                  f"macro F1 {metrics['macro_f1']:.4f} → {out}")
+    console.print(f"test-split macro ROC-AUC [bold]{metrics['macro_roc_auc']:.4f}[/], "
+                  f"macro F1 (observed prevalence) {metrics['macro_f1']:.4f} → {out}")
 
 
 def _score_frame(moderator, texts: list[str], what: str) -> np.ndarray:
