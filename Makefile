@@ -51,7 +51,9 @@ SHIPPED := src/cleanspeech/shipped_models
 
 # The shipped linear model, reproducibly (about 10 minutes on 2 cores).
 linear-model: setup
-	$(CLI) train-linear --train $(DATA)/jigsaw/train.csv.gz -o $(SHIPPED)/linear --val-fraction 0.1 --seed 42
+	$(CLI) train-linear --train $(DATA)/jigsaw/train.csv.gz -o $(SHIPPED)/linear --val-fraction 0.1 --seed 42 \
+	  --cleaning normalize-v1 --augment paradetox --data-dir $(DATA)
+	# default copies linear in and pins it: rebuild it afterwards with scripts/build_cascade.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from cleanspeech.data import project_split, read_jigsaw
 from cleanspeech.evaluation.bootstrap import weighted_macro_auc
@@ -35,7 +36,7 @@ def natural_sample(train: str, seed: int = 0):
     pos, neg = test[test["toxic"] == 1], test[test["toxic"] == 0]
     rate = NATURAL_PREVALENCE["toxic"]
     n_pos = int(round(len(neg) * rate / (1 - rate)))
-    sample = neg._append(pos.sample(n=n_pos, random_state=seed)).sample(frac=1, random_state=seed)
+    sample = pd.concat([neg, pos.sample(n=n_pos, random_state=seed)]).sample(frac=1, random_state=seed)
     return sample["comment_text"].tolist(), sample[list(LABELS)].to_numpy().astype(np.int8)
 
 
@@ -100,6 +101,10 @@ def main() -> None:
     write(rows, args.out, machine() | {"cascade_load_seconds": load_s, "toxic_rate": float(y[:, 0].mean())})
 
 
+def _share(row: dict) -> str:
+    return f"{row['routed_share']:.1%}" if "routed_share" in row else "—"
+
+
 def write(rows: list[dict], out: str, meta: dict) -> None:
     by = {(r["condition"], r["model"]): r for r in rows}
     ratios = {c: by[(c, "cascade")]["seconds"] / by[(c, "linear")]["seconds"] for c in ("idle", "busy")}
@@ -114,7 +119,7 @@ def write(rows: list[dict], out: str, meta: dict) -> None:
              "| condition | model | comments/s | seconds | macro ROC-AUC | routed |", "|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['condition']} | {r['model']} | {r['comments_per_s']:.1f} | {r['seconds']:.1f} | "
-                     f"{r['macro_roc_auc']:.4f} | {r.get('routed_share', float('nan')):.1%} |")
+                     f"{r['macro_roc_auc']:.4f} | {_share(r)} |")
     lines += ["", f"Cascade time / linear time: idle {ratios['idle']:.1f}x, busy {ratios['busy']:.1f}x. "
               f"Cascade speed-up over the full route: idle {speedup['idle']:.2f}x, busy {speedup['busy']:.2f}x.",
               "", "Reproduce: `HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_throughput.py --model default`."]
