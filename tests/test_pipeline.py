@@ -22,4 +22,4 @@ def test_blank_text_scores_zero_and_gets_no_label(tiny_linear):
 def test_info_names_model_and_thresholds(tiny_linear):
     info = Moderator(tiny_linear, name="tiny").info()
     assert info["name"] == "tiny" and info["labels"] == list(LABELS)
-    assert set(info["thresholds"]) == set(LABELS) and "macro_roc_auc" in info["metrics"]
+    assert set(info["thresholds"]) == set(LABELS) and "macro_roc_auc" in info["metrics"]["test"]
