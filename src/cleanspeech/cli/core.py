@@ -93,7 +93,8 @@ def predict_cmd(
     Streams: memory stays bounded whatever the file's size, and the output appears (atomically)
     only once every row is written. For Jigsaw's test.csv the output is a Kaggle submission.
     """
-    from cleanspeech.data.stream import ChunkReader, ProgressLog, ScoreWriter, score_stream
+    from cleanspeech.data.progress import ProgressLog
+    from cleanspeech.data.stream import ChunkReader, ScoreWriter, score_stream
 
     if engine not in {"local", "ray"}:
         raise typer.BadParameter(f"--engine must be local or ray, got {engine!r}")
