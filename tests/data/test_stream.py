@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from cleanspeech.data.io import DataError, read_jigsaw
-from cleanspeech.data.stream import ChunkReader, ProgressLog, ScoreWriter, file_format, score_stream
+from cleanspeech.data.progress import ProgressLog
+from cleanspeech.data.stream import ChunkReader, ScoreWriter, file_format, score_stream
 from cleanspeech.labels import LABELS
 
 

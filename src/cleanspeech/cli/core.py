@@ -108,7 +108,8 @@ def predict_cmd(
     progress_every: float = typer.Option(5.0, "--progress-every", metavar="SECONDS", help="Seconds between progress lines on stderr."),
     no_cascade: bool = typer.Option(False, "--no-cascade", help="Cascade models: send every comment to the transformer (the full route) instead of only those the linear model cannot settle."),
 ) -> None:
-    from cleanspeech.data.stream import ChunkReader, ProgressLog, ScoreWriter, score_stream
+    from cleanspeech.data.progress import ProgressLog
+    from cleanspeech.data.stream import ChunkReader, ScoreWriter, score_stream
 
     if engine not in {"local", "ray"}:
         raise typer.BadParameter(f"--engine must be local or ray, got {engine!r}")

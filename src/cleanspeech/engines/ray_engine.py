@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from cleanspeech.data.io import ID_COLUMN, TEXT_COLUMN, DataError
-from cleanspeech.data.stream import ProgressLog, ScoreWriter, delimiter_for, file_format
+from cleanspeech.data.progress import ProgressLog
+from cleanspeech.data.stream import ScoreWriter, delimiter_for, file_format
 from cleanspeech.labels import LABELS
 
 SHARD_ROWS = 100_000
