@@ -14,8 +14,6 @@ import argparse
 import datetime as dt
 import json
 import multiprocessing as mp
-import os
-import platform
 import time
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from cleanspeech.evaluation.bootstrap import weighted_macro_auc
 from cleanspeech.evaluation.calibration import NATURAL_PREVALENCE
 from cleanspeech.labels import LABELS
 from cleanspeech.models.registry import load_model
+from load import machine  # bench/load.py: CPU model, cores, load average
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -50,19 +49,6 @@ def timed(model, texts) -> tuple[np.ndarray, float]:
     t0 = time.perf_counter()
     probs = model.predict_proba(texts)
     return probs, time.perf_counter() - t0
-
-
-def machine() -> dict:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "date": dt.date.today().isoformat(), "load_avg_at_start": os.getloadavg()[0]}
 
 
 def main() -> None:
@@ -98,7 +84,9 @@ def main() -> None:
             stop.set()
             if busy:
                 busy.join()
-    write(rows, args.out, machine() | {"cascade_load_seconds": load_s, "toxic_rate": float(y[:, 0].mean())})
+    meta = machine() | {"date": dt.date.today().isoformat(), "cascade_load_seconds": load_s,
+                        "toxic_rate": float(y[:, 0].mean())}
+    write(rows, args.out, meta)
 
 
 def _share(row: dict) -> str:
@@ -114,8 +102,8 @@ def write(rows: list[dict], out: str, meta: dict) -> None:
     Path(out).with_suffix(".json").write_text(json.dumps(data, indent=2) + "\n")
     lines = [f"# Throughput on a natural-rate sample ({rows[0]['n']} test comments, "
              f"toxic {meta['toxic_rate']:.3f})", "",
-             f"{meta['cpu']}, {meta['cores']} cores, {meta['date']}, load average at start "
-             f"{meta['load_avg_at_start']:.1f}. Model load (cascade): {meta['cascade_load_seconds']:.1f} s.", "",
+             f"{meta['cpu']}, {meta['cpu_count']} cores, {meta['date']}, load average at start "
+             f"{meta['load_average_at_start'][0]:.1f}. Model load (cascade): {meta['cascade_load_seconds']:.1f} s.", "",
              "| condition | model | comments/s | seconds | macro ROC-AUC | routed |", "|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['condition']} | {r['model']} | {r['comments_per_s']:.1f} | {r['seconds']:.1f} | "

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from cleanspeech.data import project_split, read_jigsaw
-from cleanspeech.evaluation.calibration import resolve_prevalence
+from cleanspeech.evaluation.calibration import prevalence_weights, resolve_prevalence
 from cleanspeech.evaluation.heldout import compare, heldout_figures
 from cleanspeech.evaluation.operating import OperatingPoint
 from cleanspeech.labels import LABELS
@@ -95,8 +95,6 @@ def figures(model, choices, data, prev, point, args) -> dict:
         full = model.full_route(s["linear"], s["transformer"])
         fast = model.fast_route(s["linear"])
         routed = model.route(s["linear"])
-        from cleanspeech.evaluation.calibration import prevalence_weights
-
         w = prevalence_weights(y, prev)
         out[part] = {
             "cascade": heldout_figures(y, casc, model.thresholds, prev),

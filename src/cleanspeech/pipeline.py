@@ -53,24 +53,20 @@ class Moderator:
         calling the model: there is nothing to moderate, and a model's bias term alone is not
         evidence of toxicity.
         """
-        texts = [t if isinstance(t, str) else "" for t in texts]
-        out = np.zeros((len(texts), len(LABELS)))
-        keep = [i for i, t in enumerate(texts) if t.strip()]
-        if keep:
-            out[keep] = self.model.predict_proba([texts[i] for i in keep])
-        return out
+        return self.scores_routed(texts)[0]
 
     def scores_routed(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None]:
         """:meth:`scores` plus, for cascade models, which comments reached the transformer
         (``None`` for other kinds; empty comments never do)."""
-        if not hasattr(self.model, "predict_proba_routed"):
-            return self.scores(texts), None
+        routed_fn = getattr(self.model, "predict_proba_routed", None)
         texts = [t if isinstance(t, str) else "" for t in texts]
         out, routed = np.zeros((len(texts), len(LABELS))), np.zeros(len(texts), dtype=bool)
         keep = [i for i, t in enumerate(texts) if t.strip()]
-        if keep:
-            out[keep], routed[keep] = self.model.predict_proba_routed([texts[i] for i in keep])
-        return out, routed
+        if keep and routed_fn is not None:
+            out[keep], routed[keep] = routed_fn([texts[i] for i in keep])
+        elif keep:
+            out[keep] = self.model.predict_proba([texts[i] for i in keep])
+        return out, (routed if routed_fn is not None else None)
 
     def moderate(self, texts: Sequence[str]) -> list[ModerationResult]:
         scores = self.scores(texts)
