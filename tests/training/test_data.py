@@ -30,3 +30,20 @@ def test_load_split_is_the_project_split(fixture_csv):
     train, val = load_split(str(fixture_csv), val_fraction=0.1, seed=42)
     ref_train, ref_val = train_val_split(deduplicate(read_jigsaw(fixture_csv)), val_fraction=0.1, seed=42)
     assert train["id"].tolist() == ref_train["id"].tolist() and val["id"].tolist() == ref_val["id"].tolist()
+
+
+def test_training_frames_project_split_never_reads_test_and_appends_augmentations(fixture_csv):
+    from cleanspeech.data import read_jigsaw
+    from cleanspeech.data.split import project_split
+    from cleanspeech.training.config import TrainConfig
+    from cleanspeech.training.data import training_frames
+
+    cfg = TrainConfig(train_path=str(fixture_csv), split="project", jigsaw_rows=50, augment=["hard"],
+                      augment_max_rows=30)
+    train, val = training_frames(cfg)
+    parts = project_split(read_jigsaw(fixture_csv))
+    assert val["id"].tolist() == parts.dev["id"].tolist()
+    jigsaw = train.iloc[:50]
+    assert set(jigsaw["comment_text"]) <= set(parts.train["comment_text"])
+    assert not set(train["comment_text"]) & set(parts.test["comment_text"])
+    assert len(train) == 80 and train.iloc[50:]["comment_text"].notna().all()

@@ -32,3 +32,23 @@ def test_plain_and_pos_weight_losses():
     pw, info = make_loss("pos_weight", Y)
     assert np.allclose(info["pos_weight"], positive_weights(Y))
     assert pw(logits, y) > bce(logits, y) * 0.99  # rare positives weigh more
+
+
+def test_unknown_targets_are_left_out_of_every_loss():
+    """A NaN target (an augmentation row that only knows ``toxic``) adds nothing to the loss."""
+    logits = torch.randn(20, 6)
+    y = torch.from_numpy(Y.copy())
+    y_nan = y.clone()
+    y_nan[:10, 1:] = float("nan")
+    known = ~torch.isnan(y_nan)
+    for name in ("bce", "weighted_bce", "pos_weight"):
+        fn, _ = make_loss(name, Y)
+        loss = fn(logits, y_nan)
+        assert torch.isfinite(loss)
+        # changing the logits of unknown entries must not change the loss
+        moved = logits.clone()
+        moved[~known] += 5.0
+        assert torch.allclose(fn(moved, y_nan), loss)
+    bce, _ = make_loss("bce", Y)
+    per = F.binary_cross_entropy_with_logits(logits, torch.nan_to_num(y_nan), reduction="none")
+    assert torch.allclose(bce(logits, y_nan), per[known].mean())

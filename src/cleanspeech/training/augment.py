@@ -8,6 +8,8 @@ leaves that row out of that label's regression instead of guessing a 0.
   sources (``toxic`` = 1, the other labels unknown: annotators only judged "toxic or not").
 - :func:`toxic_span_rows` — SemEval-2021 posts with marked spans: ``toxic`` = 1, others unknown.
 - :func:`template_rows` — cases from the behavioural suite's *train* templates only.
+- ``hard`` — :func:`cleanspeech.training.hard_templates.hard_example_rows`: training-only
+  templates of hate beside counter-speech, negation, reports and plain identity mentions.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from cleanspeech.data.io import TEXT_COLUMN
 from cleanspeech.evaluation.behaviour import build_suite
 from cleanspeech.labels import LABELS
 
-AUGMENTATIONS = ("cda", "paradetox", "spans", "templates")
+AUGMENTATIONS = ("cda", "paradetox", "spans", "templates", "hard")
 
 # Interchangeable identity terms by grammatical kind, so a swap keeps the sentence grammatical.
 IDENTITY_TERMS: dict[str, tuple[str, ...]] = {
@@ -126,19 +128,25 @@ def template_rows(copies: int = 1) -> pd.DataFrame:
 
 
 def augmentation_rows(names: list[str] | tuple[str, ...], train: pd.DataFrame, data_dir: str | Path,
-                      seed: int = 42) -> pd.DataFrame:
-    """The rows of the named augmentations (see :data:`AUGMENTATIONS`), concatenated."""
+                      seed: int = 42, max_rows: int | None = None) -> pd.DataFrame:
+    """The rows of the named augmentations (see :data:`AUGMENTATIONS`), concatenated; with
+    ``max_rows``, a seeded sample of at most that many rows of each."""
+    from cleanspeech.training.hard_templates import hard_example_rows
+
     data_dir = Path(data_dir)
     makers = {
         "cda": lambda: counterfactual_rows(train, seed=seed),
         "paradetox": lambda: paradetox_rows(data_dir / "paradetox" / "paradetox_train.tsv"),
         "spans": lambda: toxic_span_rows(data_dir / "toxic_spans" / "tsd_train.csv"),
         "templates": lambda: template_rows(),
+        "hard": lambda: hard_example_rows(max_per_template=8, seed=seed),
     }
     unknown = [n for n in names if n not in makers]
     if unknown:
         raise ValueError(f"unknown augmentation(s) {unknown}; choose from {AUGMENTATIONS}")
     frames = [makers[n]() for n in names]
+    if max_rows is not None:
+        frames = [f.sample(n=max_rows, random_state=seed) if len(f) > max_rows else f for f in frames]
     if not frames:
         return _frame([], {})
     return pd.concat(frames, ignore_index=True)

@@ -14,6 +14,7 @@ import yaml
 
 LOSSES = ("weighted_bce", "bce", "pos_weight")
 PRECISIONS = ("no", "fp16", "bf16")
+SPLITS = ("legacy", "project")
 
 
 @dataclass
@@ -27,6 +28,13 @@ class TrainConfig:
     deduplicate: bool = True
     cleaning: str = "none"
     max_train_rows: int | None = None  # cap for smoke runs
+    # "legacy": train_val_split(val_fraction) as the shipped member was trained; "project":
+    # project_split's train part for training and its dev part for validation (test untouched).
+    split: str = "legacy"
+    jigsaw_rows: int | None = None  # random sample of the Jigsaw training rows (seeded); None = all
+    augment: list[str] = field(default_factory=list)  # training.augment names, e.g. hard, paradetox
+    augment_max_rows: int | None = None  # a seeded sample of at most this many rows per augmentation
+    data_dir: str = "../shared/data"  # where augmentations read ParaDetox / toxic spans
     max_length: int = 256
     loss: str = "weighted_bce"
     learning_rate: float = 2e-5
@@ -58,6 +66,8 @@ class TrainConfig:
             raise ValueError(f"mixed_precision must be one of {PRECISIONS}, got {self.mixed_precision!r}")
         if self.effective_batch_size % self.per_device_batch_size:
             raise ValueError("effective_batch_size must be a multiple of per_device_batch_size")
+        if self.split not in SPLITS:
+            raise ValueError(f"split must be one of {SPLITS}, got {self.split!r}")
         if not 0.0 <= self.warmup_ratio < 1.0:
             raise ValueError(f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
 

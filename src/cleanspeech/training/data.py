@@ -36,6 +36,36 @@ def load_split(
     return train, val
 
 
+def training_frames(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(train, val)`` for a :class:`~cleanspeech.training.config.TrainConfig`.
+
+    ``split="project"`` trains on ``project_split``'s train part and validates on its dev part
+    (the test part is never read here); ``"legacy"`` is :func:`load_split`. The Jigsaw rows may be
+    sampled (``jigsaw_rows``), then augmentation rows (``augment``; ``NaN`` = label unknown) are
+    appended to the training frame only.
+    """
+    if cfg.split == "project":
+        from cleanspeech.data.split import project_split
+
+        parts = project_split(read_jigsaw(cfg.train_path, require_labels=True), seed=cfg.split_seed,
+                              dedup=cfg.deduplicate)
+        train, val = parts.train.reset_index(drop=True), parts.dev.reset_index(drop=True)
+    else:
+        train, val = load_split(cfg.train_path, cfg.val_fraction, cfg.split_seed, cfg.deduplicate)
+    if cfg.jigsaw_rows is not None and len(train) > cfg.jigsaw_rows:
+        train = train.sample(n=cfg.jigsaw_rows, random_state=cfg.seed).reset_index(drop=True)
+    if cfg.augment:
+        from cleanspeech.training.augment import augmentation_rows
+
+        extra = augmentation_rows(cfg.augment, train, cfg.data_dir, seed=cfg.seed,
+                                  max_rows=cfg.augment_max_rows)
+        train = pd.concat([train[["comment_text", *LABELS]], extra], ignore_index=True)
+    if cfg.max_train_rows is not None:
+        train = train.sample(frac=1.0, random_state=cfg.seed).iloc[:cfg.max_train_rows].reset_index(drop=True)
+        val = val.iloc[: max(8, cfg.max_train_rows // 4)].reset_index(drop=True)
+    return train, val
+
+
 def tokenize(tokenizer, texts: Sequence[str], max_length: int, cleaning: str = "none") -> list[list[int]]:
     """Token ids per text (special tokens included), truncated to ``max_length`` for training."""
     enc = tokenizer(clean_texts(texts, cleaning), truncation=True, max_length=max_length)

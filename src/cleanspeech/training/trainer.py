@@ -45,11 +45,17 @@ def resolve_source(name_or_path: str) -> str:
 
 
 def load_backbone(name_or_path: str):
-    """``(tokenizer, model)`` for six-label multi-label classification (hub id or local folder)."""
+    """``(tokenizer, model)`` for six-label multi-label classification: a hub id, a local folder,
+    or a CleanSpeech transformer model folder (int8 or HF weights) to continue training from."""
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     name_or_path = resolve_source(name_or_path)
     tokenizer = AutoTokenizer.from_pretrained(name_or_path)
+    own_config = Path(name_or_path) / "cleanspeech.json"
+    if own_config.is_file():
+        from cleanspeech.models.torch_loading import load_torch_module
+
+        return tokenizer, load_torch_module(Path(name_or_path), json.loads(own_config.read_text())).train()
     model = AutoModelForSequenceClassification.from_pretrained(
         name_or_path, dtype=torch.float32, num_labels=N_LABELS, problem_type="multi_label_classification",
         id2label=ID2LABEL, label2id=LABEL2ID, ignore_mismatched_sizes=True,
@@ -77,8 +83,7 @@ class Trainer:
         cfg, acc = self.config, self.accelerator
         set_seed(cfg.seed)
         self.tokenizer, model = load_backbone(cfg.model_name_or_path)
-        train_df, val_df = tdata.load_split(cfg.train_path, cfg.val_fraction, cfg.split_seed,
-                                            cfg.deduplicate, cfg.max_train_rows)
+        train_df, val_df = tdata.training_frames(cfg)
         self.val_labels = tdata.label_matrix(val_df)
         train_y = tdata.label_matrix(train_df)
         self.loss_fn, self.loss_info = make_loss(cfg.loss, train_y)
