@@ -28,7 +28,7 @@ from cleanspeech.evaluation.operating import OperatingPoint
 from cleanspeech.labels import LABELS
 from cleanspeech.models.base import METRICS_FILE, write_json
 from cleanspeech.models.registry import load_model
-from cleanspeech.training.cascade import cascade_scores, fit_cascade
+from cleanspeech.training.cascade import TieBreak, cascade_scores, fit_cascade
 
 PROTOCOL = ("project_split(train.csv.gz): deduplicated, 90% train / 5% dev / 5% test, stratified "
             "on toxic, seed 42. Choices on dev, figures on test.")
@@ -61,6 +61,10 @@ def main() -> None:
     ap.add_argument("--prevalence", default="natural")
     ap.add_argument("--operating-point", default="f1")
     ap.add_argument("--max-auc-loss", type=float, default=0.0005)
+    ap.add_argument("--behaviour-tolerance", type=float, default=None,
+                    help="break per-label weight ties within this dev-AUC tolerance by how well the mix "
+                         "separates hateful from non-hateful cases of the behavioural suite's TRAIN "
+                         "templates (never its eval templates); off by default")
     args = ap.parse_args()
 
     parts = project_split(read_jigsaw(args.train, require_labels=True))
@@ -74,14 +78,25 @@ def main() -> None:
     fast = load_model(args.linear)
     slow = load_model(args.transformer, backend=args.backend)
     dev_s, y_dev = data["dev"]  # test is scored only in figures(), after every choice
+    tie = behaviour_tie_break(args) if args.behaviour_tolerance is not None else None
     model, choices = fit_cascade(fast, slow, dev_s["linear"], dev_s["transformer"], y_dev, prev,
-                                 max_auc_loss=args.max_auc_loss, point=point)
+                                 max_auc_loss=args.max_auc_loss, point=point, tie_break=tie)
     metrics = figures(model, choices, data, prev, point, args)
     save(model, metrics, Path(args.out), args, prev)
     t = metrics["test"]["cascade"]["at_prevalence"]
     print(json.dumps({"dev": choices.to_dict() | {"share_curve": "..."},
                       "test_macro_roc_auc": t["macro_roc_auc"], "ci95": t["macro_roc_auc_ci95"],
                       "test_routed_share": metrics["test"]["routed_share"]}, indent=2))
+
+
+def behaviour_tie_break(args) -> TieBreak:
+    """Both members' scores on the suite's train-template cases (cached like the split's)."""
+    from cleanspeech.evaluation.behaviour import build_suite
+
+    cases = build_suite("train")
+    scores = member_scores(args, "behaviour_train", [c.text for c in cases])
+    hateful = np.array([c.hateful for c in cases], dtype=np.int8)
+    return TieBreak(scores["linear"], scores["transformer"], hateful, args.behaviour_tolerance)
 
 
 def figures(model, choices, data, prev, point, args) -> dict:

@@ -44,3 +44,23 @@ def test_gate_for_share_routes_that_weighted_share():
     gate = gate_for_share(scores, w, 0.25)
     assert abs((scores >= gate).mean() - 0.25) < 0.005
     assert gate_for_share(scores, w, 1.0) == 0.0 and SHARE_GRID[-1] == 1.0
+
+
+def test_tie_break_picks_the_weight_that_separates_behavioural_cases_within_tolerance():
+    """Two equally good dev mixes: the behavioural cases decide; a wide gap in dev AUC does not
+    let them override dev."""
+    from cleanspeech.training.cascade import TieBreak, fit_weights
+
+    rng = np.random.default_rng(3)
+    y, fast, slow = _scores(seed=2)
+    w = np.ones(len(y))
+    slow = fast.copy()  # members equal on dev: every weight ties on dev AUC
+    hateful = np.array([1] * 50 + [0] * 50)
+    z = np.where(hateful[:, None] == 1, 1.0, -1.0) + rng.normal(0, 0.3, (100, 6))
+    suite_slow = 1 / (1 + np.exp(-z))  # the slow member separates the cases ...
+    suite_fast = 1 / (1 + np.exp(-(-z)))  # ... the fast member ranks them backwards
+    tie = TieBreak(suite_fast, suite_slow, hateful, tolerance=1e-9)
+    assert np.allclose(fit_weights(fast, slow, y, w, tie), 0.0)
+    _, good_fast, good_slow = _scores(seed=4)
+    strict = fit_weights(good_fast, good_slow, y, w, TieBreak(suite_fast, suite_slow, hateful, 0.0))
+    assert np.array_equal(strict, fit_weights(good_fast, good_slow, y, w))

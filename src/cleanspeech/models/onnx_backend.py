@@ -153,8 +153,51 @@ def quantize_static_int8(fp32_file: Path, int8_file: Path, feeds: list[dict[str,
                     extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
 
 
+CALIBRATION_TEXTS = "calibration_texts.json"
+
+
+class _CalibrationWindows:
+    """The window maker :func:`calibration_feeds` needs, built from a folder's tokenizer and
+    cleaning (kept here so this module does not import ``models.transformer``)."""
+
+    def __init__(self, path: Path, config: dict[str, Any]) -> None:
+        from transformers import AutoTokenizer
+
+        self.tokenizer = AutoTokenizer.from_pretrained(path)
+        self.tokenizer.model_max_length = int(1e9)
+        self.max_length = int(config.get("max_length", 256))
+        self.overlap = int(config.get("overlap", 64))
+        self.cleaning = config.get("cleaning", "none")
+
+    def windows(self, texts: list[str]) -> tuple[list[list[int]], None]:
+        from cleanspeech.data.clean import clean_texts
+        from cleanspeech.models.windows import encode, window_ranges, with_specials
+
+        out = []
+        for enc in encode(self.tokenizer, clean_texts(texts, self.cleaning)):
+            for s, e in window_ranges(len(enc.ids), self.max_length, self.overlap)[:2]:
+                out.append(with_specials(enc.ids[s:e], self.tokenizer))
+        return out, None
+
+
+def static_calibration(path: Path, config: dict[str, Any]) -> list[dict[str, np.ndarray]] | None:
+    """Calibration batches when the folder asks for static int8 (``onnx_quantization: static``)
+    and ships its calibration comments (``calibration_texts.json``); None otherwise."""
+    import json
+
+    file = path / CALIBRATION_TEXTS
+    if config.get("onnx_quantization", "dynamic") != "static":
+        return None
+    if not file.exists():
+        raise FileNotFoundError(f"{path}: onnx_quantization is static but {CALIBRATION_TEXTS} is missing")
+    texts = json.loads(file.read_text(encoding="utf-8"))["texts"]
+    return calibration_feeds(_CalibrationWindows(path, config), texts)
+
+
 def build_cached_onnx(path: Path, config: dict[str, Any]) -> Path:
-    """The int8 ONNX file for a model folder, exporting it into the cache on first use."""
+    """The int8 ONNX file for a model folder, exporting it into the cache on first use: static
+    int8 (calibrated activation scales; batch-invariant) where the folder ships calibration
+    comments and asks for it, dynamic int8 of the fused graph otherwise."""
     target = cache_root() / "onnx" / weights_hash(path) / "model.int8.onnx"
     if target.exists():
         return target
@@ -169,10 +212,14 @@ def build_cached_onnx(path: Path, config: dict[str, Any]) -> Path:
         fixed = int(config.get("max_length", 256)) if module.config.model_type in STATIC_LENGTH_TYPES else None
         export_onnx(module, fp32, fixed_length=fixed)
         cfg = module.config
-        fused = fuse_transformer(fp32, Path(tmp) / "model.fused.onnx", cfg.model_type,
-                                 cfg.num_attention_heads, cfg.hidden_size)
         int8 = Path(tmp) / "model.int8.onnx"
-        quantize_int8(fused, int8)
+        feeds = static_calibration(path, config)
+        if feeds is not None:
+            quantize_static_int8(fp32, int8, feeds)
+        else:
+            fused = fuse_transformer(fp32, Path(tmp) / "model.fused.onnx", cfg.model_type,
+                                     cfg.num_attention_heads, cfg.hidden_size)
+            quantize_int8(fused, int8)
         os.replace(int8, target)
     return target
 

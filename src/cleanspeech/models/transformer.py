@@ -83,12 +83,16 @@ class TransformerModel(ToxicityModel):
                  overlap: int = 64, batch_size: int = 32, cleaning: str = "none",
                  thresholds: np.ndarray | None = None, weights_format: str = "hf",
                  backend: str = "torch", base_model: str = "",
-                 max_windows: int = DEFAULT_MAX_WINDOWS, window_scorer: WindowScorer | None = None) -> None:
+                 max_windows: int = DEFAULT_MAX_WINDOWS, window_scorer: WindowScorer | None = None,
+                 onnx_quantization: str = "dynamic") -> None:
         super().__init__(thresholds=thresholds, cleaning=cleaning)
         self.tokenizer, self.module, self.runner = tokenizer, module, runner
         self.max_length, self.overlap, self.batch_size = max_length, overlap, batch_size
         self.weights_format, self.backend, self.base_model = weights_format, backend, base_model
         self.max_windows, self.window_scorer = max_windows, window_scorer
+        # how the ONNX backend quantises its export: "dynamic", or "static" (calibrated on the
+        # folder's calibration_texts.json; batch-invariant and faster, onnx_backend.static_calibration)
+        self.onnx_quantization = onnx_quantization
         self.tokenizer.model_max_length = int(1e9)  # we window long inputs ourselves
 
     # --- inference -----------------------------------------------------------------------------
@@ -151,7 +155,8 @@ class TransformerModel(ToxicityModel):
     def config_dict(self) -> dict[str, Any]:
         return {**super().config_dict(), "max_length": self.max_length, "overlap": self.overlap,
                 "batch_size": self.batch_size, "weights_format": self.weights_format,
-                "base_model": self.base_model, "max_windows": self.max_windows}
+                "base_model": self.base_model, "max_windows": self.max_windows,
+                "onnx_quantization": self.onnx_quantization}
 
     def _save_weights(self, path: Path) -> None:
         if self.module is None:
@@ -190,5 +195,6 @@ class TransformerModel(ToxicityModel):
                    cleaning=config.get("cleaning", "none"),
                    weights_format=config.get("weights_format", "hf"), backend=backend,
                    base_model=config.get("base_model", ""),
+                   onnx_quantization=config.get("onnx_quantization", "dynamic"),
                    max_windows=int(config.get("max_windows", DEFAULT_MAX_WINDOWS) if max_windows is None
                                    else max_windows))

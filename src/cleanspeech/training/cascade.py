@@ -3,7 +3,9 @@
 Every choice is made on dev rows re-weighted to the serving prevalence (natural Jigsaw rates by
 default), because both the routed share and precision depend on it:
 
-1. per-label logit weights of the fast model in the full route (grid, max weighted ROC-AUC);
+1. per-label logit weights of the fast model in the full route (grid, max weighted ROC-AUC; with
+   a behavioural tie-break set, the weight among those within ``weight_tolerance`` of the best
+   dev AUC that best separates hateful from non-hateful cases of the suite's *train* templates);
 2. Platt calibration of the full route;
 3. the gate (on the fast model's highest probability): the smallest routed share whose dev
    macro ROC-AUC is within ``max_auc_loss`` of sending everything down the full route, each
@@ -48,16 +50,37 @@ class CascadeChoices:
         return asdict(self)
 
 
-def fit_weights(p_fast: np.ndarray, p_slow: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Per-label fast-model weight maximising weighted ROC-AUC of the logit mix."""
+@dataclass
+class TieBreak:
+    """Scores of both members on behavioural cases (``hateful`` gold labels) and the dev-AUC
+    tolerance within which they may pick the weight."""
+
+    p_fast: np.ndarray
+    p_slow: np.ndarray
+    hateful: np.ndarray
+    tolerance: float = 0.0005
+
+
+def fit_weights(p_fast: np.ndarray, p_slow: np.ndarray, y: np.ndarray, w: np.ndarray,
+                tie_break: TieBreak | None = None) -> np.ndarray:
+    """Per-label fast-model weight maximising weighted ROC-AUC of the logit mix on dev; with
+    ``tie_break``, among the weights within its tolerance of the best, the one whose mix best
+    ranks the hateful cases above the non-hateful ones (dev AUC breaks remaining ties)."""
     zf, zs = logit(p_fast), logit(p_slow)
     out = np.full(N_LABELS, 0.5)
     for j in range(N_LABELS):
         if not 0 < y[:, j].sum() < len(y):
             continue
-        aucs = [roc_auc_score(y[:, j], a * zf[:, j] + (1 - a) * zs[:, j], sample_weight=w)
-                for a in WEIGHT_GRID]
-        out[j] = WEIGHT_GRID[int(np.argmax(aucs))]
+        aucs = np.array([roc_auc_score(y[:, j], a * zf[:, j] + (1 - a) * zs[:, j], sample_weight=w)
+                         for a in WEIGHT_GRID])
+        best = int(np.argmax(aucs))
+        if tie_break is not None:
+            tf, ts = logit(tie_break.p_fast[:, j]), logit(tie_break.p_slow[:, j])
+            ok = np.flatnonzero(aucs >= aucs[best] - tie_break.tolerance)
+            suite = [roc_auc_score(tie_break.hateful, WEIGHT_GRID[i] * tf + (1 - WEIGHT_GRID[i]) * ts)
+                     for i in ok]
+            best = int(ok[max(range(len(ok)), key=lambda k: (round(suite[k], 4), aucs[ok[k]]))])
+        out[j] = WEIGHT_GRID[best]
     return out
 
 
@@ -114,12 +137,12 @@ def choose_gate(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray, y: 
 
 def fit_cascade(fast: ToxicityModel, slow: ToxicityModel, p_fast: np.ndarray, p_slow: np.ndarray,
                 y: np.ndarray, prevalence: dict[str, float], *, max_auc_loss: float = 0.0005,
-                point: OperatingPoint | None = None, fitted_on: str = "dev split"
-                ) -> tuple[CascadeModel, CascadeChoices]:
+                point: OperatingPoint | None = None, fitted_on: str = "dev split",
+                tie_break: TieBreak | None = None) -> tuple[CascadeModel, CascadeChoices]:
     """A cascade fitted on dev scores ``p_fast``/``p_slow`` (``(n, 6)``) and labels ``y``."""
     y = np.asarray(y).astype(np.int8)
     w = prevalence_weights(y, prevalence)
-    weights = fit_weights(p_fast, p_slow, y, w)
+    weights = fit_weights(p_fast, p_slow, y, w, tie_break)
     probe = CascadeModel(fast, slow, weights, 0.0, PlattCalibrator(), PlattCalibrator())
     calib_full = PlattCalibrator.fit(probe.combine(p_fast, p_slow), y, w, fitted_on=fitted_on)
     model = CascadeModel(fast, slow, weights, 0.0, calib_full, calib_full, prevalence=prevalence)

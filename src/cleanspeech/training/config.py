@@ -32,6 +32,7 @@ class TrainConfig:
     # project_split's train part for training and its dev part for validation (test untouched).
     split: str = "legacy"
     jigsaw_rows: int | None = None  # random sample of the Jigsaw training rows (seeded); None = all
+    jigsaw_clean_rows: int | None = None  # keep every row with a label, sample this many clean ones
     augment: list[str] = field(default_factory=list)  # training.augment names, e.g. hard, paradetox
     augment_max_rows: int | None = None  # a seeded sample of at most this many rows per augmentation
     data_dir: str = "../shared/data"  # where augmentations read ParaDetox / toxic spans

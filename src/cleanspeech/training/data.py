@@ -41,7 +41,7 @@ def training_frames(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     ``split="project"`` trains on ``project_split``'s train part and validates on its dev part
     (the test part is never read here); ``"legacy"`` is :func:`load_split`. The Jigsaw rows may be
-    sampled (``jigsaw_rows``), then augmentation rows (``augment``; ``NaN`` = label unknown) are
+    sampled (``jigsaw_rows``) or keep every toxic row and sample clean ones (``jigsaw_clean_rows``), then augmentation rows (``augment``; ``NaN`` = label unknown) are
     appended to the training frame only.
     """
     if cfg.split == "project":
@@ -54,6 +54,11 @@ def training_frames(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
         train, val = load_split(cfg.train_path, cfg.val_fraction, cfg.split_seed, cfg.deduplicate)
     if cfg.jigsaw_rows is not None and len(train) > cfg.jigsaw_rows:
         train = train.sample(n=cfg.jigsaw_rows, random_state=cfg.seed).reset_index(drop=True)
+    if cfg.jigsaw_clean_rows is not None:
+        labelled = train[list(LABELS)].to_numpy().max(axis=1) > 0
+        clean = train[~labelled]
+        clean = clean.sample(n=min(cfg.jigsaw_clean_rows, len(clean)), random_state=cfg.seed)
+        train = pd.concat([train[labelled], clean]).sort_index().reset_index(drop=True)
     if cfg.augment:
         from cleanspeech.training.augment import augmentation_rows
 

@@ -36,7 +36,7 @@ def save_trained_model(out: str | Path, module, tokenizer, config: TrainConfig, 
     model = TransformerModel(tokenizer, module, max_length=config.max_length, cleaning=config.cleaning,
                              thresholds=ths, weights_format=weights_format,
                              base_model=config.model_name_or_path)
-    tuned_on = f"validation split (train_val_split seed {config.split_seed}, {config.val_fraction:.0%})"
+    tuned_on = split_description(config)
     metrics = {"title": f"CleanSpeech transformer: {config.model_name_or_path}",
                "validation": validation_metrics(val_labels, probs, ths),
                "best_epoch": epoch_row.get("epoch"), "epoch": epoch_row, "loss": config.loss,
@@ -53,10 +53,19 @@ def save_trained_model(out: str | Path, module, tokenizer, config: TrainConfig, 
     return out
 
 
+def split_description(config: TrainConfig) -> str:
+    """Which rows trained and validated the run (as the card and thresholds.json say it)."""
+    if config.split == "project":
+        extra = f"; Jigsaw rows sampled: {config.jigsaw_rows}" if config.jigsaw_rows else ""
+        aug = f"; augmentations: {', '.join(config.augment)}" if config.augment else ""
+        return f"dev part of project_split (seed {config.split_seed}){extra}{aug}"
+    return f"validation split (train_val_split seed {config.split_seed}, {config.val_fraction:.0%})"
+
+
 def training_record(config: TrainConfig, best_epoch: Any) -> dict[str, Any]:
     """The recipe as the model card shows it (the full config is ``training_config.yaml``)."""
     return {"base model": config.model_name_or_path, "data": config.train_path,
-            "split": f"train_val_split(val_fraction={config.val_fraction}, seed={config.split_seed})",
+            "split": split_description(config),
             "loss": config.loss, "learning rate": config.learning_rate,
             "weight decay": config.weight_decay, "warm-up": config.warmup_ratio,
             "effective batch": config.effective_batch_size, "max tokens": config.max_length,

