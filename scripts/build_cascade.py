@@ -25,6 +25,7 @@ from cleanspeech.data import project_split, read_jigsaw
 from cleanspeech.evaluation.calibration import prevalence_weights, resolve_prevalence
 from cleanspeech.evaluation.heldout import compare, heldout_figures
 from cleanspeech.evaluation.operating import OperatingPoint
+from cleanspeech.identity import mentions_identity
 from cleanspeech.labels import LABELS
 from cleanspeech.models.base import METRICS_FILE, write_json
 from cleanspeech.models.registry import load_model
@@ -65,6 +66,8 @@ def main() -> None:
                     help="break per-label weight ties within this dev-AUC tolerance by how well the mix "
                          "separates hateful from non-hateful cases of the behavioural suite's TRAIN "
                          "templates (never its eval templates); off by default")
+    ap.add_argument("--route-identity", action="store_true",
+                    help="send comments that name an identity group to the transformer whatever the gate")
     args = ap.parse_args()
 
     parts = project_split(read_jigsaw(args.train, require_labels=True))
@@ -72,15 +75,17 @@ def main() -> None:
     for part in ("dev", "test"):
         df = getattr(parts, part)
         texts = df["comment_text"].tolist()
-        data[part] = (member_scores(args, part, texts), df[list(LABELS)].to_numpy().astype(np.int8))
+        data[part] = (member_scores(args, part, texts), df[list(LABELS)].to_numpy().astype(np.int8),
+                      mentions_identity(texts) if args.route_identity else None)
     prev = resolve_prevalence(args.prevalence)
     point = OperatingPoint.parse(args.operating_point)
     fast = load_model(args.linear)
     slow = load_model(args.transformer, backend=args.backend)
-    dev_s, y_dev = data["dev"]  # test is scored only in figures(), after every choice
+    dev_s, y_dev, forced_dev = data["dev"]  # test is scored only in figures(), after every choice
     tie = behaviour_tie_break(args) if args.behaviour_tolerance is not None else None
     model, choices = fit_cascade(fast, slow, dev_s["linear"], dev_s["transformer"], y_dev, prev,
-                                 max_auc_loss=args.max_auc_loss, point=point, tie_break=tie)
+                                 max_auc_loss=args.max_auc_loss, point=point, tie_break=tie,
+                                 forced=forced_dev)
     metrics = figures(model, choices, data, prev, point, args)
     save(model, metrics, Path(args.out), args, prev)
     t = metrics["test"]["cascade"]["at_prevalence"]
@@ -105,11 +110,11 @@ def figures(model, choices, data, prev, point, args) -> dict:
            "backend": args.backend, "dev_choices": choices.to_dict(),
            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     for part in ("dev", "test"):
-        s, y = data[part]
-        casc = cascade_scores(model, s["linear"], s["transformer"])
+        s, y, forced = data[part]
+        casc = cascade_scores(model, s["linear"], s["transformer"], forced)
         full = model.full_route(s["linear"], s["transformer"])
         fast = model.fast_route(s["linear"])
-        routed = model.route(s["linear"])
+        routed = model.route(s["linear"], forced)
         w = prevalence_weights(y, prev)
         out[part] = {
             "cascade": heldout_figures(y, casc, model.thresholds, prev),

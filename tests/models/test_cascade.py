@@ -81,3 +81,27 @@ def test_save_and_load_round_trip(tiny_linear, tmp_path):
     assert np.allclose(loaded.predict_proba(texts), model.predict_proba(texts), atol=1e-6)
     assert np.allclose(loaded.weights, np.linspace(0, 1, 6))
     assert load_model(folder, route_all=True).route_all
+
+
+def test_identity_mentions_take_the_full_route_when_asked():
+    """A comment naming a group reaches the transformer however low its linear score."""
+    table = {"clean": 0.01, "Muslims are welcome here": 0.01, "women can't be trusted": 0.01}
+    fast, slow = _Lookup(dict(table)), _Lookup({k: 0.5 for k in table})
+    model = CascadeModel(fast, slow, np.full(6, 0.5), 0.5, PlattCalibrator(), PlattCalibrator(),
+                         prevalence={}, route_identity=True)
+    model.predict_proba(list(table))
+    assert model.slow.seen == ["Muslims are welcome here", "women can't be trusted"]
+    assert [m for m, _ in model.explanation_plan("women can't be trusted")] == [model.fast, model.slow]
+    model.route_identity = False
+    model.slow.seen.clear()
+    model.predict_proba(list(table))
+    assert model.slow.seen == []
+
+
+def test_route_identity_is_in_the_saved_config():
+
+    model = _cascade(gate=0.5)
+    model.route_identity = True
+    config = model.config_dict()
+    assert config["route_identity"] is True
+    assert json.loads(json.dumps(config))["route_identity"] is True

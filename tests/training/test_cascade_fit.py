@@ -4,6 +4,7 @@ losing ranking when the fast model already separates most comments."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cleanspeech.evaluation.bootstrap import weighted_macro_auc
 from cleanspeech.evaluation.calibration import NATURAL_PREVALENCE, prevalence_weights
@@ -64,3 +65,16 @@ def test_tie_break_picks_the_weight_that_separates_behavioural_cases_within_tole
     _, good_fast, good_slow = _scores(seed=4)
     strict = fit_weights(good_fast, good_slow, y, w, TieBreak(suite_fast, suite_slow, hateful, 0.0))
     assert np.array_equal(strict, fit_weights(good_fast, good_slow, y, w))
+
+
+def test_forced_rows_are_routed_and_counted_in_the_share():
+    y, fast, slow = _scores(seed=5)
+    forced = np.zeros(len(y), dtype=bool)
+    forced[::10] = True
+    model, choices = fit_cascade(None, None, fast, slow, y, NATURAL_PREVALENCE, max_auc_loss=0.002,
+                                 forced=forced)
+    assert model.route_identity
+    routed = model.route(fast, forced)
+    assert routed[forced].all()
+    w = prevalence_weights(y, NATURAL_PREVALENCE)
+    assert choices.routed_share == pytest.approx(float(w[routed].sum() / w.sum()))

@@ -9,7 +9,11 @@ Routes, per comment:
 - **full**: ``fast`` and ``slow`` (the transformer) combined per label in logit space
   (``w_j · logit(p_fast) + (1 - w_j) · logit(p_slow)``), calibrated with ``calibration.full``.
 
-A comment takes the full route when its highest fast probability reaches ``gate`` (chosen on the dev split; see :mod:`cleanspeech.models.cascade_build`). Both routes are
+A comment takes the full route when its highest fast probability reaches ``gate`` (chosen on the
+dev split; see :mod:`cleanspeech.training.cascade`) or, with ``route_identity``, when it names an
+identity group (:func:`cleanspeech.identity.mentions_identity`: hate about a group is often
+written without a word the linear model knows, and only the transformer tells counter-speech
+and negation from hate; ~6% of natural traffic names a group). Both routes are
 calibrated on dev and then expressed at the serving prevalence (``prevalence``), so a 0.3 means
 the same on either route: ranking (ROC-AUC) and thresholds hold across routes.
 
@@ -44,11 +48,12 @@ class CascadeModel(ToxicityModel):
                  gate: float, calib_fast: PlattCalibrator, calib_full: PlattCalibrator,
                  prevalence: dict[str, float] | None = None, route_all: bool = False,
                  specs: dict[str, dict[str, Any]] | None = None,
-                 thresholds: np.ndarray | None = None) -> None:
+                 thresholds: np.ndarray | None = None, route_identity: bool = False) -> None:
         super().__init__(thresholds=thresholds, cleaning="none")
         self.fast, self.slow = fast, slow
         self.weights = np.asarray(weights, dtype=np.float64)  # fast model's share, per label
         self.gate, self.route_all = float(gate), bool(route_all)
+        self.route_identity = bool(route_identity)
         self.calib_fast, self.calib_full = calib_fast, calib_full
         self.prevalence = dict(prevalence or calib_full.prevalence)
         self.specs = specs or {"fast": {"path": "linear"}, "slow": {"path": "transformer"}}
@@ -82,11 +87,20 @@ class CascadeModel(ToxicityModel):
     def full_route(self, p_fast: np.ndarray, p_slow: np.ndarray) -> np.ndarray:
         return self._serve(self.calib_full.transform(self.combine(p_fast, p_slow)), self.calib_full)
 
-    def route(self, p_fast: np.ndarray) -> np.ndarray:
-        """Boolean ``(n,)``: which comments take the full route."""
+    def forced(self, texts: Sequence[str]) -> np.ndarray:
+        """Boolean ``(n,)``: comments that take the full route whatever their fast score."""
+        if not self.route_identity:
+            return np.zeros(len(texts), dtype=bool)
+        from cleanspeech.identity import mentions_identity
+
+        return mentions_identity(texts)
+
+    def route(self, p_fast: np.ndarray, forced: np.ndarray | None = None) -> np.ndarray:
+        """Boolean ``(n,)``: which comments take the full route (``forced``: see :meth:`forced`)."""
         if self.route_all:
             return np.ones(len(p_fast), dtype=bool)
-        return np.asarray(p_fast).max(axis=1) >= self.gate
+        routed = np.asarray(p_fast).max(axis=1) >= self.gate
+        return routed if forced is None else routed | forced
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         return self.predict_proba_routed(texts)[0]
@@ -95,7 +109,7 @@ class CascadeModel(ToxicityModel):
         """Probabilities ``(n, 6)`` and which comments took the full route ``(n,)``."""
         texts = list(texts)
         p_fast = self.fast.predict_proba(texts)
-        routed = self.route(p_fast)
+        routed = self.route(p_fast, self.forced(texts))
         out = self.fast_route(p_fast).astype(np.float32)
         idx = np.nonzero(routed)[0]
         if len(idx):
@@ -121,7 +135,7 @@ class CascadeModel(ToxicityModel):
         """``(member, (6,) weight)`` pairs: the output logit (up to a constant) is
         ``Σ weight · member logit`` on the route ``text`` takes."""
         p_fast = self.fast.predict_proba([text])
-        if not self.route(p_fast)[0]:
+        if not self.route(p_fast, self.forced([text]))[0]:
             return [(self.fast, self.calib_fast.a.copy())]
         a = self.calib_full.a
         return [(self.fast, a * self.weights), (self.slow, a * (1 - self.weights))]
@@ -134,6 +148,7 @@ class CascadeModel(ToxicityModel):
             "slow": {**self.specs["slow"], "model_type": self.slow.model_type},
             "weights": {lab: float(w) for lab, w in zip(LABELS, self.weights)},
             "gate": self.gate,
+            "route_identity": self.route_identity,
             "calibration": {"fast": self.calib_fast.to_dict(), "full": self.calib_full.to_dict()},
             "prevalence": self.prevalence,
         }
@@ -175,4 +190,5 @@ class CascadeModel(ToxicityModel):
             raise ValueError(f"{path}: cascade weights must cover {list(LABELS)}")
         return cls(members["fast"], members["slow"], weights, float(config["gate"]),
                    PlattCalibrator.from_dict(calib["fast"]), PlattCalibrator.from_dict(calib["full"]),
-                   prevalence=config.get("prevalence"), route_all=route_all, specs=specs)
+                   prevalence=config.get("prevalence"), route_all=route_all, specs=specs,
+                   route_identity=bool(config.get("route_identity", False)))

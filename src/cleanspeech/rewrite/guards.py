@@ -19,19 +19,11 @@ import difflib
 import re
 from collections import Counter
 
+from cleanspeech.identity import IDENTITY_TERMS
 from cleanspeech.rewrite.tokens import tokenize
 
-# Identity terms and named groups (lowercased word forms). Deleting them changes who a sentence is
+# Identity terms and named groups (cleanspeech.identity): deleting them changes who a sentence is
 # about; the classifier's occlusion signal is most biased exactly on these words.
-IDENTITY_TERMS = frozenset("""
-jew jews jewish judaism muslim muslims islam islamic christian christians christianity catholic
-catholics protestant protestants hindu hindus sikh sikhs buddhist buddhists atheist atheists
-gay gays lesbian lesbians homosexual homosexuals bisexual bisexuals trans transgender
-transgenders queer lgbt lgbtq black blacks white whites asian asians african africans
-arab arabs latino latinos latina latinas hispanic hispanics mexican mexicans indian indians
-chinese japanese korean koreans immigrant immigrants refugee refugees nazi nazis holocaust
-israeli israelis palestinian palestinians women woman men disabled
-""".split())
 
 # Only words that cannot end a phrase ("this", "her", "his" can be pronouns: "about this.").
 DETERMINERS = frozenset("a an the every each my your our their".split())

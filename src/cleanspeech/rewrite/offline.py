@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cleanspeech.rewrite.base import Proposal, Rewriter, RewriteRequest
-from cleanspeech.rewrite.guards import IDENTITY_TERMS, fold
+from cleanspeech.identity import IDENTITY_TERMS
+from cleanspeech.rewrite.guards import fold
 from cleanspeech.rewrite.lexicon import RESOURCE, EditLexicon
 from cleanspeech.rewrite.phrases import Span, copula_wrong, merge_deletions, with_particles
 from cleanspeech.rewrite.tokens import Edit, Token, apply_edits, mining_tokens, tokenize

@@ -110,21 +110,22 @@ def fit_fast_map(p_fast: np.ndarray, full: np.ndarray, calib_full: PlattCalibrat
 
 
 def choose_gate(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray, y: np.ndarray,
-                w: np.ndarray, max_auc_loss: float) -> CascadeChoices:
+                w: np.ndarray, max_auc_loss: float, forced: np.ndarray | None = None) -> CascadeChoices:
     """Smallest routed share on :data:`SHARE_GRID` within ``max_auc_loss`` of the full route;
-    sets ``model.gate`` and ``model.calib_fast``."""
+    sets ``model.gate`` and ``model.calib_fast``. ``forced`` rows (``CascadeModel.forced``) are
+    routed whatever the gate; the share reported includes them."""
     full = model.full_route(p_fast, p_slow)
     full_auc = weighted_macro_auc(y, full, w)
     gate_scores = np.asarray(p_fast).max(axis=1)
     choices = CascadeChoices(weights=model.weights.tolist(), full_auc=full_auc)
     for share in SHARE_GRID:
         gate = gate_for_share(gate_scores, w, share)
-        routed = gate_scores >= gate
+        model.gate = gate
+        routed = model.route(p_fast, forced)
         if routed.all():
             break
-        model.gate = gate
         model.calib_fast = fit_fast_map(p_fast[~routed], full[~routed], model.calib_full)
-        auc = weighted_macro_auc(y, cascade_scores(model, p_fast, p_slow), w)
+        auc = weighted_macro_auc(y, cascade_scores(model, p_fast, p_slow, forced), w)
         real_share = float(w[routed].sum() / w.sum())
         choices.share_curve.append({"share": real_share, "gate": gate, "macro_roc_auc": auc})
         if auc >= full_auc - max_auc_loss:
@@ -138,21 +139,27 @@ def choose_gate(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray, y: 
 def fit_cascade(fast: ToxicityModel, slow: ToxicityModel, p_fast: np.ndarray, p_slow: np.ndarray,
                 y: np.ndarray, prevalence: dict[str, float], *, max_auc_loss: float = 0.0005,
                 point: OperatingPoint | None = None, fitted_on: str = "dev split",
-                tie_break: TieBreak | None = None) -> tuple[CascadeModel, CascadeChoices]:
-    """A cascade fitted on dev scores ``p_fast``/``p_slow`` (``(n, 6)``) and labels ``y``."""
+                tie_break: TieBreak | None = None, forced: np.ndarray | None = None
+                ) -> tuple[CascadeModel, CascadeChoices]:
+    """A cascade fitted on dev scores ``p_fast``/``p_slow`` (``(n, 6)``) and labels ``y``;
+    ``forced`` (``(n,)`` bool, e.g. identity mentions) marks rows routed whatever the gate, and
+    its presence turns on ``route_identity``."""
     y = np.asarray(y).astype(np.int8)
     w = prevalence_weights(y, prevalence)
     weights = fit_weights(p_fast, p_slow, y, w, tie_break)
     probe = CascadeModel(fast, slow, weights, 0.0, PlattCalibrator(), PlattCalibrator())
     calib_full = PlattCalibrator.fit(probe.combine(p_fast, p_slow), y, w, fitted_on=fitted_on)
-    model = CascadeModel(fast, slow, weights, 0.0, calib_full, calib_full, prevalence=prevalence)
-    choices = choose_gate(model, p_fast, p_slow, y, w, max_auc_loss)
-    scores = cascade_scores(model, p_fast, p_slow)
+    model = CascadeModel(fast, slow, weights, 0.0, calib_full, calib_full, prevalence=prevalence,
+                         route_identity=forced is not None)
+    choices = choose_gate(model, p_fast, p_slow, y, w, max_auc_loss, forced)
+    scores = cascade_scores(model, p_fast, p_slow, forced)
     model.thresholds = choose_thresholds(y, scores, point or OperatingPoint("f1"), w)
     return model, choices
 
 
-def cascade_scores(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray) -> np.ndarray:
-    """What ``model.predict_proba`` returns, from already computed member probabilities."""
-    routed = model.route(p_fast)
+def cascade_scores(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray,
+                   forced: np.ndarray | None = None) -> np.ndarray:
+    """What ``model.predict_proba`` returns, from already computed member probabilities
+    (``forced``: ``model.forced(texts)`` of the same rows)."""
+    routed = model.route(p_fast, forced)
     return np.where(routed[:, None], model.full_route(p_fast, p_slow), model.fast_route(p_fast))
