@@ -19,6 +19,13 @@ def _fmt(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.4f}"
 
 
+def _identity_clause(model) -> str:
+    if not getattr(model, "route_identity", False):
+        return ""
+    return (", or that names an identity group (`cleanspeech.identity`: the linear model cannot tell "
+            "hate about a group from counter-speech, negation or a neutral mention),")
+
+
 def cascade_card(model: Any, m: dict[str, Any]) -> str:
     test, dev = m["test"], m["dev_choices"]
     casc = test["cascade"]["at_prevalence"]
@@ -34,7 +41,7 @@ def cascade_card(model: Any, m: dict[str, Any]) -> str:
     return f"""# CleanSpeech default model: linear → MiniLM-L6 cascade
 
 The linear model (`linear/`, TF-IDF + logistic regression) scores every comment. A comment whose
-highest linear probability reaches the gate **{model.gate:.4f}** also goes to the
+highest linear probability reaches the gate **{model.gate:.4f}**{_identity_clause(model)} also goes to the
 fine-tuned all-MiniLM-L6-v2 classifier (`transformer/`, int8) and takes the full route: per-label
 logit mix of both (linear's share: {weights}). The full route is Platt-calibrated on the dev split, the linear route mapped onto that scale, and both are
 expressed at the serving prevalence, so scores of both routes share one scale.
