@@ -59,7 +59,7 @@ def test_tie_break_picks_the_weight_that_separates_behavioural_cases_within_tole
     hateful = np.array([1] * 50 + [0] * 50)
     z = np.where(hateful[:, None] == 1, 1.0, -1.0) + rng.normal(0, 0.3, (100, 6))
     suite_slow = 1 / (1 + np.exp(-z))  # the slow member separates the cases ...
-    suite_fast = 1 / (1 + np.exp(-(-z)))  # ... the fast member ranks them backwards
+    suite_fast = 1 / (1 + np.exp(z))  # ... the fast member ranks them backwards
     tie = TieBreak(suite_fast, suite_slow, hateful, tolerance=1e-9)
     assert np.allclose(fit_weights(fast, slow, y, w, tie), 0.0)
     _, good_fast, good_slow = _scores(seed=4)

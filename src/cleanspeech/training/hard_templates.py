@@ -190,7 +190,7 @@ def hard_example_rows(max_per_template: int | None = None, seed: int = 42) -> pd
     """
     rng = np.random.default_rng(seed)
     rows = []
-    for name, (labels, templates) in HARD_PHENOMENA.items():
+    for labels, templates in HARD_PHENOMENA.values():
         for template in templates:
             groups = list(TRAIN_GROUPS) if _has_slot(template) else [("", "", "")]
             if max_per_template is not None and len(groups) > max_per_template:
