@@ -7,8 +7,9 @@ config and card, and stores the weights as int8 per-row (``model.int8.safetensor
 smaller). The ONNX backend exports dynamic int8 by default; ``--quantization static`` also ships
 ``calibration_texts.json`` (comments sampled from ``project_split``'s *train* part) that fix the
 activation scales of a static int8 export, whose scores do not depend on the batch. On the idle
-2-core CPU, static int8 at one window per call was slower than the fused dynamic export (~70 vs
-~92 comments/s on 600 natural-rate test comments), so the shipped member is dynamic. Then
+2-core CPU static int8 was slower than the fused dynamic export at one window per call (53 vs 69
+comments/s; 64 in batches of 16; ``bench/results/onnx_variants.md``), so the shipped member is
+dynamic. Then
 ``scripts/build_cascade.py --transformer OUT`` fits the ``default`` cascade on it.
 """
 

@@ -225,15 +225,14 @@ def build_cached_onnx(path: Path, config: dict[str, Any]) -> Path:
 
 
 # One window per call. Dynamic int8 quantisation scales activations by the min/max of the whole
-# input tensor, so in a batch a comment's scores depend on its neighbours (up to 0.16 in
+# input tensor, so in a batch a comment's scores depend on its neighbours (up to 0.17 in
 # probability at batch 16): a comment must score the same whatever it is sent with. The
 # batch-invariant alternatives were measured on the same dev comments
-# (bench/results/onnx_variants.md): the fp32 graph and static int8 (calibrated activation
-# scales, quantize_static_int8) give identical scores alone and in batches of 16/32, but on the
-# shared 2-core CPU (load ~16) length-sorted batches were slower than one window per call for
-# every export. Static int8 at one window per call was the fastest (17.9 vs 14.7 comments/s for
-# dynamic, AUC 0.98030 vs 0.98015), but building it needs calibration comments at export time,
-# which a model folder does not ship yet: the default stays dynamic int8, one window per call.
+# (bench/results/onnx_variants.md): the fp32 graph and static int8 (calibrated activation scales,
+# quantize_static_int8; a member opts in with onnx_quantization: static and calibration_texts.json)
+# give identical scores alone and in batches. On the idle 2-core CPU the fused dynamic export at
+# one window per call was the fastest of them (69 comments/s; static int8 53 alone, 64 in batches
+# of 16; fp32 ~42); under heavy load (1-min load ~16) static int8 alone had been fastest.
 ONNX_BATCH_SIZE = 1
 
 
