@@ -34,11 +34,12 @@ DEFAULT_MAX_WINDOWS = 16
 LONG_TEXT_POLICY = (
     "Long comments are cut into overlapping windows of the transformer's maximum length, and a "
     "comment's score is the highest score among the windows scored. A comment with more than "
-    "`max_windows` windows (default 16) is scored on a budget of that many windows: always its "
+    "`max_windows` windows (16 unless the model folder sets it; the shipped `default`'s transformer "
+    "uses 4, about 800 tokens) is scored on a budget of that many windows: always its "
     "first and last windows, plus the windows a cheap window scorer ranks most toxic (in the "
     "cascade, the linear model's highest label probability on each window's text); without a "
     "scorer, windows spread evenly over the comment. So a 1 MB comment costs the transformer about "
-    "as much as a 3,000-word one; toxic passages the scorer misses between the scored windows can "
+    "as much as a comment of `max_windows` windows; toxic passages the scorer misses between the scored windows can "
     "be missed by the transformer (the linear model still reads the whole text)."
 )
 WindowScorer = Callable[[list[str]], np.ndarray]
