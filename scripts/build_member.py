@@ -66,7 +66,21 @@ def main() -> None:
 
     model.save_pretrained(out, tuned_on=tuned_on, prevalence=ths.get("prevalence"),
                           extras=extras)
+    refresh_card(out, args.base_model)
     print(f"wrote {out}")
+
+
+def refresh_card(folder: Path, base_model: str) -> None:
+    """Re-render the card from the member's own config (int8, window budget) rather than the
+    run's; card and metrics are records, outside the fingerprint, so pins stay valid."""
+    from cleanspeech.models.card import write_card
+
+    metrics_file = folder / "metrics.json"
+    if metrics_file.exists():
+        metrics = json.loads(metrics_file.read_text())
+        metrics["title"] = f"CleanSpeech transformer: {base_model}, fine-tuned (issue 12 judgement passes)"
+        metrics_file.write_text(json.dumps(metrics, indent=2) + "\n")
+    write_card(folder)
 
 
 if __name__ == "__main__":
