@@ -65,13 +65,13 @@ def _plain(template: str) -> str:
     return template.replace("<", "").replace(">", "")
 
 
-def _fill(template: str, group: tuple[str, str, str]) -> str:
+def fill_slots(template: str, group: tuple[str, str, str]) -> str:
     plural, one, adj = group
     out = template.replace("{P}", plural).replace("{S}", one).replace("{A}", adj)
     return out[0].upper() + out[1:] if out else out
 
 
-def _has_slot(template: str) -> bool:
+def has_slot(template: str) -> bool:
     return any(slot in template for slot in ("{P}", "{S}", "{A}"))
 
 
@@ -121,10 +121,10 @@ def obfuscate(template: str, kind: str) -> str:
 def _template_cases(name: str, index: int, template: str, part: str) -> list[Case]:
     hateful, toxic, _ = PHENOMENA[name]
     tid = f"{name}:{index}"
-    groups = GROUPS if _has_slot(template) else ((("", "", ""),))
+    groups = GROUPS if has_slot(template) else ((("", "", ""),))
     cases = []
     for g in groups:
-        text = _fill(_plain(template), g) if g[0] else _plain(template)
+        text = fill_slots(_plain(template), g) if g[0] else _plain(template)
         cases.append(Case(f"{tid}:{g[0] or '-'}", name, name, tid, part, text, hateful, toxic, g[0]))
     return cases
 
@@ -136,9 +136,9 @@ def _obfuscated_cases(name: str, index: int, template: str, part: str) -> list[C
     tid = f"{name}:{index}"
     cases = []
     for k, kind in enumerate(OBFUSCATIONS):
-        g = GROUPS[(index + k) % len(GROUPS)] if _has_slot(template) else ("", "", "")
-        plain = _fill(_plain(template), g) if g[0] else _plain(template)
-        text = _fill(obfuscate(template, kind), g) if g[0] else obfuscate(template, kind)
+        g = GROUPS[(index + k) % len(GROUPS)] if has_slot(template) else ("", "", "")
+        plain = fill_slots(_plain(template), g) if g[0] else _plain(template)
+        text = fill_slots(obfuscate(template, kind), g) if g[0] else obfuscate(template, kind)
         func = f"obf_{kind}" if hateful else "obf_individual"  # one gold label per functionality
         cases.append(Case(f"{tid}:{kind}:{g[0] or '-'}", func, name, tid, part, text,
                           hateful, toxic, g[0], source=plain))

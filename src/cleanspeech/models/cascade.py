@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from cleanspeech.evaluation.calibration import PlattCalibrator, logit, prior_shift, sigmoid
+from cleanspeech.identity import mentions_identity
 from cleanspeech.labels import LABELS, N_LABELS, vector_from_mapping
 from cleanspeech.models.base import ToxicityModel
 
@@ -91,8 +92,6 @@ class CascadeModel(ToxicityModel):
         """Boolean ``(n,)``: comments that take the full route whatever their fast score."""
         if not self.route_identity:
             return np.zeros(len(texts), dtype=bool)
-        from cleanspeech.identity import mentions_identity
-
         return mentions_identity(texts)
 
     def route(self, p_fast: np.ndarray, forced: np.ndarray | None = None) -> np.ndarray:

@@ -92,7 +92,7 @@ class TransformerModel(ToxicityModel):
         self.weights_format, self.backend, self.base_model = weights_format, backend, base_model
         self.max_windows, self.window_scorer = max_windows, window_scorer
         # how the ONNX backend quantises its export: "dynamic", or "static" (calibrated on the
-        # folder's calibration_texts.json; batch-invariant and faster, onnx_backend.static_calibration)
+        # folder's calibration_texts.json, batch-invariant; onnx_backend.static_calibration)
         self.onnx_quantization = onnx_quantization
         self.tokenizer.model_max_length = int(1e9)  # we window long inputs ourselves
 

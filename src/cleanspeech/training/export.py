@@ -57,6 +57,8 @@ def split_description(config: TrainConfig) -> str:
     """Which rows trained and validated the run (as the card and thresholds.json say it)."""
     if config.split == "project":
         extra = f"; Jigsaw rows sampled: {config.jigsaw_rows}" if config.jigsaw_rows else ""
+        if config.jigsaw_clean_rows is not None:
+            extra += f"; every toxic Jigsaw row + {config.jigsaw_clean_rows} clean ones"
         aug = f"; augmentations: {', '.join(config.augment)}" if config.augment else ""
         return f"dev part of project_split (seed {config.split_seed}){extra}{aug}"
     return f"validation split (train_val_split seed {config.split_seed}, {config.val_fraction:.0%})"

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from cleanspeech.data.io import TEXT_COLUMN
+from cleanspeech.evaluation.behaviour import fill_slots, has_slot
 from cleanspeech.labels import LABELS
 
 NAN = float("nan")
@@ -162,24 +163,22 @@ HARD_PHENOMENA: dict[str, tuple[dict[str, float], tuple[str, ...]]] = {
 }
 
 
-def _fill(template: str, group: tuple[str, str, str]) -> str:
-    plural, one, adj = group
-    out = template.replace("{P}", plural).replace("{S}", one).replace("{A}", adj)
-    return out[0].upper() + out[1:]
-
-
-def _has_slot(template: str) -> bool:
-    return any(s in template for s in ("{P}", "{S}", "{A}"))
+def _rendered(max_per_template: int | None = None, seed: int = 42):
+    """``(phenomenon, labels, text)`` per template × training group (a template without a slot
+    once); with ``max_per_template``, that many groups per template, chosen at random (seeded)."""
+    rng = np.random.default_rng(seed)
+    for name, (labels, templates) in HARD_PHENOMENA.items():
+        for template in templates:
+            groups = list(TRAIN_GROUPS) if has_slot(template) else [("", "", "")]
+            if max_per_template is not None and len(groups) > max_per_template:
+                groups = [groups[i] for i in sorted(rng.choice(len(groups), max_per_template, replace=False))]
+            for g in groups:
+                yield name, labels, fill_slots(template, g) if g[0] else template
 
 
 def hard_example_texts() -> list[tuple[str, str]]:
-    """``(phenomenon, text)`` for every template × training group (templates without a slot once)."""
-    out = []
-    for name, (_, templates) in HARD_PHENOMENA.items():
-        for template in templates:
-            groups = TRAIN_GROUPS if _has_slot(template) else (("", "", ""),)
-            out += [(name, _fill(template, g) if g[0] else template) for g in groups]
-    return out
+    """``(phenomenon, text)`` for every template × training group."""
+    return [(name, text) for name, _, text in _rendered()]
 
 
 def hard_example_rows(max_per_template: int | None = None, seed: int = 42) -> pd.DataFrame:
@@ -188,13 +187,5 @@ def hard_example_rows(max_per_template: int | None = None, seed: int = 42) -> pd
     ``max_per_template`` keeps that many groups per template (chosen at random, seeded), so the
     hard examples stay a modest share of a training mix.
     """
-    rng = np.random.default_rng(seed)
-    rows = []
-    for labels, templates in HARD_PHENOMENA.values():
-        for template in templates:
-            groups = list(TRAIN_GROUPS) if _has_slot(template) else [("", "", "")]
-            if max_per_template is not None and len(groups) > max_per_template:
-                groups = [groups[i] for i in sorted(rng.choice(len(groups), max_per_template, replace=False))]
-            for g in groups:
-                rows.append({TEXT_COLUMN: _fill(template, g) if g[0] else template, **labels})
+    rows = [{TEXT_COLUMN: text, **labels} for _, labels, text in _rendered(max_per_template, seed)]
     return pd.DataFrame(rows, columns=[TEXT_COLUMN, *LABELS])
