@@ -48,6 +48,17 @@ def test_budget_follows_affinity_and_quota(monkeypatch):
         runtime.ort_threads()
 
 
+def test_ort_workers_split_the_budget_unless_threads_are_pinned(monkeypatch):
+    for name in ("CLEANSPEECH_ORT_WORKERS", "CLEANSPEECH_ORT_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CLEANSPEECH_THREADS", "2")
+    assert runtime.ort_workers() == 2  # two single-threaded calls side by side
+    monkeypatch.setenv("CLEANSPEECH_ORT_THREADS", "2")
+    assert runtime.ort_workers() == 1  # the old mode: one call on the pinned threads
+    monkeypatch.setenv("CLEANSPEECH_ORT_WORKERS", "3")
+    assert runtime.ort_workers() == 3
+
+
 def test_no_spinning_unless_asked(monkeypatch):
     monkeypatch.delenv("CLEANSPEECH_ORT_SPIN", raising=False)
     assert runtime.ort_spinning() == "0"

@@ -6,7 +6,8 @@ starts one thread per machine core, and spinning threads then fight other work (
 beside two busy processes did not finish a 15k-comment ``predict`` in 30 minutes, issue 13). The
 budget here is the smaller of the affinity mask and the cgroup quota (v2 ``cpu.max`` or v1
 ``cpu.cfs_quota_us``), overridable with ``CLEANSPEECH_THREADS``; ``CLEANSPEECH_ORT_THREADS`` and
-``CLEANSPEECH_TORCH_THREADS`` override it per engine. ONNX Runtime's worker threads do not
+``CLEANSPEECH_TORCH_THREADS`` override it per engine (``CLEANSPEECH_ORT_WORKERS``: concurrent
+single-threaded ONNX calls, see :func:`ort_workers`). ONNX Runtime's worker threads do not
 busy-wait between calls unless ``CLEANSPEECH_ORT_SPIN=1``.
 """
 
@@ -67,6 +68,21 @@ def ort_threads() -> int:
     """ONNX Runtime intra-op threads (``$CLEANSPEECH_ORT_THREADS``, 0 lets ORT choose; else the budget)."""
     n = _env_int("CLEANSPEECH_ORT_THREADS")
     return thread_budget() if n is None else n
+
+
+def ort_workers() -> int:
+    """Calls ONNX Runtime may run at once, each on one intra-op thread (``$CLEANSPEECH_ORT_WORKERS``,
+    else the budget when ``$CLEANSPEECH_ORT_THREADS`` is unset, else 1).
+
+    A comment's windows are small matrices (tens of tokens x 384): on 2 cores two single-threaded
+    calls side by side scored 1.45x the windows/s of one call on two threads, with identical
+    scores (each window is still scored alone), because intra-op threads spend much of a small
+    call synchronising. Setting ``$CLEANSPEECH_ORT_THREADS`` keeps the old one-call-at-a-time mode.
+    """
+    n = _env_int("CLEANSPEECH_ORT_WORKERS")
+    if n and n > 0:
+        return n
+    return thread_budget() if _env_int("CLEANSPEECH_ORT_THREADS") is None else 1
 
 
 def ort_spinning() -> str:

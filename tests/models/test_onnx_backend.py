@@ -67,6 +67,30 @@ def test_bert_export_has_a_dynamic_length_and_matches_torch(tmp_path):
         assert np.allclose(runner(ids, mask), _logits(module, ids, mask), atol=1e-4)
 
 
+def test_concurrent_calls_give_each_batch_its_own_scores_in_order(tmp_path):
+    from transformers import BertConfig, BertForSequenceClassification
+
+    from cleanspeech.models.onnx_backend import OnnxRunner, export_onnx
+
+    module = BertForSequenceClassification(BertConfig(
+        vocab_size=100, hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=32, num_labels=6)).eval()
+    export_onnx(module, tmp_path / "b.onnx")
+    rng = np.random.default_rng(0)
+    batches = []
+    for width in rng.integers(3, 60, size=40):
+        ids = rng.integers(3, 100, size=(1, width)).astype(np.int64)
+        batches.append((ids, np.ones_like(ids)))
+    pooled = OnnxRunner(tmp_path / "b.onnx", workers=2)
+    alone = OnnxRunner(tmp_path / "b.onnx", workers=1)
+    assert pooled.workers == 2 and alone.workers == 1
+    got, want = pooled.map(batches), alone.map(batches)
+    assert len(got) == len(batches)
+    for g, w, (ids, mask) in zip(got, want, batches):
+        assert np.array_equal(g, w)
+        assert np.allclose(g, _logits(module, ids, mask), atol=1e-4)
+
+
 def test_shipped_onnx_file_is_used_as_is(tiny_folder, tmp_path):
     from cleanspeech.models.onnx_backend import OnnxRunner, export_onnx
     from cleanspeech.models.transformer import load_torch_module

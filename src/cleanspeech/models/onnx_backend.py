@@ -13,12 +13,13 @@ import hashlib
 import os
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from cleanspeech.runtime import ort_spinning, ort_threads
+from cleanspeech.runtime import ort_spinning, ort_threads, ort_workers
 
 EXPORT_VERSION = "5"  # bump when the export recipe changes, so caches are rebuilt
 SHIPPED_ONNX = "model.onnx"
@@ -242,15 +243,21 @@ _EXPORT_LOCK = threading.Lock()
 class OnnxRunner:
     """Callable ``(input_ids (b, t), attention_mask (b, t)) -> logits (b, 6)`` on ONNX Runtime."""
 
-    def __init__(self, onnx_file: str | Path, threads: int | None = None) -> None:
+    def __init__(self, onnx_file: str | Path, threads: int | None = None,
+                 workers: int | None = None) -> None:
         import onnxruntime as ort
 
         opts = ort.SessionOptions()
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # threads from the CPUs this process may use (cleanspeech.runtime), and no busy-waiting
-        # between calls unless CLEANSPEECH_ORT_SPIN=1: spinning workers take CPU from every
-        # other process on a shared machine (issue 13)
-        threads = ort_threads() if threads is None else threads
+        # threads from the CPUs this process may use (cleanspeech.runtime), split into `workers`
+        # concurrent calls (runtime.ort_workers: single-threaded calls side by side beat one
+        # multi-threaded call on small windows), and no busy-waiting between calls unless
+        # CLEANSPEECH_ORT_SPIN=1: spinning workers take CPU from every other process (issue 13)
+        self.workers = max(1, ort_workers() if workers is None else workers)
+        if threads is None:
+            threads = max(1, ort_threads() // self.workers) if self.workers > 1 else ort_threads()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         if threads > 0:
             opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
@@ -278,3 +285,14 @@ class OnnxRunner:
         feed = {"input_ids": input_ids, "attention_mask": attention_mask}
         feed = {k: v for k, v in feed.items() if k in self.inputs}
         return self.session.run(["logits"], feed)[0].astype(np.float32)
+
+    def map(self, batches: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+        """Logits of each ``(input_ids, attention_mask)`` batch, in order, up to ``workers`` calls
+        at once (ONNX Runtime's ``run`` is thread-safe and releases the GIL). Each batch is its
+        own call, so its scores are exactly those of calling the runner on it alone."""
+        if self.workers <= 1 or len(batches) <= 1:
+            return [self(ids, mask) for ids, mask in batches]
+        with self._pool_lock:  # one pool per runner, made on first use
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="cleanspeech-ort")
+        return list(self._pool.map(lambda b: self(*b), batches))

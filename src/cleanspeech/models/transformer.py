@@ -130,6 +130,13 @@ class TransformerModel(ToxicityModel):
                               attention_mask=torch.from_numpy(attention_mask))
         return out.logits.float().numpy()
 
+    def logits_many(self, batches: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
+        """:meth:`logits` of each batch, in order; the ONNX runner runs several calls at once."""
+        run_many = getattr(self.runner, "map", None)
+        if run_many is not None:
+            return run_many(batches)
+        return [self.logits(ids, mask) for ids, mask in batches]
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities ``(n, 6)``: max over each comment's windows; batches sorted by length."""
         texts = list(texts)
@@ -139,6 +146,7 @@ class TransformerModel(ToxicityModel):
         order = np.argsort([len(w) for w in wins], kind="stable")
         probs = np.zeros((len(wins), N_LABELS), dtype=np.float32)
         pad = self.tokenizer.pad_token_id or 0
+        groups, batches = [], []
         for s in range(0, len(order), self.batch_size):
             idx = order[s:s + self.batch_size]
             width = max(len(wins[i]) for i in idx)
@@ -147,7 +155,10 @@ class TransformerModel(ToxicityModel):
             for r, i in enumerate(idx):
                 ids[r, :len(wins[i])] = wins[i]
                 mask[r, :len(wins[i])] = 1
-            probs[idx] = 1.0 / (1.0 + np.exp(-self.logits(ids, mask)))
+            groups.append(idx)
+            batches.append((ids, mask))
+        for idx, logits in zip(groups, self.logits_many(batches)):
+            probs[idx] = 1.0 / (1.0 + np.exp(-logits))
         out = np.zeros((len(texts), N_LABELS), dtype=np.float32)
         np.maximum.at(out, owner, probs)
         return out
