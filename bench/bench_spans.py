@@ -117,9 +117,47 @@ def main() -> None:
     if (old_path / "tagger.json").exists() and "cv_f1" not in json.loads((old_path / "tagger.json").read_text()).get("metrics", {}):
         result["old_tagger"] = old_tagger_comparison(texts, probs, ratios, rule, old_path)
     write_text_atomic(json.dumps(result, indent=1) + "\n", OUT / "spans.json")
-    print(json.dumps(result, indent=1))
+    write_text_atomic(to_markdown(result), OUT / "spans.md")
+    print(to_markdown(result))
     if args.install:
         install(cv / "final", rule, texts, golds, tsd, result)
+
+
+def _rule_text(r: dict) -> str:
+    return (f"word >= {r['word_threshold']}, post gate {r['post_threshold']}, lexicon weight "
+            f"{r['lexicon_weight']}, join gaps {r['join_gaps']}")
+
+
+def to_markdown(res: dict) -> str:
+    p = res["posts"]
+    lines = [f"# Toxic spans: cross-validated span tagger ({res['date']})", "",
+             f"SemEval-2021 TSD tsd_train + tsd_trial, de-duplicated: {p['tsd']} posts, plus {p['clean']} clean "
+             f"Jigsaw comments (train part of the project split) with empty spans; {p['folds']} folds; training "
+             f"{res['training']}. Machine: {res['machine']}.", "",
+             "Mean span F1 over the TSD posts, every post scored by a tagger that never trained on it:", "",
+             "| decision rule | span F1 | clean comments given any span |", "|---|---|---|",
+             f"| nested CV: rule chosen on the other folds, per fold | **{res['nested']['f1']:.4f}** | – |",
+             f"| chosen on all folds: {_rule_text(res['chosen']['rule'])} | {res['chosen']['oof_f1']:.4f} | "
+             f"{res['chosen']['clean_with_spans']:.3f} |",
+             f"| same, without the lexicon: {_rule_text(res['chosen_without_lexicon']['rule'])} | "
+             f"{res['chosen_without_lexicon']['oof_f1']:.4f} | – |",
+             f"| the previous rule: {_rule_text(res['old_rule']['rule'])} | {res['old_rule']['oof_f1']:.4f} | "
+             f"{res['old_rule']['clean_with_spans']:.3f} |", ""]
+    if "old_tagger" in res:
+        lines += ["Against the previously shipped tagger (trained on 80% of tsd_train, clean comments never "
+                  "seen), on the posts it never trained on:", "",
+                  "| posts | previous tagger | new, out-of-fold |", "|---|---|---|"]
+        for name, r in res["old_tagger"].items():
+            lines.append(f"| {name} ({r['posts']}) | {r['old_tagger']:.4f} | {r['new_oof']:.4f} |")
+        lines.append("")
+    lines += ["Per fold (nested): " + "; ".join(f"fold {f['fold']} F1 {f['f1']:.4f} ({_rule_text(f['rule'])})"
+                                               for f in res["nested"]["folds"]), "",
+              "Reproduce: `HF_HUB_OFFLINE=1 .venv/bin/python -m cleanspeech.explain.tagger_cv --train "
+              "../shared/data/toxic_spans/tsd_train.csv --trial ../shared/data/toxic_spans/tsd_trial.csv "
+              "--jigsaw ../shared/data/jigsaw/train.csv.gz --out runs/span_cv --final` (about 50 min on "
+              "2 CPU cores), then `HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_spans.py --cv runs/span_cv "
+              "--install`.", ""]
+    return "\n".join(lines)
 
 
 def _rules():
