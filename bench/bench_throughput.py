@@ -8,6 +8,8 @@ toxic (natural Jigsaw rate). "busy" runs a CPU-bound process on one core during 
 Each model is timed ``--repeats`` times per condition, rounds interleaved across models so a
 slow spell of the shared machine hits all of them, and the fastest time is kept (one run moved
 the cascade/linear ratio by ~10% between two back-to-back runs).
+"cli" times whole `cleanspeech predict` processes on the same sample written as a CSV (idle): the
+wall time the issue's acceptance compares, start-up and model load included.
 Results: bench/results/throughput.json and .md (machine and date inside).
 """
 
@@ -17,6 +19,10 @@ import argparse
 import datetime as dt
 import json
 import multiprocessing as mp
+import os
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -54,12 +60,41 @@ def timed(model, texts) -> tuple[np.ndarray, float]:
     return probs, time.perf_counter() - t0
 
 
+def cli_seconds(model: str, csv: Path, out: Path) -> float:
+    """Wall time of a whole ``cleanspeech predict`` process (start-up, load, read, score, write):
+    what a user running the CLI waits for, and what the issue's acceptance compares."""
+    cli = Path(sys.executable).with_name("cleanspeech")
+    t0 = time.perf_counter()
+    subprocess.run([str(cli), "predict", str(csv), "-o", str(out), "--model", model], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=os.environ | {"HF_HUB_OFFLINE": "1"})
+    return time.perf_counter() - t0
+
+
+def cli_rows(texts: list[str], models: dict[str, str], repeats: int) -> list[dict]:
+    """Fastest of ``repeats`` interleaved ``predict`` runs per model, idle."""
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = Path(tmp) / "sample.csv"
+        pd.DataFrame({"id": range(len(texts)), "comment_text": texts}).to_csv(csv, index=False)
+        best: dict[str, float] = {}
+        for _ in range(repeats):
+            for name, model in models.items():
+                secs = cli_seconds(model, csv, Path(tmp) / f"{name}.csv")
+                best[name] = min(secs, best.get(name, secs))
+    rows = [{"condition": "cli", "model": name, "n": len(texts), "seconds": secs, "repeats": repeats,
+             "comments_per_s": len(texts) / secs} for name, secs in best.items()]
+    for row in rows:
+        print(json.dumps(row), flush=True)
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--train", default="../shared/data/jigsaw/train.csv.gz")
     ap.add_argument("--model", default="default", help="a cascade model folder or name")
     ap.add_argument("--out", default=str(RESULTS / "throughput"))
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--linear", default="linear", help="the linear model the CLI run compares with")
     args = ap.parse_args()
     texts, y = natural_sample(args.train)
     t0 = time.perf_counter()
@@ -95,6 +130,7 @@ def main() -> None:
             stop.set()
             if busy:
                 busy.join()
+    rows += cli_rows(texts, {"linear": args.linear, "cascade": args.model}, args.repeats)
     meta = machine() | {"date": dt.date.today().isoformat(), "cascade_load_seconds": load_s,
                         "toxic_rate": float(y[:, 0].mean())}
     write(rows, args.out, meta)
@@ -106,7 +142,8 @@ def _share(row: dict) -> str:
 
 def write(rows: list[dict], out: str, meta: dict) -> None:
     by = {(r["condition"], r["model"]): r for r in rows}
-    ratios = {c: by[(c, "cascade")]["seconds"] / by[(c, "linear")]["seconds"] for c in ("idle", "busy")}
+    ratios = {c: by[(c, "cascade")]["seconds"] / by[(c, "linear")]["seconds"]
+              for c in ("idle", "busy", "cli") if (c, "cascade") in by}
     speedup = {c: by[(c, "full_route")]["seconds"] / by[(c, "cascade")]["seconds"] for c in ("idle", "busy")}
     data = {"machine": meta, "rows": rows, "cascade_time_over_linear": ratios,
             "cascade_speedup_over_full_route": speedup}
@@ -118,9 +155,12 @@ def write(rows: list[dict], out: str, meta: dict) -> None:
              f"Fastest of {rows[0].get('repeats', 1)} interleaved runs per model and condition.", "",
              "| condition | model | comments/s | seconds | macro ROC-AUC | routed |", "|---|---|---|---|---|---|"]
     for r in rows:
+        auc = f"{r['macro_roc_auc']:.4f}" if "macro_roc_auc" in r else "—"
         lines.append(f"| {r['condition']} | {r['model']} | {r['comments_per_s']:.1f} | {r['seconds']:.1f} | "
-                     f"{r['macro_roc_auc']:.4f} | {_share(r)} |")
-    lines += ["", f"Cascade time / linear time: idle {ratios['idle']:.1f}x, busy {ratios['busy']:.1f}x. "
+                     f"{auc} | {_share(r)} |")
+    cli = (f" `predict` CLI, whole process (start-up, load, read, score, write; 'cli' rows): "
+           f"{ratios['cli']:.1f}x." if "cli" in ratios else "")
+    lines += ["", f"Cascade time / linear time, scoring only: idle {ratios['idle']:.1f}x, busy {ratios['busy']:.1f}x.{cli} "
               f"Cascade speed-up over the full route: idle {speedup['idle']:.2f}x, busy {speedup['busy']:.2f}x.",
               "", "Reproduce: `HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_throughput.py --model default`."]
     Path(out).with_suffix(".md").write_text("\n".join(lines) + "\n")
