@@ -94,7 +94,7 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
         "model_path": str(getattr(model, "path", "")),
         "split": split_desc,
         "judge": judge.meta if judge is not None else None,
-        "edit_tagger": edit_tagger or "none",
+        "edit_tagger": tagger_name(edit_tagger),
         "rewriter_settings": {k: [vars(lv) for lv in v] if k == "levels" else v
                               for k, v in (rewriter or {}).items()},
         "scores": scores,
@@ -106,9 +106,21 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
     }
 
 
+def tagger_name(edit_tagger: str | None) -> str:
+    """What the run used: a folder, or 'none' (``auto`` resolved to the shipped folder or none)."""
+    if edit_tagger == "auto":
+        from cleanspeech.rewrite.edit_tagger import EDIT_TAGGER_DIR, PHRASES_NAME
+
+        found = (EDIT_TAGGER_DIR / PHRASES_NAME).exists()
+        return "shipped_models/edit-tagger" if found else "none"
+    return str(edit_tagger) if edit_tagger else "none"
+
+
 def to_markdown(res: dict) -> str:
-    lines = [f"# Civil rewriting on ParaDetox held-out ({res['date']})", "",
-             f"{res['split']}; classifier `{res['model']}`; {res['machine']}.", "",
+    part = "dev" if res["split"].startswith("ParaDetox dev") else "held-out"
+    lines = [f"# Civil rewriting on ParaDetox {part} ({res['date']})", "",
+             f"{res['split']}; classifier `{res['model']}`; edit tagger: {res.get('edit_tagger', 'none')}; "
+             f"{res['machine']}.", "",
              "| system | STA | SIM | ChrF | J | STA (judge) | J (judge) |", "|---|---|---|---|---|---|---|"]
     for name, s in res["scores"].items():
         jd = f"{s['STA_judge']:.3f} | {s['J_judge']:.3f}" if "STA_judge" in s else "– | –"

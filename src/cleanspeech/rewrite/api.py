@@ -153,6 +153,9 @@ def _verify_one(text: str, tox: float, cands: list[Candidate], score, thresholds
     return choose(text, tox, kept, rejected)
 
 
+MAX_KEPT_WORDS_REMOVED = 2  # an edit-tagger candidate dropping this many is discarded
+
+
 def _candidates(primary: Rewriter, offline: OfflineRewriter, requests: list[RewriteRequest],
                 edit_tagger: EditTagger | None = None) -> list[list[Candidate]]:
     """Tier 0: the primary backend's candidates; tier 1: the offline rewriter's and the edit
@@ -172,7 +175,9 @@ def _candidates(primary: Rewriter, offline: OfflineRewriter, requests: list[Rewr
                 continue  # nothing left to say is not a rewrite
             cands.append(Candidate(t, f"{m} (fallback: {note})" if note else m, 1))
         for m, t in (tagged[k] if tagged is not None else []):
-            if re.search(r"\w", t):
+            # the tagger may learn to cut a whole clause; two content words annotators keep,
+            # gone, is a changed meaning ("Calling someone a '...' is homophobic" -> "Calling someone.")
+            if re.search(r"\w", t) and len(offline.kept_words_removed(req.text, t)) < MAX_KEPT_WORDS_REMOVED:
                 cands.append(Candidate(t, f"{m} (fallback: {note})" if note else m, 1))
         out.append(cands)
     return out

@@ -11,12 +11,13 @@ word ("youre" → "you're") is applied as such, never as a deletion.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 from cleanspeech.rewrite.base import Proposal, Rewriter, RewriteRequest
 from cleanspeech.identity import IDENTITY_TERMS
-from cleanspeech.rewrite.guards import fold
+from cleanspeech.rewrite.guards import FUNCTION_WORDS, fold
 from cleanspeech.rewrite.lexicon import RESOURCE, EditLexicon
 from cleanspeech.rewrite.phrases import Span, copula_wrong, merge_deletions, with_particles
 from cleanspeech.rewrite.tokens import Edit, Token, apply_edits, mining_tokens, tokenize
@@ -134,6 +135,20 @@ class OfflineRewriter(Rewriter):
             return True
         e = self.lexicon.get(_key(word))
         return e is not None and e.count >= 5 and e.edit_rate() < 0.3 and not _PROFANITY_RE.match(word.lower())
+
+    def kept_words_removed(self, original: str, candidate: str, rate: float = 0.3) -> list[str]:
+        """Content words of ``original`` that ``candidate`` drops although annotators rarely edit
+        them (edit rate under ``rate``, or never seen): what a rewrite loses beyond the insult."""
+        have = Counter(t.norm for t in tokenize(candidate) if t.is_word)
+        lost = []
+        for tok in tokenize(original):
+            if not tok.is_word or tok.norm in FUNCTION_WORDS or len(tok.norm) < 3:
+                continue
+            if have[tok.norm] > 0:
+                have[tok.norm] -= 1
+            elif self._token_rate(tok.text) < rate and not _PROFANITY_RE.match(tok.norm):
+                lost.append(tok.text)
+        return lost
 
     def has_known_toxic_terms(self, text: str) -> bool:
         """Whether ``text`` holds a phrase annotators almost always remove (or masked profanity)."""
