@@ -81,3 +81,22 @@ def test_tagger_candidates_are_verified_like_any_other(model):
     assert res.toxicity_after <= res.toxicity_before and plain.toxicity_after <= plain.toxicity_before
     if res.method.startswith("edit-tagger"):
         assert res.civil and res.rewrite in {c for _, c in tagger.candidates([text])[0]}
+
+
+def _clause_cutter(word):
+    """Deletes everything after the first two words: a tagger that learned to cut clauses."""
+    keep = {"calling", "someone"}
+    return [1, 0, 0] if word in keep else [0.0, 1.0, 0.0]
+
+
+def test_candidates_that_drop_words_annotators_keep_are_discarded(model):
+    from cleanspeech.rewrite.offline import OfflineRewriter
+
+    text = 'Calling someone a "faggot" is homophobic and hurtful.'
+    offline = OfflineRewriter()
+    assert offline.kept_words_removed(text, "Calling someone.") == ["homophobic", "hurtful"]
+    assert offline.kept_words_removed("sh1t edit, you m0r0n", "edit, you") == []  # only the insults went
+    tagger = EditTagger(FakeTagger(1, _clause_cutter), ["wrong"])
+    assert any(c.startswith("Calling someone") and "homophobic" not in c for _, c in tagger.candidates([text])[0])
+    (res,) = rewrite_texts(model, [text], edit_tagger=tagger)
+    assert not res.method.startswith("edit-tagger") and "homophobic" in res.rewrite
