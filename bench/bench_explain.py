@@ -202,10 +202,12 @@ def to_markdown(res: dict) -> str:
                          f"{100 * r['share_top_beats_random']:.0f}% | {r['ms_per_comment']:.0f} |")
         lines.append("")
     lines += ["## Latency", ""]
-    for key in ("latency", "latency_ig1"):
+    for key in ("latency", "latency_ig1", "latency_routed"):
         if key in res:
             lat = res[key]
-            lines.append(f"- `explain_texts` ({lat.get('n_steps', 'default steps')}) on a typical comment "
+            which = ("a typical comment of those the cascade routes to the transformer"
+                     if key == "latency_routed" else "a typical comment")
+            lines.append(f"- `explain_texts` ({lat.get('n_steps', 'default steps')}) on {which} "
                          f"({lat['chars']} chars, {lat['words']} words), attributions + tagger spans: median "
                          f"{lat['median_ms']:.1f} ms, p90 {lat['p90_ms']:.1f} ms ({lat['repeats']} runs, warm); parts "
                          f"{lat['parts_ms']}; 1-min load average {lat['load_average']:.1f} on 2 cores "
@@ -244,6 +246,10 @@ def main() -> None:
     res["latency"] = latency(model, df["comment_text"].tolist())
     if transformer_of(model) is not None:
         res["latency_ig1"] = latency(model, df["comment_text"].tolist(), n_steps=1)
+    if hasattr(model, "route"):  # a cascade: the comments it sends to the transformer cost most
+        texts = df["comment_text"].tolist()
+        routed = model.route(model.fast.predict_proba(texts), model.forced(texts))
+        res["latency_routed"] = latency(model, [t for t, r in zip(texts, routed) if r])
     last = OUT / ("explain.json" if args.model == "default" else f"explain_{Path(args.model).name}.json")
     last = json.loads(last.read_text(encoding="utf-8")) if last.exists() else {}
     if args.latency_only and "faithfulness" in last:
