@@ -121,3 +121,19 @@ def test_guards_unit():
     assert fluency_problem("The Nazis killed millions of Jews.", "The killed millions of.")
     assert fluency_problem("you are a fucking idiot .", "you are wrong .") is None
     assert fluency_problem("i dont give a shit about this article", "i dont care about this article") is None
+
+
+@pytest.fixture(scope="module")
+def default_model():
+    from cleanspeech.models import load_model
+
+    return load_model("default")
+
+
+def test_a_threat_minus_its_violent_words_is_not_sent(default_model):
+    # the demo's showcase: with `default`, the edit tagger deletes "and kill you, you worthless
+    # piece of garbage" and leaves "I will find you." -- the frame of the threat, read as civil
+    text = "I will find you and kill you, you worthless piece of garbage."
+    res = one(default_model, text)
+    assert not res.rewrite.startswith("I will find you")
+    assert (res.civil and res.method == "template:threat") or (not res.civil and res.reason)

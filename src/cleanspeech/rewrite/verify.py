@@ -8,7 +8,7 @@ Rules (for each input):
    less toxic than the input; otherwise the input comes back unchanged (``method="none"``).
 3. A result is never more toxic than its input.
 4. Candidates that fail a guard (:mod:`cleanspeech.rewrite.guards`: an identity term lost, a
-   broken sentence, a threat kept) are never chosen; when one of them was the only civil
+   broken sentence, a threat kept or only its violent words removed) are never chosen; when one of them was the only civil
    candidate the result says so in ``reason``.
 """
 
@@ -97,6 +97,10 @@ def rejection(original: str, cand: str, threat: bool = False) -> str | None:
         return f"the candidate edits read as broken ({problem})"
     if threat and carries_threat(cand):
         return "every edit still carries the threat"
+    if threat and carries_threat(original):
+        # "I will find you and kill you, ..." minus its violent words is "I will find you.":
+        # the frame of the threat stays; only a statement of the feeling is safe to send
+        return "removing the violent words leaves the rest of the threat"
     return None
 
 
