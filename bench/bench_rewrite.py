@@ -29,7 +29,7 @@ from pathlib import Path
 from cleanspeech.data.io import write_text_atomic
 from cleanspeech.models import load_model
 from cleanspeech.rewrite import rewrite_texts
-from cleanspeech.rewrite.edit_tagger import EditTagger
+from cleanspeech.rewrite.edit_tagger import EditTagger, load_edit_tagger
 from cleanspeech.rewrite.judge import load_judge
 from cleanspeech.rewrite.lexicon import EditLexicon, mine_lexicon
 from cleanspeech.rewrite.offline import Level, OfflineRewriter
@@ -108,11 +108,8 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
 
 def tagger_name(edit_tagger: str | None) -> str:
     """What the run used: a folder, or 'none' (``auto`` resolved to the shipped folder or none)."""
-    if edit_tagger == "auto":
-        from cleanspeech.rewrite.edit_tagger import EDIT_TAGGER_DIR, PHRASES_NAME
-
-        found = (EDIT_TAGGER_DIR / PHRASES_NAME).exists()
-        return "shipped_models/edit-tagger" if found else "none"
+    if edit_tagger == "auto":  # the loader rewrite_texts used (cached): None where none ships
+        return "shipped_models/edit-tagger" if load_edit_tagger() is not None else "none"
     return str(edit_tagger) if edit_tagger else "none"
 
 

@@ -160,7 +160,8 @@ def write(rows: list[dict], out: str, meta: dict) -> None:
                      f"{auc} | {_share(r)} |")
     cli = (f" `predict` CLI, whole process (start-up, load, read, score, write; 'cli' rows): "
            f"{ratios['cli']:.1f}x." if "cli" in ratios else "")
-    lines += ["", f"Cascade time / linear time, scoring only: idle {ratios['idle']:.1f}x, busy {ratios['busy']:.1f}x.{cli} "
+    lines += ["", f"Cascade time / linear time, scoring only: idle {ratios['idle']:.1f}x, "
+              f"busy {ratios['busy']:.1f}x.{cli} "
               f"Cascade speed-up over the full route: idle {speedup['idle']:.2f}x, busy {speedup['busy']:.2f}x.",
               "", "Reproduce: `HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_throughput.py --model default`."]
     Path(out).with_suffix(".md").write_text("\n".join(lines) + "\n")

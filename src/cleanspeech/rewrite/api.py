@@ -175,9 +175,10 @@ def _candidates(primary: Rewriter, offline: OfflineRewriter, requests: list[Rewr
                 continue  # nothing left to say is not a rewrite
             cands.append(Candidate(t, f"{m} (fallback: {note})" if note else m, 1))
         for m, t in (tagged[k] if tagged is not None else []):
-            # the tagger may learn to cut a whole clause; two content words annotators keep,
-            # gone, is a changed meaning ("Calling someone a '...' is homophobic" -> "Calling someone.")
-            if re.search(r"\w", t) and len(offline.kept_words_removed(req.text, t)) < MAX_KEPT_WORDS_REMOVED:
+            # the tagger may learn to cut a whole clause; two content words annotators keep, gone,
+            # is a changed meaning ("Calling someone a '...' is homophobic" -> "Calling someone.")
+            lost = offline.kept_words_removed(req.text, t)
+            if re.search(r"\w", t) and len(lost) < MAX_KEPT_WORDS_REMOVED:
                 cands.append(Candidate(t, f"{m} (fallback: {note})" if note else m, 1))
         out.append(cands)
     return out

@@ -50,11 +50,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     texts, char_labels = training_rows(pairs, phrases)
     print(f"{len(texts)} of {len(pairs)} pairs reproducible with {len(phrases)} phrases", flush=True)
     df = pd.DataFrame({"text": texts, "char_labels": char_labels})
-    tagger, history, _ = train_one(resolve_base(args.base), df, None, lr=args.lr, freeze=args.freeze, epochs=args.epochs,
-                                   num_labels=2 + len(phrases), max_len=128, log=lambda m: print(m, flush=True))
+    tagger, history, _ = train_one(resolve_base(args.base), df, None, lr=args.lr, freeze=args.freeze,
+                                   epochs=args.epochs, num_labels=2 + len(phrases), max_len=128,
+                                   log=lambda m: print(m, flush=True))
     tagger.settings.training = {"data": "ParaDetox fit part (90% train minus 10% dev, seeds 42/43)",
                                 "pairs": len(pairs), "rows": len(texts), "phrases": len(phrases),
-                                "epochs": args.epochs, "lr": args.lr, "freeze": args.freeze, "history": history}
+                                "epochs": args.epochs, "lr": args.lr, "freeze": args.freeze,
+                                "history": history}
     tagger.model.to("cpu")
     out = EditTagger(tagger, phrases).save(args.out)
     print(json.dumps(tagger.settings.training)[:500])

@@ -8,8 +8,8 @@ Rules (for each input):
    less toxic than the input; otherwise the input comes back unchanged (``method="none"``).
 3. A result is never more toxic than its input.
 4. Candidates that fail a guard (:mod:`cleanspeech.rewrite.guards`: an identity term lost, a
-   broken sentence, a threat kept or only its violent words removed) are never chosen; when one of them was the only civil
-   candidate the result says so in ``reason``.
+   broken sentence, a threat kept or only its violent words removed) are never chosen; when
+   one of them was the only civil candidate the result says so in ``reason``.
 """
 
 from __future__ import annotations
