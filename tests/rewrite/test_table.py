@@ -121,6 +121,28 @@ def test_guards_unit():
     assert fluency_problem("The Nazis killed millions of Jews.", "The killed millions of.")
     assert fluency_problem("you are a fucking idiot .", "you are wrong .") is None
     assert fluency_problem("i dont give a shit about this article", "i dont care about this article") is None
+    # a seam before a preposition dangles; an ending the original has too does not
+    assert fluency_problem("i dont give a shit about your rules .", "i dont give an about your rules .")
+    assert fluency_problem("yes , it 's fucking depressing is what it is .",
+                           "yes , it 's depressing is what it is .") is None
+    assert fluency_problem("olly was shit", "olly was")
+
+
+def test_informal_english_is_english():
+    # found on the ParaDetox dev split: a few Romance stopwords ("a", "as", "yo") outvoted English
+    for text in ['as if colleges give a dick about a "high school record".',
+                 "haha don 't get yo ass whoop out here son ! and watchin anger management"]:
+        assert guess_language(text) == "en"
+
+
+def test_only_violence_aimed_at_the_reader_makes_a_threat():
+    from cleanspeech.rewrite.api import _threatens_you
+
+    assert _threatens_you("I will find you and kill you, you worthless piece of garbage.", civil=False)
+    assert _threatens_you("i'm gonna beat the crap out of you", civil=False)
+    assert not _threatens_you("the truth hurts when you 're constantly trying to spin shit .", civil=False)
+    assert not _threatens_you("are you so stupid that you cant see this is about stealing gas ?", civil=False)
+    assert not _threatens_you("I will find you and kill you", civil=True)  # unflagged: the classifier decides
 
 
 @pytest.fixture(scope="module")

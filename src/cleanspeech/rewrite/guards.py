@@ -31,6 +31,7 @@ DETERMINERS = frozenset("a an the every each my your our their".split())
 NOT_AFTER_DET = frozenset("""
 is are was were be been am 's has have had will would can could should shall may might must do
 does did of in on at to for with by from and or but if because as than so
+about into through against around over under
 """.split())
 SUBJECTS = frozenset("and or to will would i we they he she gonna wanna".split())
 OBJECTS = frozenset("you him her them me us it yourself yourselves".split())
@@ -85,7 +86,9 @@ def fluency_problem(original: str, candidate: str) -> str | None:
         if left in SUBJECTS and right in OBJECTS and op == "delete":
             return f'a verb is missing between "{left}" and "{right}"'
     last = words[-1]
-    if last in DETERMINERS or last in {"is", "are", "am", "was", "were", "of", "and", "or"}:
+    # "... is what it is." ends on "is" in the original too: only a cut before the end dangles
+    dangling = last in DETERMINERS or last in {"is", "are", "am", "was", "were", "of", "and", "or"}
+    if dangling and _words(original)[-1:] != [last]:
         return f'the rewrite ends on "{last}"'
     return None
 

@@ -11,8 +11,12 @@ from __future__ import annotations
 import re
 
 STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("the a an and or is are was you your i it of to in that this for with not on be "
-                    "have do what my me he she they we are".split()),
+    # English gets a longer list: informal English ("as if colleges give a dick about a ...",
+    # "don 't get yo ass whoop out here son") otherwise loses to a few short Romance words
+    "en": frozenset("the a an and or is are was were you your i it of to in that this for with not on be "
+                    "have has had do does did what my me he she they we them his her our their as if "
+                    "about at by from so but all just out up here there get got don t s can will would "
+                    "when who how why if no yes like than then too very really".split()),
     "fr": frozenset("le la les un une des et est es tu vous je il elle nous ils de du ce cette pour "
                     "avec pas sur dans qui que mais ou très merci bonjour suis sont".split()),
     "de": frozenset("der die das ein eine und ist bist du sie ich er wir ihr nicht mit für auf "
