@@ -73,6 +73,19 @@ def test_candidates_edit_more_as_the_threshold_falls():
         EditTagger(FakeTagger(2, _dist), ["wrong"])
 
 
+def _contractions(word):
+    return {"ve": [0.1, 0.9, 0.0], "can": [0.1, 0.9, 0.0], "ass": [0.1, 0.9, 0.0]}.get(word, [1, 0, 0])
+
+
+def test_contractions_are_never_cut_in_two():
+    # found on ParaDetox dev: deleting "ve" alone left "you ' never seen", deleting "can" left "'t"
+    tagger = EditTagger(FakeTagger(1, _contractions), ["wrong"])
+    (cands,) = tagger.candidates(["you 've never seen my ass !"], thresholds=(0.5,))
+    assert cands == [("edit-tagger@0.5", "you 've never seen my !")]
+    (cands,) = tagger.candidates(["you can 't just sit there"], thresholds=(0.5,))
+    assert cands == [("edit-tagger@0.5", "you just sit there")]
+
+
 def test_tagger_candidates_are_verified_like_any_other(model):
     tagger = EditTagger(FakeTagger(1, _dist), ["wrong"])
     text = "you are a fucking idiot"

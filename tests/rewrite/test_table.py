@@ -126,6 +126,9 @@ def test_guards_unit():
     assert fluency_problem("yes , it 's fucking depressing is what it is .",
                            "yes , it 's depressing is what it is .") is None
     assert fluency_problem("olly was shit", "olly was")
+    assert fluency_problem("they can fuck themselves too .", "they can themselves too .")
+    assert fluency_problem("my dad can kick your dad 's ass .", "my dad can your dad 's .")
+    assert fluency_problem("you 've never seen my ass !", "you ' never seen !")
 
 
 def test_informal_english_is_english():

@@ -141,11 +141,14 @@ class EditTagger:
     def edits(self, toks: Sequence[Token], dist: np.ndarray, threshold: float) -> list[Edit]:
         """Edits of the tokens whose probability of being edited reaches ``threshold``."""
         edits = []
-        for tok, p in zip(toks, dist):
-            if 1.0 - p[KEEP] < threshold:
+        for k, (tok, p) in enumerate(zip(toks, dist)):
+            if 1.0 - p[KEEP] < threshold or _clitic_tail(toks, k):
                 continue
             label = 1 + int(np.argmax(p[1:]))
-            edits.append(Edit(tok.start, tok.end, "" if label == DELETE else self.phrases[label - 2]))
+            end = tok.end
+            if label == DELETE and _clitic_tail(toks, k + 2):  # "can 't" goes whole, never as "'t"
+                end = toks[k + 2].end
+            edits.append(Edit(tok.start, end, "" if label == DELETE else self.phrases[label - 2]))
         return edits
 
     def candidates(self, texts: Sequence[str], thresholds: Sequence[float] = DEFAULT_THRESHOLDS
@@ -161,6 +164,16 @@ class EditTagger:
                     cands.append((f"edit-tagger@{th:g}", cand))
             out.append(cands)
         return out
+
+
+_CLITICS = frozenset("t s ve re ll d m".split())
+
+
+def _clitic_tail(toks: Sequence[Token], k: int) -> bool:
+    """Whether token ``k`` is the tail of a contraction ("ve" of "you 've"): editing it alone
+    leaves "you ' never seen", so it is never edited on its own."""
+    return (0 < k < len(toks) and toks[k].norm in _CLITICS and toks[k - 1].text in ("'", "’")
+            and toks[k - 1].end == toks[k].start)
 
 
 _LOAD_LOCK = threading.Lock()

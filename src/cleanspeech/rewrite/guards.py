@@ -33,8 +33,13 @@ is are was were be been am 's has have had will would can could should shall may
 does did of in on at to for with by from and or but if because as than so
 about into through against around over under
 """.split())
-SUBJECTS = frozenset("and or to will would i we they he she gonna wanna".split())
-OBJECTS = frozenset("you him her them me us it yourself yourselves".split())
+# A seam joining one of SUBJECTS (or a modal) to one of OBJECTS lost the verb between them:
+# "find you and you", "my dad can your dad", "they can themselves".
+SUBJECTS = frozenset("and or to will would i we they he she gonna wanna can could should shall may might "
+                     "must".split())
+OBJECTS = frozenset("you him her them me us it yourself yourselves themselves himself herself myself "
+                    "ourselves".split())
+MODALS = frozenset("can could should shall may might must will would".split())
 # Words that carry no content of their own; an output made only of these says nothing.
 FUNCTION_WORDS = DETERMINERS | NOT_AFTER_DET | OBJECTS | frozenset(
     "i we they he she are not no just so very really u ur you're youre it's".split())
@@ -84,6 +89,10 @@ def fluency_problem(original: str, candidate: str) -> str | None:
                                      or not re.match(r"\w", right) or right.endswith("ed")):
             return f'a dangling "{left}" where words were removed'
         if left in SUBJECTS and right in OBJECTS and op == "delete":
+            return f'a verb is missing between "{left}" and "{right}"'
+        if left == "'" and op == "delete":  # "wasn ' *", "dad ' ." : a contraction lost its tail
+            return "a contraction is cut in two"
+        if left in MODALS and right in {"your", "my", "his", "their", "our"} and op == "delete":
             return f'a verb is missing between "{left}" and "{right}"'
     last = words[-1]
     # "... is what it is." ends on "is" in the original too: only a cut before the end dangles
