@@ -42,9 +42,13 @@ def member_scores(args, part: str, texts: list[str]) -> dict[str, np.ndarray]:
         if len(got["linear"]) == len(texts):
             return got
     out = {}
+    fast = load_model(args.linear)
     for name, path in (("linear", args.linear), ("transformer", args.transformer)):
         t0 = time.time()
-        out[name] = load_model(path, backend=args.backend).predict_proba(texts)
+        model = fast if name == "linear" else load_model(path, backend=args.backend)
+        if name == "transformer":  # long comments' windows picked as the cascade picks them
+            model.window_scorer = lambda wins: fast.predict_proba(list(wins)).max(axis=1)
+        out[name] = model.predict_proba(texts)
         print(f"{part}: {name} scored {len(texts)} in {time.time() - t0:.0f} s", flush=True)
     cache.parent.mkdir(parents=True, exist_ok=True)
     np.savez(cache, **out)

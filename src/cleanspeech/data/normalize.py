@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Words that people disguise; used to resolve masks, squashed repeats and swaps. Kept short on
 # purpose: every entry is a word the toxicity models must see spelled out to score it.
@@ -57,7 +58,13 @@ _ORDINAL_OR_UNIT = re.compile(r"^\d+(?:st|nd|rd|th|s|am|pm|k|m|d|g|kg|km|cm|mm|x
 _REPEAT = re.compile(r"([A-Za-z])\1{2,}")
 
 
+_HOMOGLYPH_RE = re.compile("[" + "".join(chr(c) for c in _HOMOGLYPHS) + "]")
+
+
 def _fold_homoglyphs(text: str) -> str:
+    if not _HOMOGLYPH_RE.search(text):  # the common case, checked in C: no word to look at
+        return text
+
     def fix(m: re.Match) -> str:
         word = m.group(0)
         if any("a" <= c.lower() <= "z" for c in word):
@@ -114,25 +121,44 @@ def _squash_word(word: str) -> str:
     return one if one.lower() in _LEXICON else two
 
 
+def _swap_table() -> dict[str, str]:
+    """Every spelling one adjacent swap away from a lexicon word of 4+ letters → that word
+    (the swap at the earliest position wins, as a left-to-right scan of the spelling finds it)."""
+    table: dict[str, tuple[int, str]] = {}
+    for word in LEXICON:
+        if len(word) < 4:
+            continue
+        for i in range(len(word) - 1):
+            spelled = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+            if spelled not in table or i < table[spelled][0]:
+                table[spelled] = (i, word)
+    return {spelled: word for spelled, (_, word) in table.items()}
+
+
+_SWAPS = _swap_table()
+
+
 def _unswap(word: str) -> str:
     low = word.lower()
     if len(low) < 4 or low in _LEXICON or not low.isalpha():
         return word
-    for i in range(len(low) - 1):
-        cand = low[:i] + low[i + 1] + low[i] + low[i + 2:]
-        if cand in _LEXICON and len(cand) >= 4:
-            return _match_case(cand, word)
-    return word
+    cand = _SWAPS.get(low)
+    return _match_case(cand, word) if cand else word
 
 
-def _fix_token(m: re.Match) -> str:
-    token = m.group(0)
+@lru_cache(maxsize=1 << 16)
+def _fix_word(token: str) -> str:
+    """Steps 4-7 for one token; cached, since most tokens of a stream are common words."""
     if any(c in _MASK_CHARS for c in token):
         token = _unmask(token)
     token = _unleet(token)
     if token.isalpha():
         token = _unswap(_squash_word(token))
     return token
+
+
+def _fix_token(m: re.Match) -> str:
+    return _fix_word(m.group(0))
 
 
 def normalize(text: str) -> str:

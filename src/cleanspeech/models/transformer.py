@@ -23,6 +23,7 @@ from cleanspeech.data.clean import clean_texts
 from cleanspeech.labels import N_LABELS
 from cleanspeech.models.base import ToxicityModel
 from cleanspeech.models.torch_loading import INT8_WEIGHTS, load_torch_module
+from cleanspeech.models.light_tokenizer import LightTokenizer
 from cleanspeech.models.windows import Encoded, encode, window_ranges, window_text, with_specials
 
 __all__ = ["BACKENDS", "DEFAULT_MAX_WINDOWS", "INT8_WEIGHTS", "LONG_TEXT_POLICY", "TransformerModel",
@@ -35,10 +36,11 @@ LONG_TEXT_POLICY = (
     "Long comments are cut into overlapping windows of the transformer's maximum length, and a "
     "comment's score is the highest score among the windows scored. A comment with more than "
     "`max_windows` windows (16 unless the model folder sets it; the shipped `default`'s transformer "
-    "uses 4, about 800 tokens) is scored on a budget of that many windows: always its "
+    "uses 2, about 500 tokens) is scored on a budget of that many windows: always its "
     "first and last windows, plus the windows a cheap window scorer ranks most toxic (in the "
-    "cascade, the linear model's highest label probability on each window's text); without a "
-    "scorer, windows spread evenly over the comment. So a 1 MB comment costs the transformer about "
+    "cascade, the linear model's highest label probability on each window's text); a budget of 2 "
+    "is the first window and the one the scorer ranks most toxic. Without a scorer, windows "
+    "spread evenly over the comment. So a 1 MB comment costs the transformer about "
     "as much as a comment of `max_windows` windows; toxic passages the scorer misses between the scored windows can "
     "be missed by the transformer (the linear model still reads the whole text)."
 )
@@ -49,12 +51,17 @@ def pick_windows(n: int, budget: int, scores: np.ndarray | None = None) -> list[
     """Indices (ascending) of the ``budget`` windows to score out of ``n`` (all if ``n <= budget``).
 
     First and last always; the rest are the highest ``scores`` (``(n,)``, ties to the earlier
-    window) or, without scores, evenly spread over the middle windows.
+    window) or, without scores, evenly spread over the middle windows. A budget of 2 with scores
+    is the first window and the highest-scored other one (the last included): the toxic passage
+    of a long comment is more often in its body than in its closing lines.
     """
     if budget <= 0 or n <= budget:
         return list(range(n))
     if budget == 1:
         return [0]
+    if budget == 2 and scores is not None:
+        rest = np.asarray(scores, dtype=float)[1:]
+        return [0, 1 + int(np.argmax(rest))]
     middle = np.arange(1, n - 1)
     k = budget - 2
     if scores is None:
@@ -189,9 +196,12 @@ class TransformerModel(ToxicityModel):
               batch_size: int | None = None, max_windows: int | None = None, **_: Any) -> TransformerModel:
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
-        from transformers import AutoTokenizer
+        if backend == "onnx" and LightTokenizer.fits(path):
+            tokenizer = LightTokenizer(path)  # no transformers/torch import: ~2 s less start-up
+        else:
+            from transformers import AutoTokenizer
 
-        tokenizer = AutoTokenizer.from_pretrained(path)
+            tokenizer = AutoTokenizer.from_pretrained(path)
         module = runner = None
         default_batch = int(config.get("batch_size", 32))
         if backend == "torch":
