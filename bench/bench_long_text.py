@@ -23,6 +23,7 @@ from bench_backends import RESULTS, cpu_name
 
 from cleanspeech.data import project_split
 from cleanspeech.data.io import read_jigsaw, write_text_atomic
+from cleanspeech.models.cascade import fast_window_scorer
 from cleanspeech.models.registry import load_model
 from cleanspeech.models.windows import encode, window_ranges
 
@@ -59,7 +60,7 @@ def main() -> None:
     n_windows = len(window_ranges(len(encs[0].ids), tr.max_length, tr.overlap))
     wins, _ = tr.windows([text])
     _, t_spread = timed(lambda: tr.predict_proba([text]))
-    tr.window_scorer = lambda pieces: lin.predict_proba(pieces).max(axis=1)
+    tr.window_scorer = fast_window_scorer(lin)
     _, t_scored = timed(lambda: tr.predict_proba([text]))
     tr.window_scorer = None
     _, t_linear = timed(lambda: lin.predict_proba([text]))

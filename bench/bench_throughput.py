@@ -39,23 +39,29 @@ from load import machine  # bench/load.py: CPU model, cores, load average
 RESULTS = Path(__file__).parent / "results"
 
 
-def natural_sample(train: str, seed: int = 0):
-    test = project_split(read_jigsaw(train, require_labels=True)).test
-    pos, neg = test[test["toxic"] == 1], test[test["toxic"] == 0]
+def natural_rate(part: pd.DataFrame, seed: int, n: int | None = None) -> pd.DataFrame:
+    """Rows of ``part`` at the natural toxic rate, shuffled: every non-toxic row and as many toxic
+    ones as that rate asks for, or (``n``) ``n`` rows in all."""
+    pos, neg = part[part["toxic"] == 1], part[part["toxic"] == 0]
     rate = NATURAL_PREVALENCE["toxic"]
-    n_pos = int(round(len(neg) * rate / (1 - rate)))
-    sample = pd.concat([neg, pos.sample(n=n_pos, random_state=seed)]).sample(frac=1, random_state=seed)
+    if n is None:
+        n_pos = int(round(len(neg) * rate / (1 - rate)))
+    else:
+        n_pos = int(round(n * rate))
+        neg = neg.sample(n=n - n_pos, random_state=seed)
+    return pd.concat([neg, pos.sample(n=n_pos, random_state=seed)]).sample(frac=1, random_state=seed)
+
+
+def natural_sample(split) -> tuple[list[str], np.ndarray]:
+    """The test part at the natural toxic rate: texts and ``(n, 6)`` labels."""
+    sample = natural_rate(split.test, seed=0)
     return sample["comment_text"].tolist(), sample[list(LABELS)].to_numpy().astype(np.int8)
 
 
-def natural_train_texts(train: str, n: int, seed: int = 1) -> list[str]:
+def natural_train_texts(split, n: int) -> list[str]:
     """``n`` comments of the training part at the natural toxic rate: a stream as large as the
     issue's sealed one (14,950) for the whole-process timing; no labels are used."""
-    part = project_split(read_jigsaw(train, require_labels=True)).train
-    n_pos = int(round(n * NATURAL_PREVALENCE["toxic"]))
-    pos = part[part["toxic"] == 1].sample(n=n_pos, random_state=seed)
-    neg = part[part["toxic"] == 0].sample(n=n - n_pos, random_state=seed)
-    return pd.concat([neg, pos]).sample(frac=1, random_state=seed)["comment_text"].tolist()
+    return natural_rate(split.train, seed=1, n=n)["comment_text"].tolist()
 
 
 def _spin(stop) -> None:
@@ -108,7 +114,8 @@ def main() -> None:
     ap.add_argument("--cli-n", type=int, default=14950,
                     help="also time whole predict runs on this many training-part comments (0: skip)")
     args = ap.parse_args()
-    texts, y = natural_sample(args.train)
+    split = project_split(read_jigsaw(args.train, require_labels=True))
+    texts, y = natural_sample(split)
     t0 = time.perf_counter()
     cascade = load_model(args.model)
     load_s = time.perf_counter() - t0
@@ -144,7 +151,7 @@ def main() -> None:
                 busy.join()
     rows += cli_rows(texts, {"linear": args.linear, "cascade": args.model}, args.repeats)
     if args.cli_n:
-        rows += cli_rows(natural_train_texts(args.train, args.cli_n), {"linear": args.linear, "cascade": args.model},
+        rows += cli_rows(natural_train_texts(split, args.cli_n), {"linear": args.linear, "cascade": args.model},
                          2, condition=f"cli {args.cli_n:,}")
     meta = machine() | {"date": dt.date.today().isoformat(), "cascade_load_seconds": load_s,
                         "toxic_rate": float(y[:, 0].mean())}

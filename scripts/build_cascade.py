@@ -28,6 +28,7 @@ from cleanspeech.evaluation.operating import OperatingPoint
 from cleanspeech.identity import mentions_identity
 from cleanspeech.labels import LABELS
 from cleanspeech.models.base import METRICS_FILE, write_json
+from cleanspeech.models.cascade import fast_window_scorer
 from cleanspeech.models.registry import load_model
 from cleanspeech.training.cascade import TieBreak, cascade_scores, fit_cascade
 
@@ -47,7 +48,7 @@ def member_scores(args, part: str, texts: list[str]) -> dict[str, np.ndarray]:
         t0 = time.time()
         model = fast if name == "linear" else load_model(path, backend=args.backend)
         if name == "transformer":  # long comments' windows picked as the cascade picks them
-            model.window_scorer = lambda wins: fast.predict_proba(list(wins)).max(axis=1)
+            model.window_scorer = fast_window_scorer(fast)
         out[name] = model.predict_proba(texts)
         print(f"{part}: {name} scored {len(texts)} in {time.time() - t0:.0f} s", flush=True)
     cache.parent.mkdir(parents=True, exist_ok=True)

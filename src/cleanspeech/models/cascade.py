@@ -42,6 +42,12 @@ from cleanspeech.labels import LABELS, N_LABELS, vector_from_mapping
 from cleanspeech.models.base import ToxicityModel
 
 
+def fast_window_scorer(fast: ToxicityModel):
+    """The slow model's window scorer in a cascade: the fast model's highest label probability on
+    each window's text (see LONG_TEXT_POLICY in models/transformer.py)."""
+    return lambda window_texts: fast.predict_proba(list(window_texts)).max(axis=1)
+
+
 class CascadeModel(ToxicityModel):
     model_type = "cascade"
 
@@ -64,7 +70,7 @@ class CascadeModel(ToxicityModel):
         if hasattr(slow, "window_scorer") and getattr(slow, "window_scorer", None) is None:
             # long comments: the transformer's window budget goes to the windows the fast
             # model finds most toxic (see LONG_TEXT_POLICY in models/transformer.py)
-            slow.window_scorer = self._window_scorer
+            slow.window_scorer = fast_window_scorer(fast)
 
     # --- routes --------------------------------------------------------------------------------
     @property
@@ -122,9 +128,6 @@ class CascadeModel(ToxicityModel):
     def slow_proba(self, texts: list[str]) -> np.ndarray:
         """The slow model's probabilities; long comments' windows ranked by the fast model."""
         return self.slow.predict_proba(texts)
-
-    def _window_scorer(self, window_texts: Sequence[str]) -> np.ndarray:
-        return self.fast.predict_proba(list(window_texts)).max(axis=1)
 
     def routed_fraction(self) -> float | None:
         """Share of comments scored so far that took the full route (None before any)."""

@@ -36,7 +36,6 @@ class LightTokenizer:
             if isinstance(token, dict):  # a serialised AddedToken
                 token = token.get("content")
             setattr(self, f"{role}_token_id", self._tok.token_to_id(token) if token else None)
-        self.model_max_length = int(1e9)
 
     @staticmethod
     def fits(path: str | Path) -> bool:

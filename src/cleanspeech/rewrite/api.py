@@ -24,7 +24,7 @@ import numpy as np
 from cleanspeech.labels import LABELS, labels_over
 from cleanspeech.rewrite.base import Rewriter, RewriteRequest
 from cleanspeech.rewrite.edit_tagger import EditTagger, load_edit_tagger
-from cleanspeech.rewrite.guards import generalises_about_group, identity_terms, templates_for
+from cleanspeech.rewrite.guards import generalises_about_group, identity_terms, templates_for, threatens_reader
 from cleanspeech.rewrite.language import guess_language, has_offensive_words
 from cleanspeech.rewrite.offline import OfflineRewriter
 from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
@@ -107,16 +107,10 @@ def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
     return [results[i] for i in range(len(texts))]
 
 
-# A violent verb aimed at the reader: "kill you", "beat the crap out of you", "hang ya". Base or
-# -ing forms only ("the truth hurts when you ..." is no threat), and no "gas" ("stealing gas").
-_AT_YOU_RE = re.compile(r"\b(?:kill|murder|shoot|stab|hurt|beat|hang|burn|rape|punch|strangle|choke|slit|"
-                        r"behead|lynch)(?:ing)?\b(?:\W+\w+){0,4}?\W+(?:you|u|ya|your|yourself)\b", re.IGNORECASE)
-
-
 def _threatens_you(text: str, civil: bool) -> bool:
     """A flagged comment naming a violent act against the reader counts as a threat even when
     the threat label stays under its threshold (the classifier reads "kill you" as an insult)."""
-    return not civil and bool(_AT_YOU_RE.search(text))
+    return not civil and threatens_reader(text)
 
 
 def _unserved(text: str, tox: float, civil: bool) -> RewriteResult | None:

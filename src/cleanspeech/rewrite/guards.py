@@ -40,6 +40,7 @@ SUBJECTS = frozenset("and or to will would i we they he she gonna wanna can coul
 OBJECTS = frozenset("you him her them me us it yourself yourselves themselves himself herself myself "
                     "ourselves".split())
 MODALS = frozenset("can could should shall may might must will would".split())
+POSSESSIVES = frozenset("your my his their our".split())
 # Words that carry no content of their own; an output made only of these says nothing.
 FUNCTION_WORDS = DETERMINERS | NOT_AFTER_DET | OBJECTS | frozenset(
     "i we they he she are not no just so very really u ur you're youre it's".split())
@@ -88,12 +89,10 @@ def fluency_problem(original: str, candidate: str) -> str | None:
         if left in DETERMINERS and (not right or right in NOT_AFTER_DET or right in DETERMINERS
                                      or not re.match(r"\w", right) or right.endswith("ed")):
             return f'a dangling "{left}" where words were removed'
-        if left in SUBJECTS and right in OBJECTS and op == "delete":
+        if op == "delete" and left in SUBJECTS and (right in OBJECTS or (left in MODALS and right in POSSESSIVES)):
             return f'a verb is missing between "{left}" and "{right}"'
         if left == "'" and op == "delete":  # "wasn ' *", "dad ' ." : a contraction lost its tail
             return "a contraction is cut in two"
-        if left in MODALS and right in {"your", "my", "his", "their", "our"} and op == "delete":
-            return f'a verb is missing between "{left}" and "{right}"'
     last = words[-1]
     # "... is what it is." ends on "is" in the original too: only a cut before the end dangles
     dangling = last in DETERMINERS or last in {"is", "are", "am", "was", "were", "of", "and", "or"}
@@ -102,14 +101,23 @@ def fluency_problem(original: str, candidate: str) -> str | None:
     return None
 
 
-_THREAT_RE = re.compile(r"\b(?:kill|murder|shoot|stab|hurt|beat|hang|burn|rape|punch|strangle|choke|"
-                        r"slit|behead|lynch|gas|exterminate)\w*\b", re.IGNORECASE)
+_VIOLENT_VERBS = "kill|murder|shoot|stab|hurt|beat|hang|burn|rape|punch|strangle|choke|slit|behead|lynch"
+_THREAT_RE = re.compile(rf"\b(?:{_VIOLENT_VERBS}|gas|exterminate)\w*\b", re.IGNORECASE)
+# A violent verb aimed at the reader: "kill you", "beat the crap out of you", "hang ya". Base or
+# -ing forms only ("the truth hurts when you ..." is no threat), and no "gas" ("stealing gas").
+_AT_YOU_RE = re.compile(rf"\b(?:{_VIOLENT_VERBS})(?:ing)?\b(?:\W+\w+){{0,4}}?\W+(?:you|u|ya|your|yourself)\b",
+                        re.IGNORECASE)
 
 
 def carries_threat(text: str) -> bool:
     """Whether ``text`` still names a violent act (checked only for inputs the classifier
     flags as threats: "I will kill you" minus "fucking" is still a threat)."""
     return bool(_THREAT_RE.search(text))
+
+
+def threatens_reader(text: str) -> bool:
+    """Whether ``text`` names a violent act against the reader ("kill you")."""
+    return bool(_AT_YOU_RE.search(text))
 
 
 _GROUP_NOUNS = frozenset("people folks guys person persons".split())
