@@ -25,12 +25,11 @@ from cleanspeech.data import project_split, read_jigsaw
 from cleanspeech.evaluation.calibration import prevalence_weights, resolve_prevalence
 from cleanspeech.evaluation.heldout import compare, heldout_figures
 from cleanspeech.evaluation.operating import OperatingPoint
-from cleanspeech.identity import mentions_identity
 from cleanspeech.labels import LABELS
 from cleanspeech.models.base import METRICS_FILE, write_json
-from cleanspeech.models.cascade import fast_window_scorer
+from cleanspeech.models.cascade import fast_window_scorer, forced_routes
 from cleanspeech.models.registry import load_model
-from cleanspeech.training.cascade import TieBreak, cascade_scores, fit_cascade
+from cleanspeech.training.cascade import TieBreak, cascade_scores, fit_cascade, mine_route_words
 
 PROTOCOL = ("project_split(train.csv.gz): deduplicated, 90% train / 5% dev / 5% test, stratified "
             "on toxic, seed 42. Choices on dev, figures on test.")
@@ -73,15 +72,25 @@ def main() -> None:
                          "templates (never its eval templates); off by default")
     ap.add_argument("--route-identity", action="store_true",
                     help="send comments that name an identity group to the transformer whatever the gate")
+    ap.add_argument("--route-words-rate", type=float, default=None,
+                    help="also send comments holding a word whose training-part comments are at least "
+                         "this share toxic (mined from the train part only; off by default)")
+    ap.add_argument("--route-words-min-count", type=int, default=10,
+                    help="a route word must occur in at least this many training-part comments")
     args = ap.parse_args()
 
     parts = project_split(read_jigsaw(args.train, require_labels=True))
+    route_words = frozenset() if args.route_words_rate is None else frozenset(mine_route_words(
+        parts.train["comment_text"], parts.train["toxic"], min_count=args.route_words_min_count,
+        min_rate=args.route_words_rate))
+    routing = args.route_identity or bool(route_words)
     data = {}
     for part in ("dev", "test"):
         df = getattr(parts, part)
         texts = df["comment_text"].tolist()
+        forced = forced_routes(texts, args.route_identity, route_words) if routing else None
         data[part] = (member_scores(args, part, texts), df[list(LABELS)].to_numpy().astype(np.int8),
-                      mentions_identity(texts) if args.route_identity else None)
+                      forced)
     prev = resolve_prevalence(args.prevalence)
     point = OperatingPoint.parse(args.operating_point)
     fast = load_model(args.linear)
@@ -90,8 +99,13 @@ def main() -> None:
     tie = behaviour_tie_break(args) if args.behaviour_tolerance is not None else None
     model, choices = fit_cascade(fast, slow, dev_s["linear"], dev_s["transformer"], y_dev, prev,
                                  max_auc_loss=args.max_auc_loss, point=point, tie_break=tie,
-                                 forced=forced_dev)
+                                 forced=forced_dev, route_identity=args.route_identity,
+                                 route_words=sorted(route_words))
     metrics = figures(model, choices, data, prev, point, args)
+    if route_words:
+        metrics["route_words"] = {"mined_on": "train part of project_split", "n": len(route_words),
+                                  "min_rate": args.route_words_rate,
+                                  "min_count": args.route_words_min_count}
     save(model, metrics, Path(args.out), args, prev)
     t = metrics["test"]["cascade"]["at_prevalence"]
     print(json.dumps({"dev": choices.to_dict() | {"share_curve": "..."},

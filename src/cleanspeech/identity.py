@@ -45,7 +45,20 @@ def mentions_identity(texts: Sequence[str]) -> np.ndarray:
 _SPECIAL_FOLDS = frozenset("\u0131\u0130\u017f\u212a\u212b")
 
 
+def words_of(text: str) -> list[str]:
+    """The lowercased maximal word-character runs of ``text``: the unit every word list here
+    (identity terms, the cascade's route words) is matched on."""
+    return _WORD_RE.findall(text.lower())
+
+
+def mentions_any(texts: Sequence[str], words: frozenset[str]) -> np.ndarray:
+    """Boolean ``(n,)``: which texts contain one of ``words`` (lowercase, whole words)."""
+    if not words:
+        return np.zeros(len(texts), dtype=bool)
+    return np.array([not words.isdisjoint(words_of(t or "")) for t in texts], dtype=bool)
+
+
 def _mentions(text: str) -> bool:
-    if not IDENTITY_TERMS.isdisjoint(_WORD_RE.findall(text.lower())):
+    if not IDENTITY_TERMS.isdisjoint(words_of(text)):
         return True
     return not text.isascii() and not _SPECIAL_FOLDS.isdisjoint(text) and bool(_TERMS_RE.search(text))

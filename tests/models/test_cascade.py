@@ -105,3 +105,16 @@ def test_route_identity_is_in_the_saved_config():
     config = model.config_dict()
     assert config["route_identity"] is True
     assert json.loads(json.dumps(config))["route_identity"] is True
+
+
+def test_route_words_send_a_diluted_slur_to_the_slow_model_and_survive_save(tmp_path):
+    """A long polite comment with one slur scores low on the fast model; a route word sends it on."""
+    table = {"clean": 0.01, "Welcome, thanks for the edits, you FAGGOT!": 0.02, "faggots-free zone": 0.01}
+    fast, slow = _Lookup(dict(table)), _Lookup({k: 0.5 for k in table})
+    model = CascadeModel(fast, slow, np.full(6, 0.5), 0.5, PlattCalibrator(), PlattCalibrator(),
+                         prevalence={}, route_words=["faggot", "Wanker"])
+    model.predict_proba(list(table))
+    assert model.slow.seen == ["Welcome, thanks for the edits, you FAGGOT!"]  # whole words only
+    config = json.loads(json.dumps(model.config_dict()))
+    assert config["route_words"] == ["faggot", "wanker"]
+    assert config["route_identity"] is False

@@ -8,7 +8,13 @@ import pytest
 
 from cleanspeech.evaluation.bootstrap import weighted_macro_auc
 from cleanspeech.evaluation.calibration import NATURAL_PREVALENCE, prevalence_weights
-from cleanspeech.training.cascade import SHARE_GRID, cascade_scores, fit_cascade, gate_for_share
+from cleanspeech.training.cascade import (
+    SHARE_GRID,
+    cascade_scores,
+    fit_cascade,
+    gate_for_share,
+    mine_route_words,
+)
 
 
 def _scores(n=3000, seed=0):
@@ -78,3 +84,20 @@ def test_forced_rows_are_routed_and_counted_in_the_share():
     assert routed[forced].all()
     w = prevalence_weights(y, NATURAL_PREVALENCE)
     assert choices.routed_share == pytest.approx(float(w[routed].sum() / w.sum()))
+
+
+def test_route_words_are_frequent_words_of_mostly_toxic_comments():
+    texts = (["you are a wanker, mate"] * 8 + ["that wanker again"] * 2  # 10 comments, 8 toxic
+             + ["the mate of the article"] * 10 + ["a rare slur: zorg"] * 3 + ["2024 2024"] * 12)
+    toxic = [1] * 8 + [0] * 2 + [0] * 10 + [1] * 3 + [1] * 12
+    words = mine_route_words(texts, toxic, min_count=10, min_rate=0.7)
+    assert words == ["wanker"]  # "zorg" too rare, "mate" 8/20 toxic, numbers never
+    assert mine_route_words(texts, toxic, min_count=10, min_rate=0.9) == []
+
+
+def test_route_words_are_kept_on_the_fitted_model():
+    y, fast, slow = _scores(seed=6)
+    forced = np.zeros(len(y), dtype=bool)
+    model, _ = fit_cascade(None, None, fast, slow, y, NATURAL_PREVALENCE, forced=forced,
+                           route_identity=False, route_words=["wanker"])
+    assert model.route_words == {"wanker"} and not model.route_identity

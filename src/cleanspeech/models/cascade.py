@@ -13,7 +13,10 @@ A comment takes the full route when its highest fast probability reaches ``gate`
 dev split; see :mod:`cleanspeech.training.cascade`) or, with ``route_identity``, when it names an
 identity group (:func:`cleanspeech.identity.mentions_identity`: hate about a group is often
 written without a word the linear model knows, and only the transformer tells counter-speech
-and negation from hate; ~6% of natural traffic names a group). Both routes are
+and negation from hate; ~6% of natural traffic names a group), or when it contains one of
+``route_words`` (words mined from the training part whose comments are mostly toxic, see
+:func:`cleanspeech.training.cascade.mine_route_words`: TF-IDF dilutes one slur in a long,
+otherwise polite comment below the gate, while the transformer's windows still see it). Both routes are
 calibrated on dev and then expressed at the serving prevalence (``prevalence``), so a 0.3 means
 the same on either route: ranking (ROC-AUC) and thresholds hold across routes.
 
@@ -23,6 +26,7 @@ Folder layout (members copied in, so retraining a shipped model never changes th
 
     cleanspeech.json   {"model_type": "cascade", "fast": {"path": "linear"},
                         "slow": {"path": "transformer"}, "weights": {...}, "gate": g,
+                        "route_identity": true, "route_words": [...],
                         "calibration": {"fast": {...}, "full": {...}}, "prevalence": {...}}
     linear/  transformer/  thresholds.json  metrics.json  README.md
 """
@@ -37,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from cleanspeech.evaluation.calibration import PlattCalibrator, logit, prior_shift, sigmoid
-from cleanspeech.identity import mentions_identity
+from cleanspeech.identity import mentions_any, mentions_identity
 from cleanspeech.labels import LABELS, N_LABELS, vector_from_mapping
 from cleanspeech.models.base import ToxicityModel
 
@@ -48,6 +52,15 @@ def fast_window_scorer(fast: ToxicityModel):
     return lambda window_texts: fast.predict_proba(list(window_texts)).max(axis=1)
 
 
+def forced_routes(texts: Sequence[str], route_identity: bool, route_words: frozenset[str]) -> np.ndarray:
+    """Boolean ``(n,)``: texts naming an identity group (when ``route_identity``) or holding one
+    of ``route_words``; :meth:`CascadeModel.forced`, also used to fit the gate on dev."""
+    hits = mentions_any(texts, route_words)
+    if route_identity:
+        hits |= mentions_identity(texts)
+    return hits
+
+
 class CascadeModel(ToxicityModel):
     model_type = "cascade"
 
@@ -55,12 +68,14 @@ class CascadeModel(ToxicityModel):
                  gate: float, calib_fast: PlattCalibrator, calib_full: PlattCalibrator,
                  prevalence: dict[str, float] | None = None, route_all: bool = False,
                  specs: dict[str, dict[str, Any]] | None = None,
-                 thresholds: np.ndarray | None = None, route_identity: bool = False) -> None:
+                 thresholds: np.ndarray | None = None, route_identity: bool = False,
+                 route_words: Sequence[str] = ()) -> None:
         super().__init__(thresholds=thresholds, cleaning="none")
         self.fast, self.slow = fast, slow
         self.weights = np.asarray(weights, dtype=np.float64)  # fast model's share, per label
         self.gate, self.route_all = float(gate), bool(route_all)
         self.route_identity = bool(route_identity)
+        self.route_words = frozenset(w.lower() for w in route_words)
         self.calib_fast, self.calib_full = calib_fast, calib_full
         self.prevalence = dict(prevalence or calib_full.prevalence)
         self.specs = specs or {"fast": {"path": "linear"}, "slow": {"path": "transformer"}}
@@ -96,9 +111,7 @@ class CascadeModel(ToxicityModel):
 
     def forced(self, texts: Sequence[str]) -> np.ndarray:
         """Boolean ``(n,)``: comments that take the full route whatever their fast score."""
-        if not self.route_identity:
-            return np.zeros(len(texts), dtype=bool)
-        return mentions_identity(texts)
+        return forced_routes(texts, self.route_identity, self.route_words)
 
     def route(self, p_fast: np.ndarray, forced: np.ndarray | None = None) -> np.ndarray:
         """Boolean ``(n,)``: which comments take the full route (``forced``: see :meth:`forced`)."""
@@ -151,6 +164,7 @@ class CascadeModel(ToxicityModel):
             "weights": {lab: float(w) for lab, w in zip(LABELS, self.weights)},
             "gate": self.gate,
             "route_identity": self.route_identity,
+            "route_words": sorted(self.route_words),
             "calibration": {"fast": self.calib_fast.to_dict(), "full": self.calib_full.to_dict()},
             "prevalence": self.prevalence,
         }
@@ -193,4 +207,5 @@ class CascadeModel(ToxicityModel):
         return cls(members["fast"], members["slow"], weights, float(config["gate"]),
                    PlattCalibrator.from_dict(calib["fast"]), PlattCalibrator.from_dict(calib["full"]),
                    prevalence=config.get("prevalence"), route_all=route_all, specs=specs,
-                   route_identity=bool(config.get("route_identity", False)))
+                   route_identity=bool(config.get("route_identity", False)),
+                   route_words=config.get("route_words", ()))

@@ -20,10 +20,15 @@ def _fmt(v: float | None) -> str:
 
 
 def _identity_clause(model) -> str:
-    if not getattr(model, "route_identity", False):
-        return ""
-    return (", or that names an identity group (`cleanspeech.identity`: the linear model cannot tell "
-            "hate about a group from counter-speech, negation or a neutral mention),")
+    out = ""
+    if getattr(model, "route_identity", False):
+        out += (", or that names an identity group (`cleanspeech.identity`: the linear model cannot "
+                "tell hate about a group from counter-speech, negation or a neutral mention),")
+    if getattr(model, "route_words", None):
+        out += (f" or that holds one of {len(model.route_words)} route words (`route_words` in "
+                "`cleanspeech.json`: words whose training-part comments are mostly toxic; one slur in "
+                "a long polite comment stays under the gate because TF-IDF dilutes it),")
+    return out
 
 
 def cascade_card(model: Any, m: dict[str, Any]) -> str:

@@ -17,6 +17,8 @@ The test split is scored only afterwards, for the figures in ``metrics.json`` an
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -26,6 +28,7 @@ from sklearn.metrics import roc_auc_score
 from cleanspeech.evaluation.bootstrap import weighted_macro_auc
 from cleanspeech.evaluation.calibration import PlattCalibrator, logit, prevalence_weights
 from cleanspeech.evaluation.operating import OperatingPoint, choose_thresholds
+from cleanspeech.identity import words_of
 from cleanspeech.labels import N_LABELS
 from cleanspeech.models.base import ToxicityModel
 from cleanspeech.models.cascade import CascadeModel
@@ -139,22 +142,40 @@ def choose_gate(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray, y: 
 def fit_cascade(fast: ToxicityModel, slow: ToxicityModel, p_fast: np.ndarray, p_slow: np.ndarray,
                 y: np.ndarray, prevalence: dict[str, float], *, max_auc_loss: float = 0.0005,
                 point: OperatingPoint | None = None, fitted_on: str = "dev split",
-                tie_break: TieBreak | None = None, forced: np.ndarray | None = None
+                tie_break: TieBreak | None = None, forced: np.ndarray | None = None,
+                route_identity: bool | None = None, route_words: Sequence[str] = ()
                 ) -> tuple[CascadeModel, CascadeChoices]:
     """A cascade fitted on dev scores ``p_fast``/``p_slow`` (``(n, 6)``) and labels ``y``;
-    ``forced`` (``(n,)`` bool, e.g. identity mentions) marks rows routed whatever the gate, and
-    its presence turns on ``route_identity``."""
+    ``forced`` (``(n,)`` bool: ``CascadeModel.forced`` of the dev texts under the same
+    ``route_identity`` / ``route_words``) marks rows routed whatever the gate. ``route_identity``
+    defaults to whether ``forced`` is given."""
     y = np.asarray(y).astype(np.int8)
     w = prevalence_weights(y, prevalence)
     weights = fit_weights(p_fast, p_slow, y, w, tie_break)
     probe = CascadeModel(fast, slow, weights, 0.0, PlattCalibrator(), PlattCalibrator())
     calib_full = PlattCalibrator.fit(probe.combine(p_fast, p_slow), y, w, fitted_on=fitted_on)
     model = CascadeModel(fast, slow, weights, 0.0, calib_full, calib_full, prevalence=prevalence,
-                         route_identity=forced is not None)
+                         route_identity=forced is not None if route_identity is None else route_identity,
+                         route_words=route_words)
     choices = choose_gate(model, p_fast, p_slow, y, w, max_auc_loss, forced)
     scores = cascade_scores(model, p_fast, p_slow, forced)
     model.thresholds = choose_thresholds(y, scores, point or OperatingPoint("f1"), w)
     return model, choices
+
+
+def mine_route_words(texts: Iterable[str], toxic: Iterable[int], *, min_count: int = 10,
+                     min_rate: float = 0.7) -> list[str]:
+    """Words (as :func:`cleanspeech.identity.words_of` splits them) seen in at least
+    ``min_count`` training comments of which at least ``min_rate`` are toxic: the slurs and
+    swear words whose presence alone says "ask the transformer". ``min_count`` keeps out the
+    user names of a few angry threads; the rate is on the split's own (toxic-rich) mix."""
+    seen, bad = Counter(), Counter()
+    for text, y in zip(texts, toxic):
+        words = {w for w in words_of(text or "") if len(w) > 1 and not w.isdigit()}
+        seen.update(words)
+        if y:
+            bad.update(words)
+    return sorted(w for w, n in seen.items() if n >= min_count and bad[w] / n >= min_rate)
 
 
 def cascade_scores(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray,
