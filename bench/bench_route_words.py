@@ -70,7 +70,7 @@ def main() -> None:
     meta = {"date": dt.date.today().isoformat(), "machine": machine(), "dev_rows": len(texts),
             "command": "python bench/bench_route_words.py"}
     Path(args.out + ".json").write_text(json.dumps({**meta, "rows": rows}, indent=2) + "\n")
-    lines = [f"# Cascade route words: dev-only sweep of the mining rule\n",
+    lines = ["# Cascade route words: dev-only sweep of the mining rule\n",
              f"{meta['date']}, {meta['machine']}. Command: `{meta['command']}`. {len(texts)} dev "
              "rows at natural prevalence; words mined from the train part; every comment naming an "
              "identity group routed too. Test is not scored here.\n",
