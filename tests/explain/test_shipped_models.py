@@ -26,3 +26,19 @@ def test_every_shipped_model_explains_the_insult(folder):
     assert exp.top_words("toxic", 2)[0].text.lower() in {"pathetic", "idiot"}
     if (default_tagger_path() / "tagger.json").exists():
         assert exp.span_method == "tagger" and "idiot" in " ".join(exp.span_texts())
+
+
+@pytest.mark.slow
+def test_default_explains_a_capped_identity_hate_with_the_words_that_set_it():
+    """`default` reports identity_hate as at most toxic; where the cap decides, the attributions
+    shown for identity_hate are toxic's (a group's name alone does not drive the number)."""
+    from cleanspeech.labels import LABELS
+    from cleanspeech.models import load_model
+
+    model = load_model("default")
+    assert "identity_hate" in model.capped_by_toxic
+    text = "Muslims are welcome here."
+    p = model.predict_proba([text])[0]
+    assert p[LABELS.index("identity_hate")] == pytest.approx(p[0])  # the cap binds
+    attrs = explain_texts(model, [text], n_steps=1)[0].attributions()
+    assert np.allclose(attrs[:, LABELS.index("identity_hate")], attrs[:, 0])

@@ -118,3 +118,22 @@ def test_route_words_send_a_diluted_slur_to_the_slow_model_and_survive_save(tmp_
     config = json.loads(json.dumps(model.config_dict()))
     assert config["route_words"] == ["faggot", "wanker"]
     assert config["route_identity"] is False
+
+
+def test_capped_labels_never_exceed_toxic_on_either_route():
+    fast = _Lookup({"clean": 0.01, "edgy": 0.6})
+    slow = _Lookup({"clean": 0.02, "edgy": 0.1})
+    model = CascadeModel(fast, slow, np.full(6, 0.5), 0.95, PlattCalibrator(), PlattCalibrator(),
+                         prevalence={}, capped_by_toxic=["identity_hate"])
+    # the lookup gives all six labels one score: lift identity_hate above toxic on both routes
+    model.fast.predict_proba = lambda texts: np.array([[0.01, 0.0, 0.0, 0.0, 0.0, 0.9]
+                                                       if t == "clean" else [0.6, 0, 0, 0, 0, 0.95]
+                                                       for t in texts])
+    probs = model.predict_proba(["clean", "edgy"])
+    assert model.last_routed.tolist() == [False, True]
+    assert (probs[:, 5] <= probs[:, 0] + 1e-7).all()
+    assert np.allclose(probs[:, 5], probs[:, 0])
+    assert model.config_dict()["capped_by_toxic"] == ["identity_hate"]
+    with pytest.raises(ValueError, match="not labels other than toxic"):
+        CascadeModel(fast, slow, np.full(6, 0.5), 0.5, PlattCalibrator(), PlattCalibrator(),
+                     capped_by_toxic=["toxic"])

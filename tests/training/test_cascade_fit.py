@@ -101,3 +101,18 @@ def test_route_words_are_kept_on_the_fitted_model():
     model, _ = fit_cascade(None, None, fast, slow, y, NATURAL_PREVALENCE, forced=forced,
                            route_identity=False, route_words=["wanker"])
     assert model.route_words == {"wanker"} and not model.route_identity
+
+
+def test_caps_are_chosen_where_they_raise_dev_auc():
+    """identity_hate positives are all toxic; its negatives with a high score are mostly
+    non-toxic comments, which the cap pulls down: the fit caps it and nothing else."""
+    y, fast, slow = _scores(seed=7)
+    rng = np.random.default_rng(7)
+    noisy = (y[:, 0] == 0) & (rng.random(len(y)) < 0.3)
+    for p in (fast, slow):
+        p[noisy, 5] = 0.97
+    model, choices = fit_cascade(None, None, fast, slow, y, NATURAL_PREVALENCE, max_auc_loss=0.002)
+    assert choices.capped_by_toxic == ["identity_hate"] == model.capped_by_toxic
+    assert choices.cap_gains["identity_hate"] >= 0.0005
+    out = cascade_scores(model, fast, slow)
+    assert (out[:, 5] <= out[:, 0] + 1e-9).all()

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from cleanspeech.labels import LABELS
+
 from cleanspeech.explain.gradients import DEFAULT_STEPS, ENSEMBLE_MEMBER_STEPS, transformer_word_attributions
 from cleanspeech.explain.linear_attr import linear_word_attributions
 from cleanspeech.explain.occlusion import occlusion_word_attributions
@@ -87,7 +89,18 @@ def ensemble_word_attributions(model: Any, text: str, words: list[Word], n_steps
 
 
 def cascade_word_attributions(model: Any, text: str, words: list[Word], n_steps: int | None = None) -> np.ndarray:
-    """``Σ_m weight_m ⊙ a_m`` over the members of the route ``text`` takes (exact for logit mixes)."""
+    """``Σ_m weight_m ⊙ a_m`` over the members of the route ``text`` takes (exact for logit mixes).
+
+    A label the cascade caps by ``toxic`` (``capped_by_toxic``) gets ``toxic``'s attributions
+    when the cap decides its score: the words that drive the reported number."""
     plan = model.explanation_plan(text)
     steps = n_steps or (ENSEMBLE_MEMBER_STEPS if len(plan) > 1 else DEFAULT_STEPS)
-    return sum(np.asarray(w)[None, :] * word_attributions(m, text, words, "auto", steps) for m, w in plan)
+    attrs = sum(np.asarray(w)[None, :] * word_attributions(m, text, words, "auto", steps) for m, w in plan)
+    capped = getattr(model, "capped_by_toxic", [])
+    if capped:
+        p = np.asarray(model.predict_proba([text]), dtype=float)[0]
+        for lab in capped:
+            j = LABELS.index(lab)
+            if p[j] >= p[0]:  # min(p_j, p_toxic) took toxic's value
+                attrs[:, j] = attrs[:, 0]
+    return attrs

@@ -20,13 +20,19 @@ otherwise polite comment below the gate, while the transformer's windows still s
 calibrated on dev and then expressed at the serving prevalence (``prevalence``), so a 0.3 means
 the same on either route: ranking (ROC-AUC) and thresholds hold across routes.
 
+Labels in ``capped_by_toxic`` are reported as at most the comment's ``toxic`` score on either
+route: in Jigsaw nearly every identity-hate comment is also labelled toxic, and the linear model
+(which alone carries ``identity_hate`` when the dev fit gives it all the weight) fires on a group's
+name in comments the full route finds non-toxic ("Muslims are welcome here"). The fit caps a label
+only when that raises its dev ROC-AUC (:func:`cleanspeech.training.cascade.fit_caps`).
+
 ``route_all=True`` (``--no-cascade``) sends every comment down the full route.
 
 Folder layout (members copied in, so retraining a shipped model never changes this one)::
 
     cleanspeech.json   {"model_type": "cascade", "fast": {"path": "linear"},
                         "slow": {"path": "transformer"}, "weights": {...}, "gate": g,
-                        "route_identity": true, "route_words": [...],
+                        "route_identity": true, "route_words": [...], "capped_by_toxic": [...],
                         "calibration": {"fast": {...}, "full": {...}}, "prevalence": {...}}
     linear/  transformer/  thresholds.json  metrics.json  README.md
 """
@@ -69,13 +75,17 @@ class CascadeModel(ToxicityModel):
                  prevalence: dict[str, float] | None = None, route_all: bool = False,
                  specs: dict[str, dict[str, Any]] | None = None,
                  thresholds: np.ndarray | None = None, route_identity: bool = False,
-                 route_words: Sequence[str] = ()) -> None:
+                 route_words: Sequence[str] = (), capped_by_toxic: Sequence[str] = ()) -> None:
         super().__init__(thresholds=thresholds, cleaning="none")
         self.fast, self.slow = fast, slow
         self.weights = np.asarray(weights, dtype=np.float64)  # fast model's share, per label
         self.gate, self.route_all = float(gate), bool(route_all)
         self.route_identity = bool(route_identity)
         self.route_words = frozenset(w.lower() for w in route_words)
+        unknown = set(capped_by_toxic) - set(LABELS[1:])
+        if unknown:
+            raise ValueError(f"capped_by_toxic: {sorted(unknown)} are not labels other than toxic")
+        self.capped_by_toxic = [lab for lab in LABELS if lab in set(capped_by_toxic)]
         self.calib_fast, self.calib_full = calib_fast, calib_full
         self.prevalence = dict(prevalence or calib_full.prevalence)
         self.specs = specs or {"fast": {"path": "linear"}, "slow": {"path": "transformer"}}
@@ -93,10 +103,17 @@ class CascadeModel(ToxicityModel):
         return [self.fast, self.slow]
 
     def _serve(self, calibrated: np.ndarray, calibrator: PlattCalibrator) -> np.ndarray:
-        """Calibrated probabilities moved from the calibration prevalence to the serving one."""
-        if not calibrator.prevalence or not self.prevalence:
-            return calibrated
-        return prior_shift(calibrated, calibrator.prevalence, self.prevalence)
+        """Calibrated probabilities moved from the calibration prevalence to the serving one,
+        ``capped_by_toxic`` labels capped."""
+        out = calibrated
+        if calibrator.prevalence and self.prevalence:
+            out = prior_shift(calibrated, calibrator.prevalence, self.prevalence)
+        if self.capped_by_toxic:
+            out = np.array(out, copy=True)
+            for lab in self.capped_by_toxic:
+                j = LABELS.index(lab)
+                out[:, j] = np.minimum(out[:, j], out[:, 0])
+        return out
 
     def fast_route(self, p_fast: np.ndarray) -> np.ndarray:
         return self._serve(self.calib_fast.transform(p_fast), self.calib_fast)
@@ -165,6 +182,7 @@ class CascadeModel(ToxicityModel):
             "gate": self.gate,
             "route_identity": self.route_identity,
             "route_words": sorted(self.route_words),
+            "capped_by_toxic": list(self.capped_by_toxic),
             "calibration": {"fast": self.calib_fast.to_dict(), "full": self.calib_full.to_dict()},
             "prevalence": self.prevalence,
         }
@@ -208,4 +226,5 @@ class CascadeModel(ToxicityModel):
                    PlattCalibrator.from_dict(calib["fast"]), PlattCalibrator.from_dict(calib["full"]),
                    prevalence=config.get("prevalence"), route_all=route_all, specs=specs,
                    route_identity=bool(config.get("route_identity", False)),
-                   route_words=config.get("route_words", ()))
+                   route_words=config.get("route_words", ()),
+                   capped_by_toxic=config.get("capped_by_toxic", ()))

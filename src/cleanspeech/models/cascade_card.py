@@ -31,6 +31,17 @@ def _identity_clause(model) -> str:
     return out
 
 
+def _caps_clause(model, m: dict[str, Any]) -> str:
+    capped = getattr(model, "capped_by_toxic", [])
+    if not capped:
+        return ""
+    gains = m["dev_choices"].get("cap_gains", {})
+    said = ", ".join(f"`{lab}` (dev ROC-AUC {gains.get(lab, float('nan')):+.4f})" for lab in capped)
+    return (f"\nOn both routes {said} is reported as at most the comment's `toxic` score: in Jigsaw "
+            "such comments are nearly always toxic too, and the cap keeps a group's name alone from "
+            "raising the label (chosen on dev: labels whose ROC-AUC the cap raises by ≥ 0.0005).")
+
+
 def cascade_card(model: Any, m: dict[str, Any]) -> str:
     test, dev = m["test"], m["dev_choices"]
     casc = test["cascade"]["at_prevalence"]
@@ -50,7 +61,7 @@ highest linear probability reaches the gate **{model.gate:.4f}**{_identity_claus
 fine-tuned all-MiniLM-L6-v2 classifier (`transformer/`, int8) and takes the full route: per-label
 logit mix of both (linear's share: {weights}). The full route is Platt-calibrated on the dev split, the linear route mapped onto that scale, and both are
 expressed at the serving prevalence, so scores of both routes share one scale.
-`--no-cascade` sends every comment down the full route.
+`--no-cascade` sends every comment down the full route.{_caps_clause(model, m)}
 
 Probabilities are calibrated at **{m['prevalence_name']}** prevalence (toxic
 {m['prevalence']['toxic']:.4f}); thresholds: {m['operating_point']} per label at that prevalence,

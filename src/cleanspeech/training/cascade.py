@@ -10,7 +10,8 @@ default), because both the routed share and precision depend on it:
 3. the gate (on the fast model's highest probability): the smallest routed share whose dev
    macro ROC-AUC is within ``max_auc_loss`` of sending everything down the full route, each
    candidate with its own fast-route map (:func:`fit_fast_map`);
-4. thresholds for the operating point on the cascade's own output (the serving backend's).
+4. which labels to cap by ``toxic`` (:func:`fit_caps`: those whose dev ROC-AUC the cap raises);
+5. thresholds for the operating point on the cascade's own output (the serving backend's).
 
 The test split is scored only afterwards, for the figures in ``metrics.json`` and the card.
 """
@@ -29,7 +30,7 @@ from cleanspeech.evaluation.bootstrap import weighted_macro_auc
 from cleanspeech.evaluation.calibration import PlattCalibrator, logit, prevalence_weights
 from cleanspeech.evaluation.operating import OperatingPoint, choose_thresholds
 from cleanspeech.identity import words_of
-from cleanspeech.labels import N_LABELS
+from cleanspeech.labels import LABELS, N_LABELS
 from cleanspeech.models.base import ToxicityModel
 from cleanspeech.models.cascade import CascadeModel
 
@@ -48,6 +49,8 @@ class CascadeChoices:
     full_auc: float = float("nan")
     cascade_auc: float = float("nan")
     share_curve: list[dict[str, float]] = field(default_factory=list)
+    capped_by_toxic: list[str] = field(default_factory=list)
+    cap_gains: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -158,9 +161,32 @@ def fit_cascade(fast: ToxicityModel, slow: ToxicityModel, p_fast: np.ndarray, p_
                          route_identity=forced is not None if route_identity is None else route_identity,
                          route_words=route_words)
     choices = choose_gate(model, p_fast, p_slow, y, w, max_auc_loss, forced)
+    choices.cap_gains = fit_caps(model, p_fast, p_slow, y, w, forced)
+    choices.capped_by_toxic = list(model.capped_by_toxic)
     scores = cascade_scores(model, p_fast, p_slow, forced)
+    if choices.capped_by_toxic:
+        choices.cascade_auc = weighted_macro_auc(y, scores, w)
     model.thresholds = choose_thresholds(y, scores, point or OperatingPoint("f1"), w)
     return model, choices
+
+
+def fit_caps(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray, y: np.ndarray,
+             w: np.ndarray, forced: np.ndarray | None = None, min_gain: float = 0.0005) -> dict[str, float]:
+    """Set ``model.capped_by_toxic`` to the labels whose dev ROC-AUC (weighted) rises by at least
+    ``min_gain`` when capped by the ``toxic`` score; returns every label's gain."""
+    model.capped_by_toxic = []
+    base = cascade_scores(model, p_fast, p_slow, forced)
+    gains, keep = {}, []
+    for j, lab in enumerate(LABELS[1:], start=1):
+        if not 0 < y[:, j].sum() < len(y):
+            continue
+        capped = np.minimum(base[:, j], base[:, 0])
+        gains[lab] = float(roc_auc_score(y[:, j], capped, sample_weight=w)
+                           - roc_auc_score(y[:, j], base[:, j], sample_weight=w))
+        if gains[lab] >= min_gain:
+            keep.append(lab)
+    model.capped_by_toxic = keep
+    return gains
 
 
 def mine_route_words(texts: Iterable[str], toxic: Iterable[int], *, min_count: int = 10,
