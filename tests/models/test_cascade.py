@@ -133,7 +133,13 @@ def test_capped_labels_never_exceed_toxic_on_either_route():
     assert model.last_routed.tolist() == [False, True]
     assert (probs[:, 5] <= probs[:, 0] + 1e-7).all()
     assert np.allclose(probs[:, 5], probs[:, 0])
-    assert model.config_dict()["capped_by_toxic"] == ["identity_hate"]
+    assert model.config_dict()["capped_by_toxic"] == {"identity_hate": 1.0}
+    model.capped_by_toxic = {"identity_hate": 0.5}
+    probs = model.predict_proba(["clean", "edgy"])
+    assert np.allclose(probs[:, 5], 0.5 * probs[:, 0])
     with pytest.raises(ValueError, match="not labels other than toxic"):
         CascadeModel(fast, slow, np.full(6, 0.5), 0.5, PlattCalibrator(), PlattCalibrator(),
                      capped_by_toxic=["toxic"])
+    with pytest.raises(ValueError, match=r"scales must be in \(0, 1\]"):
+        CascadeModel(fast, slow, np.full(6, 0.5), 0.5, PlattCalibrator(), PlattCalibrator(),
+                     capped_by_toxic={"identity_hate": 2.0})

@@ -9,6 +9,7 @@ import pytest
 from cleanspeech.evaluation.bootstrap import weighted_macro_auc
 from cleanspeech.evaluation.calibration import NATURAL_PREVALENCE, prevalence_weights
 from cleanspeech.training.cascade import (
+    CAP_SCALES,
     SHARE_GRID,
     cascade_scores,
     fit_cascade,
@@ -112,7 +113,11 @@ def test_caps_are_chosen_where_they_raise_dev_auc():
     for p in (fast, slow):
         p[noisy, 5] = 0.97
     model, choices = fit_cascade(None, None, fast, slow, y, NATURAL_PREVALENCE, max_auc_loss=0.002)
-    assert choices.capped_by_toxic == ["identity_hate"] == model.capped_by_toxic
+    assert list(choices.capped_by_toxic) == ["identity_hate"] == list(model.capped_by_toxic)
     assert choices.cap_gains["identity_hate"] >= 0.0005
+    scale = model.capped_by_toxic["identity_hate"]
+    assert scale in CAP_SCALES
     out = cascade_scores(model, fast, slow)
-    assert (out[:, 5] <= out[:, 0] + 1e-9).all()
+    assert (out[:, 5] <= scale * out[:, 0] + 1e-9).all()
+    flagged = out >= model.thresholds[None, :]
+    assert not (flagged[:, 5] & ~flagged[:, 0]).any()  # never identity_hate without toxic

@@ -96,11 +96,11 @@ def cascade_word_attributions(model: Any, text: str, words: list[Word], n_steps:
     plan = model.explanation_plan(text)
     steps = n_steps or (ENSEMBLE_MEMBER_STEPS if len(plan) > 1 else DEFAULT_STEPS)
     attrs = sum(np.asarray(w)[None, :] * word_attributions(m, text, words, "auto", steps) for m, w in plan)
-    capped = getattr(model, "capped_by_toxic", [])
+    capped = getattr(model, "capped_by_toxic", {})
     if capped:
         p = np.asarray(model.predict_proba([text]), dtype=float)[0]
-        for lab in capped:
+        for lab, scale in capped.items():
             j = LABELS.index(lab)
-            if p[j] >= p[0]:  # min(p_j, p_toxic) took toxic's value
+            if p[j] >= scale * p[0]:  # min(p_j, scale * p_toxic) took toxic's side
                 attrs[:, j] = attrs[:, 0]
     return attrs

@@ -20,11 +20,14 @@ otherwise polite comment below the gate, while the transformer's windows still s
 calibrated on dev and then expressed at the serving prevalence (``prevalence``), so a 0.3 means
 the same on either route: ranking (ROC-AUC) and thresholds hold across routes.
 
-Labels in ``capped_by_toxic`` are reported as at most the comment's ``toxic`` score on either
-route: in Jigsaw nearly every identity-hate comment is also labelled toxic, and the linear model
-(which alone carries ``identity_hate`` when the dev fit gives it all the weight) fires on a group's
-name in comments the full route finds non-toxic ("Muslims are welcome here"). The fit caps a label
-only when that raises its dev ROC-AUC (:func:`cleanspeech.training.cascade.fit_caps`).
+Labels in ``capped_by_toxic`` (``{label: scale}``) are reported as at most ``scale`` times the
+comment's ``toxic`` score on either route: in Jigsaw nearly every identity-hate comment is also
+labelled toxic, and the linear model (which alone carries ``identity_hate`` when the dev fit
+gives it all the weight) fires on a group's name in comments the full route finds non-toxic
+("Muslims are welcome here", "People who hate Jews are ignorant"). With the label's threshold at
+least ``scale`` times toxic's, a capped label is never flagged on a comment that is not flagged
+toxic. The fit caps a label only when that raises its dev ROC-AUC and picks the scale by dev F1
+(:func:`cleanspeech.training.cascade.fit_caps`, :func:`~cleanspeech.training.cascade.fit_cap_scales`).
 
 ``route_all=True`` (``--no-cascade``) sends every comment down the full route.
 
@@ -58,6 +61,18 @@ def fast_window_scorer(fast: ToxicityModel):
     return lambda window_texts: fast.predict_proba(list(window_texts)).max(axis=1)
 
 
+def cap_scales(capped: Sequence[str] | dict[str, float]) -> dict[str, float]:
+    """``{label: scale}`` in ``LABELS`` order (a list means scale 1); toxic itself and unknown
+    labels or scales outside (0, 1] are errors."""
+    scales = dict(capped) if isinstance(capped, dict) else {lab: 1.0 for lab in capped}
+    unknown = set(scales) - set(LABELS[1:])
+    if unknown:
+        raise ValueError(f"capped_by_toxic: {sorted(unknown)} are not labels other than toxic")
+    if not all(0 < float(v) <= 1 for v in scales.values()):
+        raise ValueError(f"capped_by_toxic: scales must be in (0, 1], got {scales}")
+    return {lab: float(scales[lab]) for lab in LABELS if lab in scales}
+
+
 def forced_routes(texts: Sequence[str], route_identity: bool, route_words: frozenset[str]) -> np.ndarray:
     """Boolean ``(n,)``: texts naming an identity group (when ``route_identity``) or holding one
     of ``route_words``; :meth:`CascadeModel.forced`, also used to fit the gate on dev."""
@@ -75,17 +90,15 @@ class CascadeModel(ToxicityModel):
                  prevalence: dict[str, float] | None = None, route_all: bool = False,
                  specs: dict[str, dict[str, Any]] | None = None,
                  thresholds: np.ndarray | None = None, route_identity: bool = False,
-                 route_words: Sequence[str] = (), capped_by_toxic: Sequence[str] = ()) -> None:
+                 route_words: Sequence[str] = (),
+                 capped_by_toxic: Sequence[str] | dict[str, float] = ()) -> None:
         super().__init__(thresholds=thresholds, cleaning="none")
         self.fast, self.slow = fast, slow
         self.weights = np.asarray(weights, dtype=np.float64)  # fast model's share, per label
         self.gate, self.route_all = float(gate), bool(route_all)
         self.route_identity = bool(route_identity)
         self.route_words = frozenset(w.lower() for w in route_words)
-        unknown = set(capped_by_toxic) - set(LABELS[1:])
-        if unknown:
-            raise ValueError(f"capped_by_toxic: {sorted(unknown)} are not labels other than toxic")
-        self.capped_by_toxic = [lab for lab in LABELS if lab in set(capped_by_toxic)]
+        self.capped_by_toxic = cap_scales(capped_by_toxic)
         self.calib_fast, self.calib_full = calib_fast, calib_full
         self.prevalence = dict(prevalence or calib_full.prevalence)
         self.specs = specs or {"fast": {"path": "linear"}, "slow": {"path": "transformer"}}
@@ -110,9 +123,9 @@ class CascadeModel(ToxicityModel):
             out = prior_shift(calibrated, calibrator.prevalence, self.prevalence)
         if self.capped_by_toxic:
             out = np.array(out, copy=True)
-            for lab in self.capped_by_toxic:
+            for lab, scale in self.capped_by_toxic.items():
                 j = LABELS.index(lab)
-                out[:, j] = np.minimum(out[:, j], out[:, 0])
+                out[:, j] = np.minimum(out[:, j], scale * out[:, 0])
         return out
 
     def fast_route(self, p_fast: np.ndarray) -> np.ndarray:
@@ -182,7 +195,7 @@ class CascadeModel(ToxicityModel):
             "gate": self.gate,
             "route_identity": self.route_identity,
             "route_words": sorted(self.route_words),
-            "capped_by_toxic": list(self.capped_by_toxic),
+            "capped_by_toxic": dict(self.capped_by_toxic),
             "calibration": {"fast": self.calib_fast.to_dict(), "full": self.calib_full.to_dict()},
             "prevalence": self.prevalence,
         }

@@ -11,7 +11,9 @@ default), because both the routed share and precision depend on it:
    macro ROC-AUC is within ``max_auc_loss`` of sending everything down the full route, each
    candidate with its own fast-route map (:func:`fit_fast_map`);
 4. which labels to cap by ``toxic`` (:func:`fit_caps`: those whose dev ROC-AUC the cap raises);
-5. thresholds for the operating point on the cascade's own output (the serving backend's).
+5. thresholds for the operating point on the cascade's own output (the serving backend's), and
+   for each capped label the cap's scale with the best dev F1 when its threshold is held at
+   least ``scale`` times toxic's, so it is never flagged without toxic (:func:`fit_cap_scales`).
 
 The test split is scored only afterwards, for the figures in ``metrics.json`` and the card.
 """
@@ -28,7 +30,7 @@ from sklearn.metrics import roc_auc_score
 
 from cleanspeech.evaluation.bootstrap import weighted_macro_auc
 from cleanspeech.evaluation.calibration import PlattCalibrator, logit, prevalence_weights
-from cleanspeech.evaluation.operating import OperatingPoint, choose_thresholds
+from cleanspeech.evaluation.operating import OperatingPoint, choose_thresholds, weighted_prf
 from cleanspeech.identity import words_of
 from cleanspeech.labels import LABELS, N_LABELS
 from cleanspeech.models.base import ToxicityModel
@@ -49,7 +51,7 @@ class CascadeChoices:
     full_auc: float = float("nan")
     cascade_auc: float = float("nan")
     share_curve: list[dict[str, float]] = field(default_factory=list)
-    capped_by_toxic: list[str] = field(default_factory=list)
+    capped_by_toxic: dict[str, float] = field(default_factory=dict)
     cap_gains: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -162,11 +164,13 @@ def fit_cascade(fast: ToxicityModel, slow: ToxicityModel, p_fast: np.ndarray, p_
                          route_words=route_words)
     choices = choose_gate(model, p_fast, p_slow, y, w, max_auc_loss, forced)
     choices.cap_gains = fit_caps(model, p_fast, p_slow, y, w, forced)
-    choices.capped_by_toxic = list(model.capped_by_toxic)
+    point = point or OperatingPoint("f1")
+    fit_cap_scales(model, p_fast, p_slow, y, w, point, forced)
+    choices.capped_by_toxic = dict(model.capped_by_toxic)
     scores = cascade_scores(model, p_fast, p_slow, forced)
     if choices.capped_by_toxic:
         choices.cascade_auc = weighted_macro_auc(y, scores, w)
-    model.thresholds = choose_thresholds(y, scores, point or OperatingPoint("f1"), w)
+    model.thresholds = capped_thresholds(model, choose_thresholds(y, scores, point, w))
     return model, choices
 
 
@@ -174,7 +178,7 @@ def fit_caps(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray, y: np.
              w: np.ndarray, forced: np.ndarray | None = None, min_gain: float = 0.0005) -> dict[str, float]:
     """Set ``model.capped_by_toxic`` to the labels whose dev ROC-AUC (weighted) rises by at least
     ``min_gain`` when capped by the ``toxic`` score; returns every label's gain."""
-    model.capped_by_toxic = []
+    model.capped_by_toxic = {}
     base = cascade_scores(model, p_fast, p_slow, forced)
     gains, keep = {}, []
     for j, lab in enumerate(LABELS[1:], start=1):
@@ -185,8 +189,37 @@ def fit_caps(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray, y: np.
                            - roc_auc_score(y[:, j], base[:, j], sample_weight=w))
         if gains[lab] >= min_gain:
             keep.append(lab)
-    model.capped_by_toxic = keep
+    model.capped_by_toxic = {lab: 1.0 for lab in keep}
     return gains
+
+
+CAP_SCALES = (1.0, 0.9, 0.75, 0.5, 0.35, 0.25)
+
+
+def capped_thresholds(model: CascadeModel, thresholds: np.ndarray) -> np.ndarray:
+    """``thresholds`` with each capped label's raised to at least ``scale`` × toxic's: then
+    ``min(p_j, scale · p_toxic) >= t_j`` implies ``p_toxic >= t_toxic``."""
+    out = np.array(thresholds, dtype=np.float64)
+    for lab, scale in model.capped_by_toxic.items():
+        j = LABELS.index(lab)
+        out[j] = max(out[j], scale * out[0])
+    return out
+
+
+def fit_cap_scales(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray, y: np.ndarray,
+                   w: np.ndarray, point: OperatingPoint, forced: np.ndarray | None = None) -> None:
+    """For each capped label, the scale on :data:`CAP_SCALES` with the best dev F1 at its
+    (implication-respecting) threshold; ties go to the larger scale (the milder cap)."""
+    for lab in list(model.capped_by_toxic):
+        best = (-1.0, 1.0)
+        for scale in CAP_SCALES:
+            model.capped_by_toxic[lab] = scale
+            s = cascade_scores(model, p_fast, p_slow, forced)
+            t = capped_thresholds(model, choose_thresholds(y, s, point, w))
+            f1 = weighted_prf(y, s, t, w)[lab]["f1"]
+            if f1 > best[0] + 1e-12:
+                best = (f1, scale)
+        model.capped_by_toxic[lab] = best[1]
 
 
 def mine_route_words(texts: Iterable[str], toxic: Iterable[int], *, min_count: int = 10,
