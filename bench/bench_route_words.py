@@ -71,9 +71,10 @@ def main() -> None:
             "command": "python bench/bench_route_words.py"}
     Path(args.out + ".json").write_text(json.dumps({**meta, "rows": rows}, indent=2) + "\n")
     lines = ["# Cascade route words: dev-only sweep of the mining rule\n",
-             f"{meta['date']}, {meta['machine']}. Command: `{meta['command']}`. {len(texts)} dev "
+             f"{meta['date']}, {meta['machine']['cpu']}, {meta['machine']['cpu_count']} cores. Command: `{meta['command']}`. {len(texts)} dev "
              "rows at natural prevalence; words mined from the train part; every comment naming an "
-             "identity group routed too. Test is not scored here.\n",
+             "identity group routed too; the rest of the fit (identity_hate cap included) as the build "
+             "does it. Test is not scored here.\n",
              "| min rate | min comments | words | gate | dev routed share | dev cascade AUC | dev full route AUC |",
              "|---|---|---|---|---|---|---|"]
     for r in rows:
