@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -28,23 +29,18 @@ from cleanspeech.models.registry import load_model
 from cleanspeech.training.cascade import cascade_scores, fit_cascade, mine_route_words
 from load import machine  # bench/load.py: CPU model, cores, load average
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from build_cascade import member_arguments, member_scores  # noqa: E402  the build's scorer and cache
+
 RESULTS = Path(__file__).parent / "results"
 RULES = [(None, None), (0.9, 10), (0.8, 10), (0.7, 5), (0.7, 10), (0.7, 20), (0.6, 10), (0.5, 10)]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--train", default="../shared/data/jigsaw/train.csv.gz")
-    ap.add_argument("--linear", default="src/cleanspeech/shipped_models/default/linear")
-    ap.add_argument("--transformer", default="src/cleanspeech/shipped_models/default/transformer")
-    ap.add_argument("--cache", default="runs/cascade_scores")
-    ap.add_argument("--backend", default="onnx")
+    member_arguments(ap, linear="src/cleanspeech/shipped_models/default/linear")
     ap.add_argument("--out", default=str(RESULTS / "route_words"))
     args = ap.parse_args()
-
-    import sys
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-    from build_cascade import member_scores  # the build's own scorer and cache
 
     parts = project_split(read_jigsaw(args.train, require_labels=True))
     texts = parts.dev["comment_text"].tolist()

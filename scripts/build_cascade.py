@@ -55,14 +55,19 @@ def member_scores(args, part: str, texts: list[str]) -> dict[str, np.ndarray]:
     return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def member_arguments(ap: argparse.ArgumentParser, linear: str) -> None:
+    """The options :func:`member_scores` reads (also used by bench/bench_route_words.py)."""
     ap.add_argument("--train", default="../shared/data/jigsaw/train.csv.gz")
-    ap.add_argument("--linear", default="src/cleanspeech/shipped_models/linear")
+    ap.add_argument("--linear", default=linear)
     ap.add_argument("--transformer", default="src/cleanspeech/shipped_models/default/transformer")
-    ap.add_argument("--out", default="src/cleanspeech/shipped_models/default")
     ap.add_argument("--cache", default="runs/cascade_scores")
     ap.add_argument("--backend", default="onnx")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    member_arguments(ap, linear="src/cleanspeech/shipped_models/linear")
+    ap.add_argument("--out", default="src/cleanspeech/shipped_models/default")
     ap.add_argument("--prevalence", default="natural")
     ap.add_argument("--operating-point", default="f1")
     ap.add_argument("--max-auc-loss", type=float, default=0.0005)
