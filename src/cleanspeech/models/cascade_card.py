@@ -36,7 +36,7 @@ def _caps_clause(model, m: dict[str, Any]) -> str:
     if not capped:
         return ""
     gains = m["dev_choices"].get("cap_gains", {})
-    said = ", ".join(f"`{lab}` at most {scale:g} × `toxic` (the cap's dev ROC-AUC gain at scale 1: "
+    said = ", ".join(f"`{lab}` is reported as at most {scale:g} × `toxic` (the cap's dev ROC-AUC gain at scale 1: "
                      f"{gains.get(lab, float('nan')):+.4f})" for lab, scale in capped.items())
     return (f"\nOn both routes {said}, with its threshold at least that multiple of toxic's: it is "
             "never flagged on a comment not flagged toxic. In Jigsaw such comments are nearly always "
