@@ -38,7 +38,20 @@ def mentions_identity(texts: Sequence[str]) -> np.ndarray:
     runs is a term: a set look-up per word, ~7x faster than the alternation in ``_TERMS_RE``
     (the cascade runs this on every comment it scores). Text holding a letter that only
     the regex's case-insensitive matching folds (the dotless "ı" of "Nazı") also gets the regex."""
-    return np.array([_mentions(t or "") for t in texts], dtype=bool)
+    return mentions(texts, frozenset(), identity=True)
+
+
+def mentions(texts: Sequence[str], words: frozenset[str], identity: bool = False) -> np.ndarray:
+    """Boolean ``(n,)``: which texts contain one of ``words`` (lowercase, whole words) or, with
+    ``identity``, name an identity group; each text is split into words once."""
+    if not words and not identity:
+        return np.zeros(len(texts), dtype=bool)
+    out = np.zeros(len(texts), dtype=bool)
+    for i, text in enumerate(texts):
+        text = text or ""
+        found = words_of(text)
+        out[i] = not words.isdisjoint(found) or (identity and _names_group(text, found))
+    return out
 
 
 # Letters that re.IGNORECASE folds onto ASCII ones but str.lower() does not (or not alone).
@@ -51,14 +64,8 @@ def words_of(text: str) -> list[str]:
     return _WORD_RE.findall(text.lower())
 
 
-def mentions_any(texts: Sequence[str], words: frozenset[str]) -> np.ndarray:
-    """Boolean ``(n,)``: which texts contain one of ``words`` (lowercase, whole words)."""
-    if not words:
-        return np.zeros(len(texts), dtype=bool)
-    return np.array([not words.isdisjoint(words_of(t or "")) for t in texts], dtype=bool)
-
-
-def _mentions(text: str) -> bool:
-    if not IDENTITY_TERMS.isdisjoint(words_of(text)):
+def _names_group(text: str, words: list[str]) -> bool:
+    """``text`` (split into ``words`` by :func:`words_of`) names an identity group."""
+    if not IDENTITY_TERMS.isdisjoint(words):
         return True
     return not text.isascii() and not _SPECIAL_FOLDS.isdisjoint(text) and bool(_TERMS_RE.search(text))

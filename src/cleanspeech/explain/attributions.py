@@ -18,12 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from cleanspeech.labels import LABELS
-
 from cleanspeech.explain.gradients import DEFAULT_STEPS, ENSEMBLE_MEMBER_STEPS, transformer_word_attributions
 from cleanspeech.explain.linear_attr import linear_word_attributions
 from cleanspeech.explain.occlusion import occlusion_word_attributions
 from cleanspeech.explain.words import Word
+from cleanspeech.labels import LABELS
 
 METHODS = ("auto", "exact", "integrated-gradients", "occlusion")
 
@@ -41,15 +40,17 @@ def method_for(model: Any, method: str = "auto") -> str:
             "cascade": "cascade"}.get(kind, "occlusion")
 
 
-def word_attributions(model: Any, text: str, words: list[Word], method: str = "auto", n_steps: int | None = None) -> np.ndarray:
-    """``(n_words, 6)`` attributions of ``words`` (from ``text``) for ``model``."""
+def word_attributions(model: Any, text: str, words: list[Word], method: str = "auto", n_steps: int | None = None,
+                      scores: np.ndarray | None = None) -> np.ndarray:
+    """``(n_words, 6)`` attributions of ``words`` (from ``text``) for ``model``; ``scores``: the
+    model's ``(6,)`` probabilities for ``text`` when the caller has them (a cascade reads them)."""
     if not words:
         return np.zeros((0, 6))
     chosen = method_for(model, method)
     if chosen == "ensemble":
         return ensemble_word_attributions(model, text, words, n_steps=n_steps)
     if chosen == "cascade":
-        return cascade_word_attributions(model, text, words, n_steps=n_steps)
+        return cascade_word_attributions(model, text, words, n_steps=n_steps, scores=scores)
     if chosen == "exact":
         if getattr(model, "model_type", "") != "linear":
             raise ValueError("exact attributions exist only for the linear model")
@@ -88,17 +89,19 @@ def ensemble_word_attributions(model: Any, text: str, words: list[Word], n_steps
     return total / np.clip(p_ens * (1 - p_ens), 1e-6, None)[None, :]
 
 
-def cascade_word_attributions(model: Any, text: str, words: list[Word], n_steps: int | None = None) -> np.ndarray:
+def cascade_word_attributions(model: Any, text: str, words: list[Word], n_steps: int | None = None,
+                              scores: np.ndarray | None = None) -> np.ndarray:
     """``Σ_m weight_m ⊙ a_m`` over the members of the route ``text`` takes (exact for logit mixes).
 
     A label the cascade caps by ``toxic`` (``capped_by_toxic``) gets ``toxic``'s attributions
-    when the cap decides its score: the words that drive the reported number."""
+    when the cap decides its score: the words that drive the reported number (``scores``: the
+    cascade's probabilities for ``text``, computed here when not given)."""
     plan = model.explanation_plan(text)
     steps = n_steps or (ENSEMBLE_MEMBER_STEPS if len(plan) > 1 else DEFAULT_STEPS)
     attrs = sum(np.asarray(w)[None, :] * word_attributions(m, text, words, "auto", steps) for m, w in plan)
     capped = getattr(model, "capped_by_toxic", {})
     if capped:
-        p = np.asarray(model.predict_proba([text]), dtype=float)[0]
+        p = np.asarray(model.predict_proba([text]) if scores is None else [scores], dtype=float)[0]
         for lab, scale in capped.items():
             j = LABELS.index(lab)
             if p[j] >= scale * p[0]:  # min(p_j, scale * p_toxic) took toxic's side

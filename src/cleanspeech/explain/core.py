@@ -99,7 +99,7 @@ def explain_texts(
     out = []
     for i, text in enumerate(texts):
         words = split_words(text)
-        attrs = word_attributions(model, text, words, method, n_steps)
+        attrs = word_attributions(model, text, words, method, n_steps, scores=scores[i])
         tokens = [TokenAttribution(w.text, w.start, w.end, a) for w, a in zip(words, attrs)]
         found = tagged[i] if tagged is not None else attribution_spans(text, words, attrs)
         if gate and not labels[i]:

@@ -35,7 +35,7 @@ Folder layout (members copied in, so retraining a shipped model never changes th
 
     cleanspeech.json   {"model_type": "cascade", "fast": {"path": "linear"},
                         "slow": {"path": "transformer"}, "weights": {...}, "gate": g,
-                        "route_identity": true, "route_words": [...], "capped_by_toxic": [...],
+                        "route_identity": true, "route_words": [...], "capped_by_toxic": {...},
                         "calibration": {"fast": {...}, "full": {...}}, "prevalence": {...}}
     linear/  transformer/  thresholds.json  metrics.json  README.md
 """
@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from cleanspeech.evaluation.calibration import PlattCalibrator, logit, prior_shift, sigmoid
-from cleanspeech.identity import mentions_any, mentions_identity
+from cleanspeech.identity import mentions
 from cleanspeech.labels import LABELS, N_LABELS, vector_from_mapping
 from cleanspeech.models.base import ToxicityModel
 
@@ -73,13 +73,22 @@ def cap_scales(capped: Sequence[str] | dict[str, float]) -> dict[str, float]:
     return {lab: float(scales[lab]) for lab in LABELS if lab in scales}
 
 
+def cap_by_toxic(probs: np.ndarray, scales: dict[str, float]) -> np.ndarray:
+    """``probs`` ``(n, 6)`` with each label in ``scales`` capped at ``scale`` × its row's toxic
+    score (a copy when anything is capped)."""
+    if not scales:
+        return probs
+    out = np.array(probs, copy=True)
+    for lab, scale in scales.items():
+        j = LABELS.index(lab)
+        out[:, j] = np.minimum(out[:, j], scale * out[:, 0])
+    return out
+
+
 def forced_routes(texts: Sequence[str], route_identity: bool, route_words: frozenset[str]) -> np.ndarray:
     """Boolean ``(n,)``: texts naming an identity group (when ``route_identity``) or holding one
     of ``route_words``; :meth:`CascadeModel.forced`, also used to fit the gate on dev."""
-    hits = mentions_any(texts, route_words)
-    if route_identity:
-        hits |= mentions_identity(texts)
-    return hits
+    return mentions(texts, route_words, identity=route_identity)
 
 
 class CascadeModel(ToxicityModel):
@@ -121,12 +130,7 @@ class CascadeModel(ToxicityModel):
         out = calibrated
         if calibrator.prevalence and self.prevalence:
             out = prior_shift(calibrated, calibrator.prevalence, self.prevalence)
-        if self.capped_by_toxic:
-            out = np.array(out, copy=True)
-            for lab, scale in self.capped_by_toxic.items():
-                j = LABELS.index(lab)
-                out[:, j] = np.minimum(out[:, j], scale * out[:, 0])
-        return out
+        return cap_by_toxic(out, self.capped_by_toxic)
 
     def fast_route(self, p_fast: np.ndarray) -> np.ndarray:
         return self._serve(self.calib_fast.transform(p_fast), self.calib_fast)

@@ -34,7 +34,7 @@ from cleanspeech.evaluation.operating import OperatingPoint, choose_thresholds, 
 from cleanspeech.identity import words_of
 from cleanspeech.labels import LABELS, N_LABELS
 from cleanspeech.models.base import ToxicityModel
-from cleanspeech.models.cascade import CascadeModel
+from cleanspeech.models.cascade import CascadeModel, cap_by_toxic
 
 WEIGHT_GRID = np.round(np.linspace(0.0, 1.0, 11), 2)
 # Steps of 0.01 between 0.2 and 0.4, where the shipped gate lands: each point of routed share
@@ -186,7 +186,7 @@ def fit_caps(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray, y: np.
     for j, lab in enumerate(LABELS[1:], start=1):
         if not 0 < y[:, j].sum() < len(y):
             continue
-        capped = np.minimum(base[:, j], base[:, 0])
+        capped = cap_by_toxic(base, {lab: 1.0})[:, j]
         gains[lab] = float(roc_auc_score(y[:, j], capped, sample_weight=w)
                            - roc_auc_score(y[:, j], base[:, j], sample_weight=w))
         if gains[lab] >= min_gain:
