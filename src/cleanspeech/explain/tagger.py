@@ -57,7 +57,6 @@ class TaggerSettings:
     num_labels: int = 2  # 2 for spans (not toxic / toxic); the edit tagger has keep/delete/phrases
     lora_rank: int = 0  # > 0: layers >= freeze_layers carry LoRA adapters instead of new weights
     lora_alpha: float = 0.0
-    int8_inference: bool = False  # Linear layers run as dynamic int8 at load (CPU speed; see load)
     base_checksum: float | None = None
     metrics: dict[str, Any] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)
@@ -135,23 +134,6 @@ def build_model(base_path: str, num_labels: int = 2) -> Any:
         for p in model.parameters():
             p.copy_(p.half().float())
     return model
-
-
-def dynamic_int8(model: Any) -> Any:
-    """``model`` with its ``Linear`` layers as dynamic int8 (weights int8, activations quantised
-    per call): about 2x faster on CPU for a base-size encoder. The folder's metrics are measured
-    this way. Returned unchanged where this torch build no longer offers eager quantisation."""
-    import warnings
-
-    import torch
-
-    try:
-        from torch.ao.quantization import quantize_dynamic
-    except ImportError:  # pragma: no cover - removed in some future torch
-        return model
-    with warnings.catch_warnings():  # the eager API is deprecated in favour of torchao
-        warnings.simplefilter("ignore")
-        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
 def quantize_state(model: Any, freeze_layers: int, lora: bool = False) -> dict[str, np.ndarray]:
@@ -258,8 +240,6 @@ class SpanTagger(SpanDecoder):
             raise ValueError(f"{path}: unknown tensors {missing[:3]}")
         model.load_state_dict(state, strict=False)
         merge_lora(model)  # adapters folded into the base weights: inference costs the base model's
-        if settings.int8_inference:
-            model = dynamic_int8(model)
         lex_file = path / LEXICON_NAME
         lexicon = SpanLexicon(json.loads(lex_file.read_text(encoding="utf-8"))) if lex_file.exists() else None
         return cls(model, AutoTokenizer.from_pretrained(base), settings, lexicon)
@@ -346,8 +326,8 @@ def load_tagger(path: str) -> SpanDecoder:
 
 @lru_cache(maxsize=4)
 def _load_tagger_cached(path: str) -> SpanDecoder:
-    config = json.loads((Path(path) / CONFIG_NAME).read_text(encoding="utf-8"))
-    if "members" in config:
+    config_file = Path(path) / CONFIG_NAME
+    if config_file.exists() and "members" in json.loads(config_file.read_text(encoding="utf-8")):
         from cleanspeech.explain.tagger_ensemble import TaggerEnsemble
 
         return TaggerEnsemble.load(path)
