@@ -62,3 +62,5 @@ def test_folder_stores_adapters_and_head_only_and_loads_the_same(tmp_path, base_
     texts = ["you are a stupid idiot", "thanks for the helpful edit"]
     for (_, p1), (_, p2) in zip(tagger.word_probs(texts), loaded.word_probs(texts)):
         np.testing.assert_allclose(p1, p2, atol=1e-4)
+    with pytest.raises(ValueError, match="merged"):  # saving would silently drop the adapters
+        loaded.save(tmp_path / "again")

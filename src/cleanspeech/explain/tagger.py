@@ -211,6 +211,9 @@ class SpanTagger(SpanDecoder):
         path.mkdir(parents=True, exist_ok=True)
         self.settings.base_checksum = embeddings_checksum(self.model)
         lora = self.settings.lora_rank > 0
+        if lora and not any(is_lora_param(n) for n, _ in self.model.named_parameters()):
+            # a loaded LoRA tagger has its adapters merged: saving it would keep only the head
+            raise ValueError("this LoRA tagger's adapters are merged into its weights; copy its folder instead")
         save_file(quantize_state(self.model, self.settings.freeze_layers, lora), str(path / WEIGHTS_NAME))
         if self.lexicon is not None:
             ratio = {k: round(v, 4) for k, v in sorted(self.lexicon.ratio.items())}
