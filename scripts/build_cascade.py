@@ -137,7 +137,7 @@ def figures(model, choices, data, prev, point, args) -> dict:
         s, y, forced = data[part]
         casc = cascade_scores(model, s["linear"], s["transformer"], forced)
         full = model.full_route(s["linear"], s["transformer"])
-        caps, model.capped_by_toxic = model.capped_by_toxic, []  # "linear" = the linear model alone
+        caps, model.capped_by_toxic = model.capped_by_toxic, {}  # "linear" = the linear model alone
         fast = model.fast_route(s["linear"])
         model.capped_by_toxic = caps
         routed = model.route(s["linear"], forced)

@@ -64,3 +64,11 @@ def test_folder_stores_adapters_and_head_only_and_loads_the_same(tmp_path, base_
         np.testing.assert_allclose(p1, p2, atol=1e-4)
     with pytest.raises(ValueError, match="merged"):  # saving would silently drop the adapters
         loaded.save(tmp_path / "again")
+
+
+@pytest.mark.slow
+def test_zero_alpha_or_rank_is_refused(base_path):
+    model = build_model(base_path)
+    for rank, alpha in ((4, 0.0), (0, 8.0)):
+        with pytest.raises(ValueError, match="rank > 0 and alpha > 0"):
+            add_lora(model, 3, rank=rank, alpha=alpha)

@@ -13,13 +13,16 @@ Every ``Linear`` inside ``encoder.layer.{i}`` is adapted, whatever the architect
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 LAYER_RE = re.compile(r"(?:^|\.)encoder\.layer\.(\d+)\.")
 LORA_KEYS = (".lora_A", ".lora_B")
 
 
+@lru_cache(maxsize=1)
 def _lora_class() -> Any:
+    """The adapter module class (built once, on first use, so importing this needs no torch)."""
     import torch
 
     class LoRALinear(torch.nn.Module):
@@ -53,6 +56,8 @@ def adapted_names(model: Any, first_layer: int) -> list[str]:
 
 def add_lora(model: Any, first_layer: int, rank: int, alpha: float) -> list[str]:
     """Wrap the adapted ``Linear`` modules in place; returns their names."""
+    if rank <= 0 or alpha <= 0:  # alpha 0 scales every update to nothing: nothing would train
+        raise ValueError(f"LoRA needs rank > 0 and alpha > 0, not rank={rank}, alpha={alpha}")
     cls = _lora_class()
     names = adapted_names(model, first_layer)
     for name in names:
@@ -70,9 +75,9 @@ def merge_lora(model: Any) -> None:
     """Fold every adapter into its base ``Linear`` and put the plain ``Linear`` back."""
     import torch
 
-    cls_name = "LoRALinear"
+    cls = _lora_class()
     for name, module in list(model.named_modules()):
-        if type(module).__name__ != cls_name:
+        if not isinstance(module, cls):
             continue
         with torch.no_grad():
             module.base.weight += (module.lora_B @ module.lora_A) * module.scale

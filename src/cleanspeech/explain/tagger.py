@@ -114,6 +114,15 @@ def is_frozen(name: str, freeze_layers: int) -> bool:
     return any(f"encoder.layer.{i}." in name for i in range(freeze_layers))
 
 
+def is_trained(name: str, freeze_layers: int, lora: bool = False) -> bool:
+    """Whether fine-tuning changes parameter ``name``: with ``lora`` only the adapters and the
+    classifier head, else everything :func:`is_frozen` leaves out. Training sets
+    ``requires_grad`` by it and the folder stores exactly these tensors."""
+    if lora:
+        return is_lora_param(name) or name.startswith("classifier.")
+    return not is_frozen(name, freeze_layers)
+
+
 def embeddings_checksum(model: Any) -> float:
     """A cheap fingerprint of the base word embeddings (fp16-rounded)."""
     weights = model.base_model.embeddings.word_embeddings.weight.detach().half().float()
@@ -142,9 +151,7 @@ def quantize_state(model: Any, freeze_layers: int, lora: bool = False) -> dict[s
     ``lora``: only the adapters (fp32, they are small) and the classifier head."""
     out: dict[str, np.ndarray] = {}
     for name, tensor in model.state_dict().items():
-        if lora and not (is_lora_param(name) or name.startswith("classifier.")):
-            continue
-        if is_frozen(name, freeze_layers) or name.startswith(("bert.pooler", "mpnet.pooler")):
+        if not is_trained(name, freeze_layers, lora) or name.startswith(("bert.pooler", "mpnet.pooler")):
             continue
         arr = tensor.detach().float().cpu().numpy()
         if arr.ndim == 2 and "encoder.layer." in name and not lora:

