@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from cleanspeech.data.word_counts import toxic_word_counts
 from cleanspeech.rewrite.tokens import mining_tokens
 
 RESOURCE = Path(__file__).resolve().parent / "resources" / "toxic_words.json"
@@ -26,12 +26,7 @@ def mine_word_rates(texts: Iterable[str], toxic: Iterable[int], min_count: int =
                     min_rate: float = 0.5) -> dict[str, tuple[int, int]]:
     """``{word: (comments containing it, toxic ones)}`` for alphabetic words seen in at least
     ``min_count`` comments with toxic share ≥ ``min_rate``."""
-    seen, bad = Counter(), Counter()
-    for text, y in zip(texts, toxic):
-        words = {w for w in mining_tokens(text) if w.isalpha() and len(w) > 1}
-        seen.update(words)
-        if y:
-            bad.update(words)
+    seen, bad = toxic_word_counts(texts, toxic, lambda t: (w for w in mining_tokens(t) if w.isalpha() and len(w) > 1))
     return {w: (n, bad[w]) for w, n in sorted(seen.items())
             if n >= min_count and bad[w] / n >= min_rate}
 

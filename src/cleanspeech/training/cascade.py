@@ -20,7 +20,6 @@ The test split is scored only afterwards, for the figures in ``metrics.json`` an
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -28,6 +27,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
+from cleanspeech.data.word_counts import toxic_word_counts
 from cleanspeech.evaluation.bootstrap import weighted_macro_auc
 from cleanspeech.evaluation.calibration import PlattCalibrator, logit, prevalence_weights
 from cleanspeech.evaluation.operating import OperatingPoint, choose_thresholds, weighted_prf
@@ -230,12 +230,7 @@ def mine_route_words(texts: Iterable[str], toxic: Iterable[int], *, min_count: i
     ``min_count`` training comments of which at least ``min_rate`` are toxic: the slurs and
     swear words whose presence alone says "ask the transformer". ``min_count`` keeps out the
     user names of a few angry threads; the rate is on the split's own (toxic-rich) mix."""
-    seen, bad = Counter(), Counter()
-    for text, y in zip(texts, toxic):
-        words = {w for w in words_of(text or "") if len(w) > 1 and not w.isdigit()}
-        seen.update(words)
-        if y:
-            bad.update(words)
+    seen, bad = toxic_word_counts(texts, toxic, lambda t: (w for w in words_of(t) if len(w) > 1 and not w.isdigit()))
     return sorted(w for w, n in seen.items() if n >= min_count and bad[w] / n >= min_rate)
 
 
