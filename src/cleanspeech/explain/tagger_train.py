@@ -38,6 +38,18 @@ def load_split(train_csv: str | Path, seed: int = 42) -> tuple[pd.DataFrame, pd.
     return train_val_split(df, val_fraction=0.2, seed=seed, stratify="has_span")
 
 
+def with_clean_posts(train: pd.DataFrame, jigsaw_csv: str | Path | None, n: int, seed: int = 42) -> pd.DataFrame:
+    """``train`` plus ``n`` clean Jigsaw comments with empty spans, shuffled in. Validation stays
+    TSD posts only, so every choice is still judged on the task's own posts."""
+    from cleanspeech.explain.tagger_cv import clean_posts
+
+    if not jigsaw_csv:
+        raise ValueError("--clean needs --jigsaw (the Jigsaw train.csv the clean comments come from)")
+    clean = clean_posts(jigsaw_csv, n, seed=seed)[["text", "offsets"]]
+    both = pd.concat([train[["text", "offsets"]], clean], ignore_index=True)
+    return both.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+
+
 def make_features(tokenizer: Any, texts: Sequence[str], golds: Sequence[Sequence[int]] | None, max_len: int,
                   stride: int, char_labels: Sequence[Sequence[int]] | None = None) -> dict[str, list]:
     """Windows with token labels, -100 for specials. Span tagging (``golds``): 1 if any character
@@ -173,6 +185,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--lora-rank", type=int, default=0, help="> 0: LoRA adapters on layers >= freeze")
     ap.add_argument("--lora-alpha", type=float, default=32.0)
     ap.add_argument("--seed", type=int, default=42, help="initialisation and batch order (not the split)")
+    ap.add_argument("--clean", type=int, default=0,
+                    help="add N clean comments (train part of the project split) with empty spans to the "
+                         "training part, so the tagger learns that a comment can have no toxic words")
+    ap.add_argument("--jigsaw", default=None, help="Jigsaw train.csv(.gz), for --clean")
     args = ap.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -182,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.limit:
         train, val = train.head(args.limit), val.head(max(8, args.limit // 4))
         trial = trial.head(max(8, args.limit // 4)) if trial is not None else None
+    if args.clean:
+        train = with_clean_posts(train, args.jigsaw, args.clean if not args.limit else args.limit // 4)
     sweep_file = out / "sweep.json"
     sweep = json.loads(sweep_file.read_text()) if sweep_file.exists() else {}
     log = lambda msg: print(msg, flush=True)  # noqa: E731
@@ -222,6 +240,8 @@ def _save(tagger: SpanTagger, path: Path, args: Any, base: str, metrics: dict[st
     tagger.settings.metrics = metrics
     tagger.settings.training = {"setting": key, "train": Path(args.train).name, "split": "80/20 seed 42",
                                 "max_len": args.max_len, "batch_size": args.batch_size}
+    if args.clean:
+        tagger.settings.training["clean_comments"] = args.clean
     tagger.model.to("cpu")
     tagger.save(path)
     import torch

