@@ -43,3 +43,19 @@ def test_default_explains_a_capped_identity_hate_with_the_words_that_set_it():
     assert p[LABELS.index("identity_hate")] == pytest.approx(scale * p[0], rel=1e-5)  # the cap binds
     attrs = explain_texts(model, [text], n_steps=1)[0].attributions()
     assert np.allclose(attrs[:, LABELS.index("identity_hate")], attrs[:, 0])
+
+
+@pytest.mark.slow
+def test_shipped_span_tagger_leaves_clean_comments_empty_and_marks_the_insult():
+    """The shipped span tagger averages a tagger trained on toxic posts only (it marked "logo"
+    and "date of birth" in clean comments) with one that also saw clean comments with no span."""
+    from cleanspeech.explain.tagger import load_tagger
+    from cleanspeech.explain.tagger_ensemble import TaggerEnsemble
+
+    tagger = load_tagger(str(default_tagger_path()))
+    assert isinstance(tagger, TaggerEnsemble) and len(tagger.members) == 2
+    clean = ["Thanks for the helpful edit, I added the citation.", "I replaced the logo in the banner.",
+             "Her date of birth is the 1st of November 1984."]
+    assert tagger.predict_spans(clean) == [[], [], []]
+    (spans,) = tagger.predict_spans(["You are a complete idiot."])
+    assert ["You are a complete idiot."[a:b] for a, b in spans] == ["idiot"]
