@@ -56,6 +56,17 @@ def test_shipped_tagger_spans_are_default(tiny_linear):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not HAS_TAGGER, reason="no shipped span tagger")
+def test_other_languages_get_their_insult_list_not_the_english_tagger(tiny_linear):
+    texts = ["Tu es un connard et un imbécile.", "Danke für die hilfreiche Bearbeitung.",
+             "What a bunch of stupid idiots, go away."]
+    fr, de, en = explain_texts(tiny_linear, texts)
+    assert fr.span_method == "insult-list:fr" and fr.span_texts() == ["connard", "imbécile"]
+    assert de.span_method == "insult-list:de" and de.spans == []  # a thank-you: nothing to mark
+    assert en.span_method == "tagger"
+
+
+@pytest.mark.slow
 def test_spans_are_gated_on_the_model_labels(tiny_linear):
     texts = ["Thanks for the helpful edit!", "fuck you, you stupid idiot"]
     ungated = explain_texts(tiny_linear, texts, spans="attribution", gate_spans=False)

@@ -12,7 +12,7 @@ import pytest
 
 from cleanspeech.rewrite import rewrite_texts
 from cleanspeech.rewrite.guards import fluency_problem, lost_identity_terms
-from cleanspeech.rewrite.language import guess_language
+from cleanspeech.language import guess_language
 
 
 def one(model, text):

@@ -25,7 +25,7 @@ from cleanspeech.labels import LABELS, labels_over
 from cleanspeech.rewrite.base import Rewriter, RewriteRequest
 from cleanspeech.rewrite.edit_tagger import EditTagger, load_edit_tagger
 from cleanspeech.rewrite.guards import generalises_about_group, identity_terms, templates_for, threatens_reader
-from cleanspeech.rewrite.language import guess_language, has_offensive_words
+from cleanspeech.language import guess_language, has_offensive_words
 from cleanspeech.rewrite.offline import OfflineRewriter
 from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
 from cleanspeech.rewrite.verify import Candidate, choose, guided_removals, score_candidates, screen

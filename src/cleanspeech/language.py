@@ -1,9 +1,11 @@
-"""A light language guess for the rewriter: is this comment English?
+"""A light language guess: is this comment English?
 
-The lexicon is mined from English ParaDetox pairs, so applied to "Tu es un connard" it deletes
-French function words that look like English toxic ones and keeps the obscenity. The guess
-counts stopwords of a few European languages and looks at the script; it needs no model and
-errs towards English for short or ambiguous text (an English insult has few stopwords).
+The rewriter's lexicon is mined from English ParaDetox pairs, so applied to "Tu es un connard"
+it deletes French function words that look like English toxic ones and keeps the obscenity; the
+span tagger learned from English posts, so on "Danke für die hilfreiche Bearbeitung." it marks
+content words. Both stages ask here first. The guess counts stopwords of a few European
+languages and looks at the script; it needs no model and errs towards English for short or
+ambiguous text (an English insult has few stopwords).
 """
 
 from __future__ import annotations
@@ -67,5 +69,10 @@ OFFENSIVE: dict[str, frozenset[str]] = {
 
 def has_offensive_words(text: str, lang: str) -> bool:
     """Whether ``text`` holds a word of ``lang``'s short insult list."""
-    words = set(re.findall(r"[^\W\d_]+", text.lower()))
-    return bool(words & OFFENSIVE.get(lang, frozenset()))
+    return bool(offensive_word_spans(text, lang))
+
+
+def offensive_word_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of each word of ``text`` on ``lang``'s short insult list."""
+    words = OFFENSIVE.get(lang, frozenset())
+    return [m.span() for m in re.finditer(r"[^\W\d_]+", text) if m.group().lower() in words]
