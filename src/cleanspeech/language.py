@@ -52,8 +52,8 @@ def guess_language(text: str) -> str:
 
 
 # Common insults and obscenities of the stopword languages. The classifier is trained on English
-# and often misses them ("Tu es un connard" scores as civil); these only decide that a
-# non-English comment needs a moderator, never what to edit.
+# and often misses them ("Tu es un connard" scores as civil); these decide that a non-English
+# comment needs a moderator and which of its words explain highlights, never what to edit.
 OFFENSIVE: dict[str, frozenset[str]] = {
     "fr": frozenset("connard connards connasse salope salopes merde putain pute enculé enculés con cons "
                     "imbécile imbéciles abruti abrutie crétin crétins débile nique ta gueule batard bâtard".split()),

@@ -92,24 +92,24 @@ def run_forwarding_signals(command: Sequence[str], env: dict[str, str] | None = 
     """
     # The handlers go in before the child starts: a signal that arrived between the two used to
     # end this process the default way and leave the child running (a flaky test under load).
-    children: list[subprocess.Popen] = []
+    child: subprocess.Popen | None = None
     pending: list[int] = []
 
     def forward(signum: int, _frame: object) -> None:
-        if not children:
+        if child is None:
             pending.append(signum)  # passed on as soon as the child exists
-        elif children[0].poll() is None:
-            children[0].send_signal(signum)
+        elif child.poll() is None:
+            child.send_signal(signum)
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        children.append(subprocess.Popen(list(command), env=env))
+        child = subprocess.Popen(list(command), env=env)
         for signum in pending:
-            children[0].send_signal(signum)
-        return children[0].wait()
+            child.send_signal(signum)
+        return child.wait()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        if children and children[0].poll() is None:  # this process is being torn down some other way
-            children[0].kill()
-            children[0].wait()
+        if child is not None and child.poll() is None:  # this process is being torn down some other way
+            child.kill()
+            child.wait()

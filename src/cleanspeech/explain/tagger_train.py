@@ -199,7 +199,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         train, val = train.head(args.limit), val.head(max(8, args.limit // 4))
         trial = trial.head(max(8, args.limit // 4)) if trial is not None else None
     if args.clean:
-        train = with_clean_posts(train, args.jigsaw, args.clean if not args.limit else args.limit // 4)
+        args.clean = args.clean if not args.limit else args.limit // 4  # what tagger.json records
+        train = with_clean_posts(train, args.jigsaw, args.clean)
     sweep_file = out / "sweep.json"
     sweep = json.loads(sweep_file.read_text()) if sweep_file.exists() else {}
     log = lambda msg: print(msg, flush=True)  # noqa: E731
