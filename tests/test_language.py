@@ -15,3 +15,10 @@ def test_offensive_word_spans_are_whole_words_in_any_case():
     assert [text[a:b] for a, b in offensive_word_spans(text, "de")] == ["IDIOT"]
     assert has_offensive_words(text, "de") and not has_offensive_words("Danke schön", "de")
     assert offensive_word_spans("connard", "xx") == []  # no list for that language
+
+
+def test_phrase_entries_match_only_as_consecutive_words():
+    text = "Ferme ta gueule, connard."
+    assert [text[a:b] for a, b in offensive_word_spans(text, "fr")] == ["ta gueule", "connard"]
+    # "ta" and "gueule" alone are everyday French
+    assert not has_offensive_words("C'est ta voiture ? J'ai la gueule de bois.", "fr")

@@ -54,9 +54,12 @@ def guess_language(text: str) -> str:
 # Common insults and obscenities of the stopword languages. The classifier is trained on English
 # and often misses them ("Tu es un connard" scores as civil); these decide that a non-English
 # comment needs a moderator and which of its words explain highlights, never what to edit.
+# An entry with a space is a phrase, matched only as consecutive words: "ta" and "gueule" are
+# everyday French on their own ("ta voiture", "la gueule de bois"), "ta gueule" is "shut up".
 OFFENSIVE: dict[str, frozenset[str]] = {
     "fr": frozenset("connard connards connasse salope salopes merde putain pute enculé enculés con cons "
-                    "imbécile imbéciles abruti abrutie crétin crétins débile nique ta gueule batard bâtard".split()),
+                    "imbécile imbéciles abruti abrutie crétin crétins débile nique batard bâtard".split())
+    | {"ta gueule"},
     "de": frozenset("arschloch arschlöcher scheiße scheisse hurensohn fotze wichser idiot idioten "
                     "schlampe missgeburt verpiss depp trottel".split()),
     "es": frozenset("idiota idiotas pendejo pendeja puta puto mierda cabrón cabron gilipollas imbécil "
@@ -73,6 +76,14 @@ def has_offensive_words(text: str, lang: str) -> bool:
 
 
 def offensive_word_spans(text: str, lang: str) -> list[tuple[int, int]]:
-    """``[start, end)`` of each word of ``text`` on ``lang``'s short insult list."""
-    words = OFFENSIVE.get(lang, frozenset())
-    return [m.span() for m in re.finditer(r"[^\W\d_]+", text) if m.group().lower() in words]
+    """``[start, end)`` of each word of ``text`` on ``lang``'s short insult list; a phrase entry
+    gives one span from its first word to its last."""
+    entries = OFFENSIVE.get(lang, frozenset())
+    tokens = list(re.finditer(r"[^\W\d_]+", text))
+    lowered = [m.group().lower() for m in tokens]
+    spans = [m.span() for m, w in zip(tokens, lowered) if w in entries]
+    for parts in (e.split() for e in entries if " " in e):
+        for i in range(len(tokens) - len(parts) + 1):
+            if lowered[i:i + len(parts)] == parts:
+                spans.append((tokens[i].start(), tokens[i + len(parts) - 1].end()))
+    return sorted(spans)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from cleanspeech.rewrite import rewrite_texts
 from cleanspeech.rewrite.guards import fluency_problem, lost_identity_terms
+from cleanspeech.rewrite.result import civil_mask
 from cleanspeech.language import guess_language
 
 
@@ -103,6 +105,15 @@ def test_clean_german_is_never_edited(model):
     assert res.rewrite == text
     if not res.civil:  # the English classifier flagged it: unedited, with the reason
         assert "language not supported" in res.reason
+
+
+def test_clean_french_with_everyday_words_of_an_insult_phrase_is_civil(model):
+    text = "Merci, ta correction de la date est juste."  # "ta" alone is not "ta gueule"
+    assert guess_language(text) == "fr"
+    res = one(model, text)
+    assert res.rewrite == text
+    flagged = not civil_mask(np.asarray(model.predict_proba([text])), np.asarray(model.thresholds))[0]
+    assert res.civil is not flagged  # only the classifier decides, not the insult list
 
 
 def test_clean_english_is_never_edited(model):
