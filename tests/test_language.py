@@ -22,3 +22,5 @@ def test_phrase_entries_match_only_as_consecutive_words():
     assert [text[a:b] for a, b in offensive_word_spans(text, "fr")] == ["ta gueule", "connard"]
     # "ta" and "gueule" alone are everyday French
     assert not has_offensive_words("C'est ta voiture ? J'ai la gueule de bois.", "fr")
+    assert not has_offensive_words("Mijn vader heeft kanker gehad.", "nl")  # "kanker" alone: cancer
+    assert has_offensive_words("Kanker op, klootzak!", "nl")

@@ -65,7 +65,7 @@ OFFENSIVE: dict[str, frozenset[str]] = {
     "es": frozenset("idiota idiotas pendejo pendeja puta puto mierda cabrón cabron gilipollas imbécil "
                     "estúpido estupido maricón joder coño".split()),
     "it": frozenset("stronzo stronza cazzo vaffanculo coglione puttana idiota merda".split()),
-    "nl": frozenset("klootzak kut lul hoer idioot tering kanker".split()),
+    "nl": frozenset("klootzak kut lul hoer idioot tering kankerlijer".split()) | {"kanker op"},  # "kanker": cancer
     "pt": frozenset("idiota merda porra caralho puta otário otario babaca".split()),
 }
 
