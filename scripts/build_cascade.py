@@ -27,7 +27,8 @@ from cleanspeech.evaluation.heldout import compare, heldout_figures
 from cleanspeech.evaluation.operating import OperatingPoint
 from cleanspeech.labels import LABELS
 from cleanspeech.models.base import METRICS_FILE, write_json
-from cleanspeech.models.cascade import fast_window_scorer, forced_routes
+from cleanspeech.identity import names_target
+from cleanspeech.models.cascade import fast_window_scorer, forced_routes, scale_untargeted
 from cleanspeech.models.registry import load_model
 from cleanspeech.training.cascade import TieBreak, cascade_scores, fit_cascade, mine_route_words
 
@@ -82,6 +83,9 @@ def main() -> None:
                          "this share toxic (mined from the train part only; off by default)")
     ap.add_argument("--route-words-min-count", type=int, default=10,
                     help="a route word must occur in at least this many training-part comments")
+    ap.add_argument("--target-check", action="store_true",
+                    help="scale identity_hate down on comments that name no group (no identity term, "
+                         "slur or nationality; the factor chosen on dev; off by default)")
     args = ap.parse_args()
 
     parts = project_split(read_jigsaw(args.train, require_labels=True))
@@ -94,18 +98,19 @@ def main() -> None:
         df = getattr(parts, part)
         texts = df["comment_text"].tolist()
         forced = forced_routes(texts, args.route_identity, route_words) if routing else None
+        targeted = names_target(texts) if args.target_check else None
         data[part] = (member_scores(args, part, texts), df[list(LABELS)].to_numpy().astype(np.int8),
-                      forced)
+                      forced, targeted)
     prev = resolve_prevalence(args.prevalence)
     point = OperatingPoint.parse(args.operating_point)
     fast = load_model(args.linear)
     slow = load_model(args.transformer, backend=args.backend)
-    dev_s, y_dev, forced_dev = data["dev"]  # test is scored only in figures(), after every choice
+    dev_s, y_dev, forced_dev, targeted_dev = data["dev"]  # test is scored only in figures(), after every choice
     tie = behaviour_tie_break(args) if args.behaviour_tolerance is not None else None
     model, choices = fit_cascade(fast, slow, dev_s["linear"], dev_s["transformer"], y_dev, prev,
                                  max_auc_loss=args.max_auc_loss, point=point, tie_break=tie,
                                  forced=forced_dev, route_identity=args.route_identity,
-                                 route_words=sorted(route_words))
+                                 route_words=sorted(route_words), targeted=targeted_dev)
     metrics = figures(model, choices, data, prev, point, args)
     if route_words:
         metrics["route_words"] = {"mined_on": "train part of project_split", "n": len(route_words),
@@ -134,9 +139,11 @@ def figures(model, choices, data, prev, point, args) -> dict:
            "backend": args.backend, "dev_choices": choices.to_dict(),
            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     for part in ("dev", "test"):
-        s, y, forced = data[part]
-        casc = cascade_scores(model, s["linear"], s["transformer"], forced)
+        s, y, forced, targeted = data[part]
+        casc = cascade_scores(model, s["linear"], s["transformer"], forced, targeted)
         full = model.full_route(s["linear"], s["transformer"])
+        if model.untargeted_scale:  # --no-cascade serving scales too
+            full = scale_untargeted(full, model.untargeted_scale, targeted)
         caps, model.capped_by_toxic = model.capped_by_toxic, {}  # "linear" = the linear model alone
         fast = model.fast_route(s["linear"])
         model.capped_by_toxic = caps
@@ -150,6 +157,10 @@ def figures(model, choices, data, prev, point, args) -> dict:
             "routed_share": float(w[routed].sum() / w.sum()),
             "routed_share_observed": float(routed.mean()),
         }
+        if targeted is not None:
+            j = LABELS.index("identity_hate")
+            out[part]["identity_hate_naming_a_group"] = {
+                "positives": float(targeted[y[:, j] == 1].mean()), "negatives": float(targeted[y[:, j] == 0].mean())}
     return out
 
 

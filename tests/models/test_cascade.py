@@ -143,3 +143,19 @@ def test_capped_labels_never_exceed_toxic_on_either_route():
     with pytest.raises(ValueError, match=r"scales must be in \(0, 1\]"):
         CascadeModel(fast, slow, np.full(6, 0.5), 0.5, PlattCalibrator(), PlattCalibrator(),
                      capped_by_toxic={"identity_hate": 2.0})
+
+
+def test_untargeted_scale_lowers_the_label_only_where_no_group_is_named(tmp_path):
+    texts = ["Shut up you stupid loser", "Those immigrants are vermin", "You fucking faggot"]
+    fast = _Lookup({t: 0.9 for t in texts})
+    model = CascadeModel(fast, _Lookup({t: 0.9 for t in texts}), np.full(6, 0.5), 0.95,
+                         PlattCalibrator(), PlattCalibrator(), prevalence={},
+                         untargeted_scale={"identity_hate": 0.5})
+    probs = model.predict_proba(texts)
+    assert np.allclose(probs[0, 5], 0.5 * probs[0, 0])  # no group named: halved
+    assert np.allclose(probs[1:, 5], probs[1:, 0])  # a group or a slur: untouched
+    assert np.allclose(probs[:, :5], probs[:, [0]])
+    assert json.loads(json.dumps(model.config_dict()))["untargeted_scale"] == {"identity_hate": 0.5}
+    with pytest.raises(ValueError, match=r"untargeted_scale: scales must be in \(0, 1\]"):
+        CascadeModel(fast, fast, np.full(6, 0.5), 0.5, PlattCalibrator(), PlattCalibrator(),
+                     untargeted_scale={"identity_hate": 0.0})

@@ -121,3 +121,33 @@ def test_caps_are_chosen_where_they_raise_dev_auc():
     assert (out[:, 5] <= scale * out[:, 0] + 1e-9).all()
     flagged = out >= model.thresholds[None, :]
     assert not (flagged[:, 5] & ~flagged[:, 0]).any()  # never identity_hate without toxic
+
+
+def test_untargeted_scale_is_chosen_where_it_raises_dev_auc():
+    """identity_hate positives all name a group; many high-scoring negatives name none (plain
+    insults): the fit scales identity_hate down on those, and the scores need ``targeted``."""
+    y, fast, slow = _scores(seed=8)
+    rng = np.random.default_rng(8)
+    targeted = (y[:, 5] == 1) | (rng.random(len(y)) < 0.1)
+    insults = ~targeted & (rng.random(len(y)) < 0.3)
+    for p in (fast, slow):
+        p[insults, 5] = 0.9
+    model, choices = fit_cascade(None, None, fast, slow, y, NATURAL_PREVALENCE, max_auc_loss=0.002,
+                                 targeted=targeted)
+    scale = model.untargeted_scale["identity_hate"]
+    assert scale < 1.0 and choices.untargeted_scale == {"identity_hate": scale}
+    assert choices.target_gains["identity_hate"][f"{scale:g}"] >= 0.0005
+    with pytest.raises(ValueError, match="pass targeted"):
+        cascade_scores(model, fast, slow)
+    out = cascade_scores(model, fast, slow, targeted=targeted)
+    model.untargeted_scale = {}
+    plain = cascade_scores(model, fast, slow)
+    assert np.allclose(out[~targeted, 5], scale * plain[~targeted, 5])
+    assert np.array_equal(out[targeted], plain[targeted]) and np.array_equal(out[:, :5], plain[:, :5])
+
+
+def test_no_untargeted_scale_without_a_gain():
+    y, fast, slow = _scores(seed=9)
+    targeted = np.random.default_rng(9).random(len(y)) < 0.5  # unrelated to the labels
+    model, choices = fit_cascade(None, None, fast, slow, y, NATURAL_PREVALENCE, targeted=targeted)
+    assert model.untargeted_scale == {} and set(choices.target_gains["identity_hate"]) >= {"1", "0.5"}

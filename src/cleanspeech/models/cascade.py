@@ -29,6 +29,12 @@ least ``scale`` times toxic's, a capped label is never flagged on a comment that
 toxic. The fit caps a label only when that raises its dev ROC-AUC and picks the scale by dev F1
 (:func:`cleanspeech.training.cascade.fit_caps`, :func:`~cleanspeech.training.cascade.fit_cap_scales`).
 
+Labels in ``untargeted_scale`` (``{label: scale}``, only ``identity_hate`` in practice) are
+multiplied by ``scale`` on comments that name no group (:func:`cleanspeech.identity.names_target`:
+no identity term, slur or nationality). The linear model learned identity hate's swear words as
+well as its targets, so "Shut up you stupid loser" scored as identity hate; without a group there
+is none to hate. Chosen on dev (:func:`cleanspeech.training.cascade.fit_target_scales`).
+
 ``route_all=True`` (``--no-cascade``) sends every comment down the full route.
 
 Folder layout (members copied in, so retraining a shipped model never changes this one)::
@@ -36,6 +42,7 @@ Folder layout (members copied in, so retraining a shipped model never changes th
     cleanspeech.json   {"model_type": "cascade", "fast": {"path": "linear"},
                         "slow": {"path": "transformer"}, "weights": {...}, "gate": g,
                         "route_identity": true, "route_words": [...], "capped_by_toxic": {...},
+                        "untargeted_scale": {...},
                         "calibration": {"fast": {...}, "full": {...}}, "prevalence": {...}}
     linear/  transformer/  thresholds.json  metrics.json  README.md
 """
@@ -50,7 +57,7 @@ from typing import Any
 import numpy as np
 
 from cleanspeech.evaluation.calibration import PlattCalibrator, logit, prior_shift, sigmoid
-from cleanspeech.identity import mentions
+from cleanspeech.identity import mentions, names_target
 from cleanspeech.labels import LABELS, N_LABELS, vector_from_mapping
 from cleanspeech.models.base import ToxicityModel
 
@@ -61,15 +68,15 @@ def fast_window_scorer(fast: ToxicityModel):
     return lambda window_texts: fast.predict_proba(list(window_texts)).max(axis=1)
 
 
-def cap_scales(capped: Sequence[str] | dict[str, float]) -> dict[str, float]:
+def cap_scales(capped: Sequence[str] | dict[str, float], what: str = "capped_by_toxic") -> dict[str, float]:
     """``{label: scale}`` in ``LABELS`` order (a list means scale 1); toxic itself and unknown
-    labels or scales outside (0, 1] are errors."""
+    labels or scales outside (0, 1] are errors (``what`` names the setting in the message)."""
     scales = dict(capped) if isinstance(capped, dict) else {lab: 1.0 for lab in capped}
     unknown = set(scales) - set(LABELS[1:])
     if unknown:
-        raise ValueError(f"capped_by_toxic: {sorted(unknown)} are not labels other than toxic")
+        raise ValueError(f"{what}: {sorted(unknown)} are not labels other than toxic")
     if not all(0 < float(v) <= 1 for v in scales.values()):
-        raise ValueError(f"capped_by_toxic: scales must be in (0, 1], got {scales}")
+        raise ValueError(f"{what}: scales must be in (0, 1], got {scales}")
     return {lab: float(scales[lab]) for lab in LABELS if lab in scales}
 
 
@@ -82,6 +89,18 @@ def cap_by_toxic(probs: np.ndarray, scales: dict[str, float]) -> np.ndarray:
     for lab, scale in scales.items():
         j = LABELS.index(lab)
         out[:, j] = np.minimum(out[:, j], scale * out[:, 0])
+    return out
+
+
+def scale_untargeted(probs: np.ndarray, scales: dict[str, float], targeted: np.ndarray) -> np.ndarray:
+    """``probs`` ``(n, 6)`` with each label in ``scales`` multiplied by its scale on the rows where
+    ``targeted`` (``(n,)`` bool, :func:`cleanspeech.identity.names_target`) is False."""
+    if not scales:
+        return probs
+    out = np.array(probs, copy=True)
+    off = ~np.asarray(targeted, dtype=bool)
+    for lab, scale in scales.items():
+        out[off, LABELS.index(lab)] *= scale
     return out
 
 
@@ -100,7 +119,8 @@ class CascadeModel(ToxicityModel):
                  specs: dict[str, dict[str, Any]] | None = None,
                  thresholds: np.ndarray | None = None, route_identity: bool = False,
                  route_words: Sequence[str] = (),
-                 capped_by_toxic: Sequence[str] | dict[str, float] = ()) -> None:
+                 capped_by_toxic: Sequence[str] | dict[str, float] = (),
+                 untargeted_scale: dict[str, float] | None = None) -> None:
         super().__init__(thresholds=thresholds, cleaning="none")
         self.fast, self.slow = fast, slow
         self.weights = np.asarray(weights, dtype=np.float64)  # fast model's share, per label
@@ -108,6 +128,7 @@ class CascadeModel(ToxicityModel):
         self.route_identity = bool(route_identity)
         self.route_words = frozenset(w.lower() for w in route_words)
         self.capped_by_toxic = cap_scales(capped_by_toxic)
+        self.untargeted_scale = cap_scales(untargeted_scale or {}, "untargeted_scale")
         self.calib_fast, self.calib_full = calib_fast, calib_full
         self.prevalence = dict(prevalence or calib_full.prevalence)
         self.specs = specs or {"fast": {"path": "linear"}, "slow": {"path": "transformer"}}
@@ -167,6 +188,8 @@ class CascadeModel(ToxicityModel):
         if len(idx):
             p_slow = self.slow_proba([texts[i] for i in idx])
             out[idx] = self.full_route(p_fast[idx], p_slow)
+        if self.untargeted_scale:
+            out = scale_untargeted(out, self.untargeted_scale, names_target(texts))
         self.last_routed = routed
         self.routed_total += int(routed.sum())
         self.scored_total += len(texts)
@@ -200,6 +223,7 @@ class CascadeModel(ToxicityModel):
             "route_identity": self.route_identity,
             "route_words": sorted(self.route_words),
             "capped_by_toxic": dict(self.capped_by_toxic),
+            "untargeted_scale": dict(self.untargeted_scale),
             "calibration": {"fast": self.calib_fast.to_dict(), "full": self.calib_full.to_dict()},
             "prevalence": self.prevalence,
         }
@@ -244,4 +268,5 @@ class CascadeModel(ToxicityModel):
                    prevalence=config.get("prevalence"), route_all=route_all, specs=specs,
                    route_identity=bool(config.get("route_identity", False)),
                    route_words=config.get("route_words", ()),
-                   capped_by_toxic=config.get("capped_by_toxic", ()))
+                   capped_by_toxic=config.get("capped_by_toxic", ()),
+                   untargeted_scale=config.get("untargeted_scale"))

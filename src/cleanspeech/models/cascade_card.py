@@ -44,6 +44,22 @@ def _caps_clause(model, m: dict[str, Any]) -> str:
             "labels whose ROC-AUC the cap raises by ≥ 0.0005; the scale with the best dev F1.")
 
 
+def _target_clause(model, m: dict[str, Any]) -> str:
+    scales = getattr(model, "untargeted_scale", {})
+    if not scales:
+        return ""
+    gains = m["dev_choices"].get("target_gains", {})
+    said = ", ".join(f"`{lab}` is multiplied by {scale:g} (dev ROC-AUC gain {gains.get(lab, {}).get(f'{scale:g}', float('nan')):+.4f})"
+                     for lab, scale in scales.items())
+    share = m["test"].get("identity_hate_naming_a_group")
+    seen = (f" On test, {share['positives']:.0%} of identity-hate comments name a group, against "
+            f"{share['negatives']:.0%} of the others." if share else "")
+    return (f"\nOn comments that name no group (no identity term, slur or nationality: "
+            f"`cleanspeech.identity.names_target`) {said}, before thresholds are chosen: an insult "
+            f"without a group is not identity hate, whatever its swear words.{seen} Chosen on dev: the "
+            "factor with the best ROC-AUC, kept when it gains ≥ 0.0005.")
+
+
 def cascade_card(model: Any, m: dict[str, Any]) -> str:
     test, dev = m["test"], m["dev_choices"]
     casc = test["cascade"]["at_prevalence"]
@@ -63,7 +79,7 @@ highest linear probability reaches the gate **{model.gate:.4f}**{_identity_claus
 fine-tuned all-MiniLM-L6-v2 classifier (`transformer/`, int8) and takes the full route: per-label
 logit mix of both (linear's share: {weights}). The full route is Platt-calibrated on the dev split, the linear route mapped onto that scale, and both are
 expressed at the serving prevalence, so scores of both routes share one scale.
-`--no-cascade` sends every comment down the full route.{_caps_clause(model, m)}
+`--no-cascade` sends every comment down the full route.{_caps_clause(model, m)}{_target_clause(model, m)}
 
 Probabilities are calibrated at **{m['prevalence_name']}** prevalence (toxic
 {m['prevalence']['toxic']:.4f}); thresholds: {m['operating_point']} per label at that prevalence,

@@ -13,7 +13,10 @@ default), because both the routed share and precision depend on it:
 4. which labels to cap by ``toxic`` (:func:`fit_caps`: those whose dev ROC-AUC the cap raises);
 5. thresholds for the operating point on the cascade's own output (the serving backend's), and
    for each capped label the cap's scale with the best dev F1 when its threshold is held at
-   least ``scale`` times toxic's, so it is never flagged without toxic (:func:`fit_cap_scales`).
+   least ``scale`` times toxic's, so it is never flagged without toxic (:func:`fit_cap_scales`);
+6. with ``targeted`` given, for ``identity_hate`` the factor applied on comments naming no group
+   (:func:`fit_target_scales`: the one with the best dev ROC-AUC, when it gains at least
+   ``min_gain``), before the thresholds are chosen.
 
 The test split is scored only afterwards, for the figures in ``metrics.json`` and the card.
 """
@@ -34,7 +37,7 @@ from cleanspeech.evaluation.operating import OperatingPoint, choose_thresholds, 
 from cleanspeech.identity import words_of
 from cleanspeech.labels import LABELS, N_LABELS
 from cleanspeech.models.base import ToxicityModel
-from cleanspeech.models.cascade import CascadeModel, cap_by_toxic
+from cleanspeech.models.cascade import CascadeModel, cap_by_toxic, scale_untargeted
 
 WEIGHT_GRID = np.round(np.linspace(0.0, 1.0, 11), 2)
 # Steps of 0.01 between 0.2 and 0.4, where the shipped gate lands: each point of routed share
@@ -55,6 +58,8 @@ class CascadeChoices:
     share_curve: list[dict[str, float]] = field(default_factory=list)
     capped_by_toxic: dict[str, float] = field(default_factory=dict)
     cap_gains: dict[str, float] = field(default_factory=dict)
+    untargeted_scale: dict[str, float] = field(default_factory=dict)
+    target_gains: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -150,12 +155,13 @@ def fit_cascade(fast: ToxicityModel, slow: ToxicityModel, p_fast: np.ndarray, p_
                 y: np.ndarray, prevalence: dict[str, float], *, max_auc_loss: float = 0.0005,
                 point: OperatingPoint | None = None, fitted_on: str = "dev split",
                 tie_break: TieBreak | None = None, forced: np.ndarray | None = None,
-                route_identity: bool | None = None, route_words: Sequence[str] = ()
-                ) -> tuple[CascadeModel, CascadeChoices]:
+                route_identity: bool | None = None, route_words: Sequence[str] = (),
+                targeted: np.ndarray | None = None) -> tuple[CascadeModel, CascadeChoices]:
     """A cascade fitted on dev scores ``p_fast``/``p_slow`` (``(n, 6)``) and labels ``y``;
     ``forced`` (``(n,)`` bool: ``CascadeModel.forced`` of the dev texts under the same
     ``route_identity`` / ``route_words``) marks rows routed whatever the gate. ``route_identity``
-    defaults to whether ``forced`` is given."""
+    defaults to whether ``forced`` is given. ``targeted`` (``(n,)`` bool:
+    :func:`cleanspeech.identity.names_target` of the dev texts) turns on step 6."""
     y = np.asarray(y).astype(np.int8)
     w = prevalence_weights(y, prevalence)
     weights = fit_weights(p_fast, p_slow, y, w, tie_break)
@@ -169,8 +175,11 @@ def fit_cascade(fast: ToxicityModel, slow: ToxicityModel, p_fast: np.ndarray, p_
     point = point or OperatingPoint("f1")
     fit_cap_scales(model, p_fast, p_slow, y, w, point, forced)
     choices.capped_by_toxic = dict(model.capped_by_toxic)
-    scores = cascade_scores(model, p_fast, p_slow, forced)
-    if choices.capped_by_toxic:
+    if targeted is not None:
+        choices.target_gains = fit_target_scales(model, p_fast, p_slow, y, w, targeted, forced)
+        choices.untargeted_scale = dict(model.untargeted_scale)
+    scores = cascade_scores(model, p_fast, p_slow, forced, targeted)
+    if choices.capped_by_toxic or choices.untargeted_scale:
         choices.cascade_auc = weighted_macro_auc(y, scores, w)
     model.thresholds = capped_thresholds(model, choose_thresholds(y, scores, point, w))
     return model, choices
@@ -224,6 +233,33 @@ def fit_cap_scales(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray, 
         model.capped_by_toxic[lab] = best[1]
 
 
+TARGET_LABELS = ("identity_hate",)
+TARGET_SCALES = (1.0, 0.75, 0.5, 0.35, 0.25)
+
+
+def fit_target_scales(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray, y: np.ndarray,
+                      w: np.ndarray, targeted: np.ndarray, forced: np.ndarray | None = None,
+                      min_gain: float = 0.0005) -> dict[str, dict[str, float]]:
+    """Set ``model.untargeted_scale``: for each of :data:`TARGET_LABELS`, the factor on
+    :data:`TARGET_SCALES` with the best dev ROC-AUC (weighted) on comments naming no group, kept
+    when it beats 1.0 by at least ``min_gain`` (ties: the milder factor). Returns each label's
+    ROC-AUC gain per factor."""
+    model.untargeted_scale = {}
+    base = cascade_scores(model, p_fast, p_slow, forced)
+    gains: dict[str, dict[str, float]] = {}
+    for lab in TARGET_LABELS:
+        j = LABELS.index(lab)
+        if not 0 < y[:, j].sum() < len(y):
+            continue
+        auc = {s: roc_auc_score(y[:, j], scale_untargeted(base, {lab: s}, targeted)[:, j], sample_weight=w)
+               for s in TARGET_SCALES}
+        gains[lab] = {f"{s:g}": float(a - auc[1.0]) for s, a in auc.items()}
+        best = max(TARGET_SCALES, key=lambda s: (round(auc[s], 12), s))
+        if auc[best] - auc[1.0] >= min_gain:
+            model.untargeted_scale[lab] = best
+    return gains
+
+
 def mine_route_words(texts: Iterable[str], toxic: Iterable[int], *, min_count: int = 10,
                      min_rate: float = 0.7) -> list[str]:
     """Words (as :func:`cleanspeech.identity.words_of` splits them) seen in at least
@@ -235,8 +271,14 @@ def mine_route_words(texts: Iterable[str], toxic: Iterable[int], *, min_count: i
 
 
 def cascade_scores(model: CascadeModel, p_fast: np.ndarray, p_slow: np.ndarray,
-                   forced: np.ndarray | None = None) -> np.ndarray:
+                   forced: np.ndarray | None = None, targeted: np.ndarray | None = None) -> np.ndarray:
     """What ``model.predict_proba`` returns, from already computed member probabilities
-    (``forced``: ``model.forced(texts)`` of the same rows)."""
+    (``forced``: ``model.forced(texts)``, ``targeted``: ``names_target(texts)`` of the same rows;
+    the latter is required once ``model.untargeted_scale`` is set)."""
     routed = model.route(p_fast, forced)
-    return np.where(routed[:, None], model.full_route(p_fast, p_slow), model.fast_route(p_fast))
+    out = np.where(routed[:, None], model.full_route(p_fast, p_slow), model.fast_route(p_fast))
+    if model.untargeted_scale:
+        if targeted is None:
+            raise ValueError("cascade_scores: the model scales untargeted comments; pass targeted=")
+        out = scale_untargeted(out, model.untargeted_scale, targeted)
+    return out
