@@ -154,6 +154,7 @@ def _verify_one(text: str, tox: float, cands: list[Candidate], score, thresholds
 
 
 MAX_KEPT_WORDS_REMOVED = 2  # an edit-tagger candidate dropping this many is discarded
+MAX_WORDS_REMOVED = 5  # ... or this many words of any kind annotators keep ("Calling someone you stop.")
 
 
 def _candidates(primary: Rewriter, offline: OfflineRewriter, requests: list[RewriteRequest],
@@ -178,7 +179,8 @@ def _candidates(primary: Rewriter, offline: OfflineRewriter, requests: list[Rewr
             # the tagger may learn to cut a whole clause; two content words annotators keep, gone,
             # is a changed meaning ("Calling someone a '...' is homophobic" -> "Calling someone.")
             lost = offline.kept_words_removed(req.text, t)
-            if re.search(r"\w", t) and len(lost) < MAX_KEPT_WORDS_REMOVED:
+            cut = offline.kept_words_removed(req.text, t, content_only=False)
+            if re.search(r"\w", t) and len(lost) < MAX_KEPT_WORDS_REMOVED and len(cut) < MAX_WORDS_REMOVED:
                 cands.append(Candidate(t, f"{m} (fallback: {note})" if note else m, 1))
         out.append(cands)
     return out

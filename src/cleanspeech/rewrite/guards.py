@@ -45,6 +45,20 @@ POSSESSIVES = frozenset("your my his their our".split())
 FUNCTION_WORDS = DETERMINERS | NOT_AFTER_DET | OBJECTS | frozenset(
     "i we they he she are not no just so very really u ur you're youre it's".split())
 
+# A short rewrite of "you" plus replacement words needs a verb (one of these, or a word ending in
+# -ed / -ing) to say anything: "You bad." and "you person" are a vocative insult with its words
+# swapped, nothing civil ("edit, you person" keeps a word of the original and passes).
+_VERBS = frozenset("""
+are is am was were be been being 're 's 'm have has had 've do does did don't can could will would
+should shall may might must 'll 'd need needs want wants know knew think thought make made get got
+go went look looks seem seems sound sounds say said stop leave let thank thanks please see take
+seen done gone been known shown ve re ll m d s t don doesn didn isn aren wasn weren won can't
+""".split())
+
+# A phrasal verb's particle after a deletion, and the words that show the verb went with it.
+_PARTICLES = frozenset({"up", "off"})
+_NOT_A_VERB = frozenset("please just lol now so and or you i".split())
+
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "|": "l"})
 
@@ -76,13 +90,18 @@ def fluency_problem(original: str, candidate: str) -> str | None:
     """Why ``candidate`` reads as broken, or ``None``. Looks at the seams deletions leave in the
     original's word sequence and at what remains."""
     words = _words(candidate)
-    if not words or all(w in FUNCTION_WORDS for w in words):
+    if not words or all(w in FUNCTION_WORDS for w in words) or (len(words) == 1 and len(_words(original)) >= 4):
         return "nothing civil is left once the offensive words are removed"
     src = [t.norm for t in tokenize(original)]
     tgt = [t.norm for t in tokenize(candidate)]
     sm = difflib.SequenceMatcher(a=src, b=tgt, autojunk=False)
     for op, _i1, _i2, _j1, j2 in sm.get_opcodes():
-        if op == "equal" or j2 == 0:
+        if op == "equal":
+            continue
+        if op == "delete" and j2 < len(tgt) and tgt[j2] in _PARTICLES and (
+                j2 == 0 or tgt[j2 - 1] in _NOT_A_VERB or not tgt[j2 - 1].isalpha()):
+            return f'"{tgt[j2]}" is left without its verb'  # "(please) shut up" minus "shut"
+        if j2 == 0:
             continue  # the seam is where the edited block meets the text after it
         left = tgt[j2 - 1]
         right = tgt[j2] if j2 < len(tgt) else ""
@@ -93,6 +112,10 @@ def fluency_problem(original: str, candidate: str) -> str | None:
             return f'a verb is missing between "{left}" and "{right}"'
         if left == "'" and op == "delete":  # "wasn ' *", "dad ' ." : a contraction lost its tail
             return "a contraction is cut in two"
+    kept = set(_words(original))
+    if len(words) <= 4 and {"you", "u"} & set(words) and all(w in {"you", "u"} or w not in kept for w in words) \
+            and not any(w in _VERBS or w.endswith(("ed", "ing")) or "'" in w or "’" in w for w in words):
+        return f'nothing civil is left once the offensive words are removed ("{" ".join(words)}" has no verb)'
     last = words[-1]
     # "... is what it is." ends on "is" in the original too: only a cut before the end dangles
     dangling = last in DETERMINERS or last in {"is", "are", "am", "was", "were", "of", "and", "or"}

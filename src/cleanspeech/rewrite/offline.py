@@ -136,13 +136,15 @@ class OfflineRewriter(Rewriter):
         e = self.lexicon.get(_key(word))
         return e is not None and e.count >= 5 and e.edit_rate() < 0.3 and not _PROFANITY_RE.match(word.lower())
 
-    def kept_words_removed(self, original: str, candidate: str, rate: float = 0.3) -> list[str]:
-        """Content words of ``original`` that ``candidate`` drops although annotators rarely edit
-        them (edit rate under ``rate``, or never seen): what a rewrite loses beyond the insult."""
+    def kept_words_removed(self, original: str, candidate: str, rate: float = 0.3,
+                           content_only: bool = True) -> list[str]:
+        """Words of ``original`` that ``candidate`` drops although annotators rarely edit them
+        (edit rate under ``rate``, or never seen): what a rewrite loses beyond the insult. Only
+        content words unless ``content_only`` is False."""
         have = Counter(t.norm for t in tokenize(candidate) if t.is_word)
         lost = []
         for tok in tokenize(original):
-            if not tok.is_word or tok.norm in FUNCTION_WORDS or len(tok.norm) < 3:
+            if not tok.is_word or (content_only and (tok.norm in FUNCTION_WORDS or len(tok.norm) < 3)):
                 continue
             if have[tok.norm] > 0:
                 have[tok.norm] -= 1
