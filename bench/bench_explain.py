@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from cleanspeech.data.io import read_jigsaw, write_text_atomic
 from cleanspeech.explain import explain_texts
@@ -78,10 +79,18 @@ def gate_study(model, train_csv: Path, trial_csv: Path) -> dict:
 
     The tagger learned from posts that are all toxic, so on a clean comment it still marks its
     most salient words; gating on the classifier avoids highlighting clean comments. Compared:
-    no gate, "any label at/over its threshold", and ``p(toxic) >= g`` for g tuned on the split.
+    no gate, "any label at/over its threshold", and ``p(toxic) >= g`` for g tuned on the split;
+    also the shipped rule (``civil_no_identity``: in a text no label flags, identity terms are
+    never spans), on the TSD sets and on clean dev comments naming a group (``identity_marked``:
+    the share of their identity terms marked).
     """
+    from bench_span_taggers import clean_comments  # same folder: the tagger bench's clean set
+
+    from cleanspeech.identity import IDENTITY_TERMS
+
     _, val = load_split(train_csv)
-    sets = {"val": val, "trial": read_tsd(trial_csv)}
+    texts, _ = clean_comments(identity=True)
+    sets = {"val": val, "trial": read_tsd(trial_csv), "clean_identity": pd.DataFrame({"text": texts, "offsets": [[]] * len(texts)})}
     tagger = load_tagger(str(default_tagger_path()))
     th, join = tagger.settings.threshold, tagger.settings.join_gaps
     out = {}
@@ -93,9 +102,16 @@ def gate_study(model, train_csv: Path, trial_csv: Path) -> dict:
         def f1_gated(keep, probs=probs, texts=texts, golds=golds):  # bound now, called in this loop
             gated = [(w, p if k else np.zeros_like(p)) for (w, p), k in zip(probs, keep)]
             return f1_at(texts, gated, golds, th, join)
+        civil_no_id = [(w, np.where([x.text.lower() in IDENTITY_TERMS for x in w], 0.0, p) if not k else p)
+                       for (w, p), k in zip(probs, flagged)]
         out[name] = {"no_gate": f1_gated(np.ones(len(texts), bool)), "any_label": f1_gated(flagged),
+                     "civil_no_identity": f1_at(texts, civil_no_id, golds, th, join),
                      "share_flagged": float(flagged.mean()),
                      "p_toxic": {str(g): f1_gated(scores[:, 0] >= g) for g in (0.05, 0.1, 0.2, 0.3, 0.5)}}
+        if name == "clean_identity":
+            out[name]["identity_marked"] = {rule: float(np.mean([q >= th for w, p in ps for x, q in zip(w, p)
+                                                                 if x.text.lower() in IDENTITY_TERMS]))
+                                            for rule, ps in (("no_gate", probs), ("civil_no_identity", civil_no_id))}
     return out
 
 

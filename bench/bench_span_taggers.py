@@ -54,20 +54,24 @@ def sets() -> dict[str, tuple[list[str], list[list[int]]]]:
     trial = read_tsd(TSD / "tsd_trial.csv")
     out = {name: (df["text"].tolist(), df["offsets"].tolist()) for name, df in (("val20", val), ("trial", trial))}
     out["clean"] = clean_comments()
+    out["clean_identity"] = clean_comments(identity=True)
     return out
 
 
-def clean_comments(n: int = N_CLEAN) -> tuple[list[str], list[list[int]]]:
+def clean_comments(n: int = N_CLEAN, identity: bool = False) -> tuple[list[str], list[list[int]]]:
     """``n`` comments of the project split's *dev* part with no label set (up to 600 characters,
     like TSD posts; no tagger trains on the dev part), each with no gold span: a tagger's F1 on
-    them is the share it leaves empty."""
+    them is the share it leaves empty. With ``identity``, only those naming an identity group."""
     import pandas as pd
 
     from cleanspeech.data.split import split_part
+    from cleanspeech.identity import mentions_identity
     from cleanspeech.labels import LABELS
 
     dev = split_part(pd.read_csv(JIGSAW), "dev")
     clean = dev[(dev[list(LABELS)].sum(axis=1) == 0) & dev["comment_text"].str.len().between(1, 600)]
+    if identity:
+        clean = clean[mentions_identity(clean["comment_text"].tolist())]
     texts = clean.sample(n=min(n, len(clean)), random_state=0)["comment_text"].tolist()
     return texts, [[] for _ in texts]
 
@@ -108,6 +112,16 @@ def f1(texts, golds, probs, threshold: float, join: bool = True) -> float:
     return rule_f1(rule, texts, probs, golds, [None] * len(texts))
 
 
+def identity_marked(texts, probs, threshold: float) -> float:
+    """Share of the identity terms in ``texts`` (clean comments) that the rule marks as toxic."""
+    from cleanspeech.explain.words import split_words
+    from cleanspeech.identity import IDENTITY_TERMS
+
+    hits = [p >= threshold for t, p in zip(texts, probs)
+            for w, p in zip(split_words(t), p) if w.text.lower() in IDENTITY_TERMS]
+    return float(np.mean(hits)) if hits else float("nan")
+
+
 def best_threshold(texts, golds, probs) -> tuple[float, float]:
     scored = [(f1(texts, golds, probs, t), t) for t in THRESHOLDS]
     best_f1, best_t = max(scored)
@@ -126,6 +140,7 @@ def compare(taggers: dict[str, str], cache: Path, ensembles: dict[str, list[str]
             "folder": folder, "own_threshold": own,
             "val20": f1(*data["val20"], probs[name]["val20"], own), "trial": f1(*data["trial"], probs[name]["trial"], own),
             "clean_empty": f1(*data["clean"], probs[name]["clean"], own),
+            "identity_marked": identity_marked(data["clean_identity"][0], probs[name]["clean_identity"], own),
             "tuned_threshold": t, "val20_tuned": dev, "trial_tuned": f1(*data["trial"], probs[name]["trial"], t),
             "latency_ms": latency_ms(folder, data["trial"][0]),
         }
@@ -142,7 +157,8 @@ def mean_of(name: str, members: list[str], data: dict, probs: dict) -> dict:
     mean = {s: [np.mean(ps, axis=0) for ps in zip(*(probs[m][s] for m in members))] for s in data}
     t, dev = best_threshold(*data["val20"], mean["val20"])
     return {"name": name, "members": members, "threshold": t, "val20": dev, "trial": f1(*data["trial"], mean["trial"], t),
-            "clean_empty": f1(*data["clean"], mean["clean"], t)}
+            "clean_empty": f1(*data["clean"], mean["clean"], t),
+            "identity_marked": identity_marked(data["clean_identity"][0], mean["clean_identity"], t)}
 
 
 def blend(a: str, b: str, data: dict, probs: dict) -> dict:
@@ -159,15 +175,17 @@ def to_markdown(res: dict) -> str:
              "val20: the 20% split of tsd_train each tagger chose its epoch and threshold on; "
              "trial: tsd_trial, used for no choice. Mean SemEval-2021 span F1. Clean left empty: share of "
              f"{N_CLEAN} clean comments of the Jigsaw project split's dev part (no label, up to 600 characters) "
-             "given no span (at the tagger's own threshold). Latency: median of 20 "
+             "given no span (at the tagger's own threshold). Identity marked: share of the identity terms "
+             "(`cleanspeech.identity`) in clean dev comments that name a group which the tagger marks as "
+             "toxic (\"I love my gay brother\"; lower is better). Latency: median of 20 "
              "`predict_spans` calls on the median-length trial post, one thread. "
              f"Machine: {res['machine']}.", "",
-             "| tagger | own threshold | val20 | trial | clean left empty | threshold tuned on val20 | val20 | trial "
-             "| ms per typical post |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| tagger | own threshold | val20 | trial | clean left empty | identity marked | threshold tuned on val20 "
+             "| val20 | trial | ms per typical post |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for name, r in res["taggers"].items():
         lines.append(f"| {name} | {r['own_threshold']} | {r['val20']:.4f} | **{r['trial']:.4f}** | "
-                     f"{r['clean_empty']:.3f} | {r['tuned_threshold']} | {r['val20_tuned']:.4f} | {r['trial_tuned']:.4f} | {r['latency_ms']} |")
+                     f"{r['clean_empty']:.3f} | {r['identity_marked']:.3f} | {r['tuned_threshold']} | {r['val20_tuned']:.4f} | {r['trial_tuned']:.4f} | {r['latency_ms']} |")
     if res["blends"]:
         lines += ["", "| blend (mean of word probabilities) | weight on first | threshold | val20 | trial "
                   "| clean left empty |", "|---|---|---|---|---|---|"]
@@ -176,10 +194,10 @@ def to_markdown(res: dict) -> str:
                          f"**{r['trial']:.4f}** | {r['clean_empty']:.3f} |")
     if res.get("ensembles"):
         lines += ["", "| ensemble (equal-weight mean) | members | threshold (val20) | val20 | trial "
-                  "| clean left empty |", "|---|---|---|---|---|---|"]
+                  "| clean left empty | identity marked |", "|---|---|---|---|---|---|---|"]
         for r in res["ensembles"]:
             lines.append(f"| {r['name']} | {', '.join(r['members'])} | {r['threshold']} | {r['val20']:.4f} | "
-                         f"**{r['trial']:.4f}** | {r['clean_empty']:.3f} |")
+                         f"**{r['trial']:.4f}** | {r['clean_empty']:.3f} | {r['identity_marked']:.3f} |")
     lines += ["", f"Reproduce: `{res['command']}`", ""]
     return "\n".join(lines)
 

@@ -119,3 +119,27 @@ def test_real_ensemble_model_logit_combine_is_exact_sum(tiny_linear):
     a = explain_texts(ens, [text], spans="attribution")[0].attributions()
     b = explain_texts(tiny_linear, [text], spans="attribution")[0].attributions()
     np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_without_identity_terms_keeps_the_other_words_of_a_span():
+    from cleanspeech.explain.core import without_identity_terms
+    from cleanspeech.explain.words import split_words
+
+    text = "stupid gay idiot and a Muslim"
+    words = split_words(text)
+    spans = [(0, len("stupid gay idiot")), (text.index("Muslim"), len(text))]
+    assert [text[a:b] for a, b in without_identity_terms(text, words, spans)] == ["stupid", "idiot"]
+    assert without_identity_terms(text, words, []) == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_TAGGER, reason="no shipped span tagger")
+def test_identity_terms_are_not_toxic_spans_in_a_comment_the_model_finds_civil(tiny_linear):
+    texts = ["I love my gay brother", "Thanks for the great article about Muslim history",
+             "You are a stupid gay idiot, fuck you"]
+    exps = explain_texts(tiny_linear, texts)
+    for exp in exps:
+        marked = {w.lower() for w in " ".join(exp.span_texts()).split()}
+        if not exp.labels:  # civil: the group's name is never the toxic part
+            assert not marked & {"gay", "muslim"}, exp.span_texts()
+    assert exps[2].labels and "idiot" in " ".join(exps[2].span_texts())

@@ -45,3 +45,15 @@ def test_training_with_clean_comments_records_them_and_loads(tmp_path, jigsaw_sa
     assert meta["training"]["clean_comments"] == 12
     (spans,) = load_tagger(str(tmp_path / "run" / "split")).predict_spans(["post 999 you idiot"])
     assert all(0 <= a < b <= len("post 999 you idiot") for a, b in spans)
+
+
+def test_clean_identity_posts_all_name_a_group_and_are_not_added_twice(tmp_path, jigsaw_sample_path):
+    from cleanspeech.identity import mentions_identity
+
+    train, _ = load_split(_tsd_file(tmp_path / "tsd.csv"))
+    only = with_clean_posts(train, jigsaw_sample_path, n=0, n_identity=5)
+    added = only[~only["text"].isin(train["text"])]
+    assert 0 < len(added) <= 5 and mentions_identity(added["text"].tolist()).all()
+    assert all(len(o) == 0 for o in added["offsets"])
+    both = with_clean_posts(train, jigsaw_sample_path, n=200, n_identity=5)  # the samples overlap
+    assert not both["text"].duplicated().any()

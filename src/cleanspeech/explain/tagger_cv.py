@@ -40,18 +40,24 @@ def tsd_posts(files: Sequence[str | Path]) -> pd.DataFrame:
     return df.assign(source=SOURCE_TSD)[["text", "offsets", "source"]]
 
 
-def clean_posts(jigsaw_csv: str | Path, n: int, seed: int = 42, max_chars: int = 600) -> pd.DataFrame:
-    """``n`` comments of the project split's train part with no label set, as empty-span posts.
+def clean_posts(jigsaw_csv: str | Path, n: int, seed: int = 42, max_chars: int = 600,
+                identity: bool = False) -> pd.DataFrame:
+    """``n`` comments of the project split's train part with no label set, as empty-span posts
+    (with ``identity``, only comments that name an identity group: the tagger learned from toxic
+    posts that "gay" or "Muslim" is usually marked, and marked them in "I love my gay brother").
 
     Capped at ``max_chars`` (TSD posts are short: median 136 characters) so a few very long
     Wikipedia comments do not dominate training time.
     """
     from cleanspeech.data.split import split_part
+    from cleanspeech.identity import mentions_identity
     from cleanspeech.labels import LABELS
 
     train = split_part(pd.read_csv(jigsaw_csv), "train")
     clean = train[(train[list(LABELS)].sum(axis=1) == 0)]
     clean = clean[clean["comment_text"].str.len().between(1, max_chars)]
+    if identity:
+        clean = clean[mentions_identity(clean["comment_text"].tolist())]
     take = clean.sample(n=min(n, len(clean)), random_state=seed)
     return pd.DataFrame({"text": take["comment_text"].tolist(), "offsets": [[] for _ in range(len(take))],
                          "source": SOURCE_CLEAN})

@@ -38,15 +38,19 @@ def load_split(train_csv: str | Path, seed: int = 42) -> tuple[pd.DataFrame, pd.
     return train_val_split(df, val_fraction=0.2, seed=seed, stratify="has_span")
 
 
-def with_clean_posts(train: pd.DataFrame, jigsaw_csv: str | Path | None, n: int, seed: int = 42) -> pd.DataFrame:
-    """``train`` plus ``n`` clean Jigsaw comments with empty spans, shuffled in. Validation stays
-    TSD posts only, so every choice is still judged on the task's own posts."""
+def with_clean_posts(train: pd.DataFrame, jigsaw_csv: str | Path | None, n: int, seed: int = 42,
+                     n_identity: int = 0) -> pd.DataFrame:
+    """``train`` plus ``n`` clean Jigsaw comments and ``n_identity`` clean ones that name an
+    identity group (no comment twice), all with empty spans, shuffled in. Validation stays TSD
+    posts only, so every choice is still judged on the task's own posts."""
     from cleanspeech.explain.tagger_cv import clean_posts
 
     if not jigsaw_csv:
         raise ValueError("--clean needs --jigsaw (the Jigsaw train.csv the clean comments come from)")
-    clean = clean_posts(jigsaw_csv, n, seed=seed)[["text", "offsets"]]
-    both = pd.concat([train[["text", "offsets"]], clean], ignore_index=True)
+    parts = [train[["text", "offsets"]], clean_posts(jigsaw_csv, n, seed=seed)[["text", "offsets"]]]
+    if n_identity:
+        parts.append(clean_posts(jigsaw_csv, n_identity, seed=seed, identity=True)[["text", "offsets"]])
+    both = pd.concat(parts, ignore_index=True).drop_duplicates(subset=["text"])
     return both.sample(frac=1.0, random_state=seed).reset_index(drop=True)
 
 
@@ -188,6 +192,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--clean", type=int, default=0,
                     help="add N clean comments (train part of the project split) with empty spans to the "
                          "training part, so the tagger learns that a comment can have no toxic words")
+    ap.add_argument("--clean-identity", type=int, default=0,
+                    help="also add N clean comments that name an identity group (with --clean), so naming "
+                         "a group is not learned as toxic")
     ap.add_argument("--jigsaw", default=None, help="Jigsaw train.csv(.gz), for --clean")
     args = ap.parse_args(argv)
     out = Path(args.out)
@@ -200,7 +207,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         trial = trial.head(max(8, args.limit // 4)) if trial is not None else None
     if args.clean:
         args.clean = args.clean if not args.limit else args.limit // 4  # what tagger.json records
-        train = with_clean_posts(train, args.jigsaw, args.clean)
+        args.clean_identity = args.clean_identity if not args.limit else min(args.clean_identity, args.limit // 4)
+        train = with_clean_posts(train, args.jigsaw, args.clean, n_identity=args.clean_identity)
     sweep_file = out / "sweep.json"
     sweep = json.loads(sweep_file.read_text()) if sweep_file.exists() else {}
     log = lambda msg: print(msg, flush=True)  # noqa: E731
@@ -243,6 +251,8 @@ def _save(tagger: SpanTagger, path: Path, args: Any, base: str, metrics: dict[st
                                 "max_len": args.max_len, "batch_size": args.batch_size}
     if args.clean:
         tagger.settings.training["clean_comments"] = args.clean
+    if getattr(args, "clean_identity", 0):
+        tagger.settings.training["clean_identity_comments"] = args.clean_identity
     tagger.model.to("cpu")
     tagger.save(path)
     import torch
