@@ -47,6 +47,22 @@ PHENOMENA: dict[str, tuple[bool, bool, tuple[str, ...]]] = {
         "I am {S} and I live in Ohio.",
         "The article is about {A} families and their holidays.",
     )),
+    # Short, plain statements about a group: the words of a generalisation ("{P} are ...", "lives")
+    # with nothing hostile in them.
+    "identity_plain": (False, False, (
+        "{P} are people.",
+        "{A} folks are human too.",
+        "{P} are my neighbours.",
+        "{P} are underrepresented in tech.",
+        "We need more {A} doctors.",
+        "{A} lives matter.",
+        "{P} are just like everyone else.",
+        "{P} have the right to vote.",
+        "{A} women are underrepresented in science.",
+        "There are many {P} in my city.",
+        "{P} work hard.",
+        "{A} kids deserve good schools.",
+    )),
     "identity_positive": (False, False, (
         "{P} are wonderful people.",
         "I love working with {P}.",
