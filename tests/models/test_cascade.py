@@ -159,3 +159,16 @@ def test_untargeted_scale_lowers_the_label_only_where_no_group_is_named(tmp_path
     with pytest.raises(ValueError, match=r"untargeted_scale: scales must be in \(0, 1\]"):
         CascadeModel(fast, fast, np.full(6, 0.5), 0.5, PlattCalibrator(), PlattCalibrator(),
                      untargeted_scale={"identity_hate": 0.0})
+
+
+def test_card_states_the_untargeted_scale_and_its_dev_gain():
+    from types import SimpleNamespace
+
+    from cleanspeech.models.cascade_card import _target_clause
+
+    metrics = {"dev_choices": {"target_gains": {"identity_hate": {"1": 0.0, "0.5": 0.0012}}},
+               "test": {"identity_hate_naming_a_group": {"positives": 0.9, "negatives": 0.13}}}
+    text = _target_clause(SimpleNamespace(untargeted_scale={"identity_hate": 0.5}), metrics)
+    assert "`identity_hate` is multiplied by 0.5 (dev ROC-AUC gain +0.0012)" in text
+    assert "90% of identity-hate comments name a group, against 13%" in text
+    assert _target_clause(SimpleNamespace(untargeted_scale={}), metrics) == ""
