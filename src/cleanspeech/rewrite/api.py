@@ -26,7 +26,7 @@ from cleanspeech.rewrite.base import Rewriter, RewriteRequest
 from cleanspeech.rewrite.edit_tagger import EditTagger, load_edit_tagger
 from cleanspeech.rewrite.guards import generalises_about_group, identity_terms, templates_for, threatens_reader
 from cleanspeech.language import guess_language, has_offensive_words
-from cleanspeech.rewrite.offline import OfflineRewriter
+from cleanspeech.rewrite.offline import OfflineRewriter, is_content_word
 from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
 from cleanspeech.rewrite.verify import Candidate, choose, guided_removals, score_candidates, screen
 
@@ -178,8 +178,8 @@ def _candidates(primary: Rewriter, offline: OfflineRewriter, requests: list[Rewr
         for m, t in (tagged[k] if tagged is not None else []):
             # the tagger may learn to cut a whole clause; two content words annotators keep, gone,
             # is a changed meaning ("Calling someone a '...' is homophobic" -> "Calling someone.")
-            lost = offline.kept_words_removed(req.text, t)
-            cut = offline.kept_words_removed(req.text, t, content_only=False)
+            cut = offline.words_removed(req.text, t)
+            lost = [w for w in cut if is_content_word(w)]
             if re.search(r"\w", t) and len(lost) < MAX_KEPT_WORDS_REMOVED and len(cut) < MAX_WORDS_REMOVED:
                 cands.append(Candidate(t, f"{m} (fallback: {note})" if note else m, 1))
         out.append(cands)

@@ -89,8 +89,8 @@ def lost_identity_terms(original: str, candidate: str) -> list[str]:
 def fluency_problem(original: str, candidate: str) -> str | None:
     """Why ``candidate`` reads as broken, or ``None``. Looks at the seams deletions leave in the
     original's word sequence and at what remains."""
-    words = _words(candidate)
-    if not words or all(w in FUNCTION_WORDS for w in words) or (len(words) == 1 and len(_words(original)) >= 4):
+    words, orig_words = _words(candidate), _words(original)
+    if not words or all(w in FUNCTION_WORDS for w in words) or (len(words) == 1 and len(orig_words) >= 4):
         return "nothing civil is left once the offensive words are removed"
     src = [t.norm for t in tokenize(original)]
     tgt = [t.norm for t in tokenize(candidate)]
@@ -112,14 +112,14 @@ def fluency_problem(original: str, candidate: str) -> str | None:
             return f'a verb is missing between "{left}" and "{right}"'
         if left == "'" and op == "delete":  # "wasn ' *", "dad ' ." : a contraction lost its tail
             return "a contraction is cut in two"
-    kept = set(_words(original))
+    kept = set(orig_words)
     if len(words) <= 4 and {"you", "u"} & set(words) and all(w in {"you", "u"} or w not in kept for w in words) \
             and not any(w in _VERBS or w.endswith(("ed", "ing")) or "'" in w or "’" in w for w in words):
         return f'nothing civil is left once the offensive words are removed ("{" ".join(words)}" has no verb)'
     last = words[-1]
     # "... is what it is." ends on "is" in the original too: only a cut before the end dangles
     dangling = last in DETERMINERS or last in {"is", "are", "am", "was", "were", "of", "and", "or"}
-    if dangling and _words(original)[-1:] != [last]:
+    if dangling and orig_words[-1:] != [last]:
         return f'the rewrite ends on "{last}"'
     return None
 

@@ -78,6 +78,11 @@ def _render(replacement: str) -> str:
     return re.sub(r"\s+([,.!?;:])", r"\1", s)
 
 
+def is_content_word(tok: Token) -> bool:
+    """A word that carries content of its own (not a function word, three letters or more)."""
+    return tok.norm not in FUNCTION_WORDS and len(tok.norm) >= 3
+
+
 class OfflineRewriter(Rewriter):
     """Candidates from the mined lexicon; ``min_count`` ignores phrases seen too rarely."""
 
@@ -136,21 +141,23 @@ class OfflineRewriter(Rewriter):
         e = self.lexicon.get(_key(word))
         return e is not None and e.count >= 5 and e.edit_rate() < 0.3 and not _PROFANITY_RE.match(word.lower())
 
-    def kept_words_removed(self, original: str, candidate: str, rate: float = 0.3,
-                           content_only: bool = True) -> list[str]:
+    def words_removed(self, original: str, candidate: str, rate: float = 0.3) -> list[Token]:
         """Words of ``original`` that ``candidate`` drops although annotators rarely edit them
-        (edit rate under ``rate``, or never seen): what a rewrite loses beyond the insult. Only
-        content words unless ``content_only`` is False."""
+        (edit rate under ``rate``, or never seen): what a rewrite loses beyond the insult."""
         have = Counter(t.norm for t in tokenize(candidate) if t.is_word)
         lost = []
         for tok in tokenize(original):
-            if not tok.is_word or (content_only and (tok.norm in FUNCTION_WORDS or len(tok.norm) < 3)):
+            if not tok.is_word:
                 continue
             if have[tok.norm] > 0:
                 have[tok.norm] -= 1
             elif self._token_rate(tok.text) < rate and not _PROFANITY_RE.match(tok.norm):
-                lost.append(tok.text)
+                lost.append(tok)
         return lost
+
+    def kept_words_removed(self, original: str, candidate: str, rate: float = 0.3) -> list[str]:
+        """The content words among :meth:`words_removed`."""
+        return [t.text for t in self.words_removed(original, candidate, rate) if is_content_word(t)]
 
     def has_known_toxic_terms(self, text: str) -> bool:
         """Whether ``text`` holds a phrase annotators almost always remove (or masked profanity)."""
