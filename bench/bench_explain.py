@@ -84,7 +84,7 @@ def gate_study(model, train_csv: Path, trial_csv: Path) -> dict:
     never spans), on the TSD sets and on clean dev comments naming a group (``identity_marked``:
     the share of their identity terms marked).
     """
-    from bench_span_taggers import clean_comments  # same folder: the tagger bench's clean set
+    from bench_span_taggers import clean_comments, identity_marked  # same folder: the tagger bench's
 
     from cleanspeech.identity import IDENTITY_TERMS
 
@@ -109,8 +109,7 @@ def gate_study(model, train_csv: Path, trial_csv: Path) -> dict:
                      "share_flagged": float(flagged.mean()),
                      "p_toxic": {str(g): f1_gated(scores[:, 0] >= g) for g in (0.05, 0.1, 0.2, 0.3, 0.5)}}
         if name == "clean_identity":
-            out[name]["identity_marked"] = {rule: float(np.mean([q >= th for w, p in ps for x, q in zip(w, p)
-                                                                 if x.text.lower() in IDENTITY_TERMS]))
+            out[name]["identity_marked"] = {rule: identity_marked(texts, [p for _, p in ps], th)
                                             for rule, ps in (("no_gate", probs), ("civil_no_identity", civil_no_id))}
     return out
 

@@ -117,7 +117,7 @@ def explain_texts(
         if gate and not labels[i]:
             found = []
         elif not labels[i] and not CIVIL_IDENTITY_SPANS and span_method == "tagger":
-            found = without_identity_terms(text, words, found)
+            found = without_identity_terms(text, words, found, span_tagger.settings.join_gaps)
         out.append(Explanation(
             text=text, scores=scores[i], labels=labels[i], tokens=tokens, spans=found,
             method=used_method, span_method=span_method,
@@ -125,14 +125,15 @@ def explain_texts(
     return out
 
 
-def without_identity_terms(text: str, words: Sequence[Word], spans: list[tuple[int, int]]
-                           ) -> list[tuple[int, int]]:
-    """``spans`` (built from ``words`` by :func:`words_to_spans`) less the identity terms."""
+def without_identity_terms(text: str, words: Sequence[Word], spans: list[tuple[int, int]],
+                           join_gaps: bool = True) -> list[tuple[int, int]]:
+    """``spans`` (built from ``words`` by :func:`words_to_spans` with ``join_gaps``) less the
+    identity terms."""
     if not spans:
         return spans
     marked = [w.is_alnum and w.text.lower() not in IDENTITY_TERMS and any(a < w.end and w.start < b for a, b in spans)
               for w in words]
-    return words_to_spans(text, words, marked, join_gaps=True)
+    return words_to_spans(text, words, marked, join_gaps)
 
 
 def _other_language_spans(text: str, spans: list[tuple[int, int]], method: str

@@ -251,8 +251,8 @@ def _save(tagger: SpanTagger, path: Path, args: Any, base: str, metrics: dict[st
                                 "max_len": args.max_len, "batch_size": args.batch_size}
     if args.clean:
         tagger.settings.training["clean_comments"] = args.clean
-    if getattr(args, "clean_identity", 0):
-        tagger.settings.training["clean_identity_comments"] = args.clean_identity
+        if args.clean_identity:  # used only with --clean
+            tagger.settings.training["clean_identity_comments"] = args.clean_identity
     tagger.model.to("cpu")
     tagger.save(path)
     import torch
