@@ -24,7 +24,7 @@ import numpy as np
 from cleanspeech.labels import LABELS, labels_over
 from cleanspeech.rewrite.base import Rewriter, RewriteRequest
 from cleanspeech.rewrite.edit_tagger import EditTagger, load_edit_tagger
-from cleanspeech.rewrite.guards import generalises_about_group, identity_terms, templates_for, threatens_reader
+from cleanspeech.rewrite.guards import COPULAS, generalises_about_group, identity_terms, templates_for, threatens_reader
 from cleanspeech.language import guess_language, has_offensive_words
 from cleanspeech.rewrite.offline import OfflineRewriter, is_content_word
 from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
@@ -191,7 +191,10 @@ def _candidates(primary: Rewriter, offline: OfflineRewriter, requests: list[Rewr
             # is a changed meaning ("Calling someone a '...' is homophobic" -> "Calling someone.")
             cut = offline.words_removed(req.text, t)
             lost = [w for w in cut if is_content_word(w)]
-            if re.search(r"\w", t) and len(lost) < MAX_KEPT_WORDS_REMOVED and len(cut) < MAX_WORDS_REMOVED:
+            # a copula gone with a kept word is a whole claim gone ("... is homophobic")
+            claim = lost and any(w.norm in COPULAS for w in cut)
+            if re.search(r"\w", t) and len(lost) < MAX_KEPT_WORDS_REMOVED and len(cut) < MAX_WORDS_REMOVED \
+                    and not claim:
                 cands.append(Candidate(t, f"{m} (fallback: {note})" if note else m, 1))
         out.append(cands)
     return out

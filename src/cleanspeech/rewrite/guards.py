@@ -41,6 +41,11 @@ OBJECTS = frozenset("you him her them me us it yourself yourselves themselves hi
                     "ourselves".split())
 MODALS = frozenset("can could should shall may might must will would".split())
 POSSESSIVES = frozenset("your my his their our".split())
+# A copula whose complement was deleted: "Calling someone is and you should stop.", "you are ."
+COPULAS = frozenset("is are was were am be been".split())
+_COPULA_CLITICS = frozenset("s re m".split())  # "that 's", "you 're": the tokenizer splits at "'"
+_CONTRACTION_TAILS = _COPULA_CLITICS | frozenset("t ve ll d".split())
+CLAUSE_ENDS = frozenset("and or but , . ! ? ; :".split())  # not quotes or "*": "was * musket *"
 # Words that carry no content of their own; an output made only of these says nothing.
 FUNCTION_WORDS = DETERMINERS | NOT_AFTER_DET | OBJECTS | frozenset(
     "i we they he she are not no just so very really u ur you're youre it's".split())
@@ -95,7 +100,7 @@ def fluency_problem(original: str, candidate: str) -> str | None:
     src = [t.norm for t in tokenize(original)]
     tgt = [t.norm for t in tokenize(candidate)]
     sm = difflib.SequenceMatcher(a=src, b=tgt, autojunk=False)
-    for op, _i1, _i2, _j1, j2 in sm.get_opcodes():
+    for op, _i1, i2, _j1, j2 in sm.get_opcodes():
         if op == "equal":
             continue
         if op == "delete" and j2 < len(tgt) and tgt[j2] in _PARTICLES and (
@@ -110,8 +115,12 @@ def fluency_problem(original: str, candidate: str) -> str | None:
             return f'a dangling "{left}" where words were removed'
         if op == "delete" and left in SUBJECTS and (right in OBJECTS or (left in MODALS and right in POSSESSIVES)):
             return f'a verb is missing between "{left}" and "{right}"'
-        if left == "'" and op == "delete":  # "wasn ' *", "dad ' ." : a contraction lost its tail
-            return "a contraction is cut in two"
+        copula = left in COPULAS or (left in _COPULA_CLITICS and j2 >= 2 and tgt[j2 - 2] in ("'", "’"))
+        if op == "delete" and copula and (not right or right in CLAUSE_ENDS):
+            word = left if left in COPULAS else "'" + left
+            return f'"{word}" is left without what it said'
+        if op == "delete" and (left == "'" or (src[i2 - 1] in ("'", "’") and right in _CONTRACTION_TAILS)):
+            return "a contraction is cut in two"  # "wasn ' *", "dad ' .": lost its tail; "coworker s": its "'"
     kept = set(orig_words)
     if len(words) <= 4 and {"you", "u"} & set(words) and all(w in {"you", "u"} or w not in kept for w in words) \
             and not any(w in _VERBS or w.endswith(("ed", "ing")) or "'" in w or "’" in w for w in words):

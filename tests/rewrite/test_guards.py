@@ -1,0 +1,32 @@
+"""Fluency guards on seams deletions leave (cleanspeech.rewrite.guards); the cases were found in
+ParaDetox dev rewrites once the edit tagger decoded at more thresholds."""
+
+import pytest
+
+from cleanspeech.rewrite.guards import fluency_problem
+
+
+@pytest.mark.parametrize("original, candidate", [
+    ('Calling someone a "faggot" is homophobic and you should stop.', "Calling someone is and you should stop."),
+    ("i think he is a complete coward and a disgrace .", "i think he is and a disgrace ."),
+    ("you 're a fucking idiot .", "you 're ."),
+    ("macfly was the shit ! ! ! lol", "macfly was ! ! ! lol"),
+    ("his order is screwed , and his plans fail .", "his order is , and his plans fail ."),  # a comma ends it too
+])
+def test_a_copula_left_without_its_complement_is_broken(original, candidate):
+    assert "without what it said" in fluency_problem(original, candidate)
+
+
+@pytest.mark.parametrize("original, candidate", [
+    ("you are fucking stupid and lazy", "you are stupid and lazy"),
+    ("it is what it is", "it is what it is"),  # ends on "is" in the original too
+    ("the firearm was a fucking * musket * .", "the firearm was * musket * ."),  # not a clause end
+])
+def test_a_copula_before_more_of_the_sentence_is_fine(original, candidate):
+    assert fluency_problem(original, candidate) is None
+
+
+def test_a_contraction_losing_its_apostrophe_is_broken():
+    original = "the coworker 's an ass , but serving alcohol is part of the job ."
+    assert "cut in two" in fluency_problem(original, "the coworker s , but serving alcohol is part of the job .")
+    assert "cut in two" in fluency_problem("it wasn ' t fucking fair", "it wasn ' fair")
