@@ -55,3 +55,20 @@ def test_bad_weights_are_refused(member_paths):
         TaggerEnsemble(members, [1, 2], TaggerSettings())
     with pytest.raises(ValueError, match="at least one"):
         TaggerEnsemble([], None, TaggerSettings())
+
+
+@pytest.mark.slow
+def test_an_ensemble_rule_can_blend_in_the_word_lexicon(tmp_path, member_paths):
+    from cleanspeech.explain.lexicon import SpanLexicon
+
+    members = [SpanTagger.load(p) for p in member_paths]
+    lexicon = SpanLexicon({"idiot": 1.0, "stupid": 0.9})
+    with pytest.raises(ValueError, match="lexicon"):
+        TaggerEnsemble(members, None, TaggerSettings(threshold=0.5, lexicon_weight=0.6))
+    # a weight of 0.6 lifts a lexicon word to at least 0.6 and holds every other word under 0.4
+    ens = TaggerEnsemble(members, None, TaggerSettings(threshold=0.5, lexicon_weight=0.6), lexicon)
+    ens.save(tmp_path / "ens", member_paths)
+    loaded = load_tagger(str(tmp_path / "ens"))
+    assert loaded.lexicon.ratio == lexicon.ratio
+    spans = loaded.predict_spans(TEXTS)
+    assert [[TEXTS[0][a:b] for a, b in spans[0]], spans[1]] == [["stupid idiot"], []]

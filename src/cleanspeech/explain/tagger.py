@@ -174,6 +174,18 @@ def dequantize_state(tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
+def write_lexicon(lexicon: SpanLexicon | None, folder: Path) -> None:
+    """``lexicon.json`` in ``folder`` (word → ratio, 4 decimals), when there is a lexicon."""
+    if lexicon is not None:
+        ratio = {k: round(v, 4) for k, v in sorted(lexicon.ratio.items())}
+        (folder / LEXICON_NAME).write_text(json.dumps(ratio) + "\n", encoding="utf-8")
+
+
+def read_lexicon(folder: Path) -> SpanLexicon | None:
+    lex_file = folder / LEXICON_NAME
+    return SpanLexicon(json.loads(lex_file.read_text(encoding="utf-8"))) if lex_file.exists() else None
+
+
 class SpanDecoder:
     """Word probabilities (``word_probs``, from a subclass) → spans by the folder's rule."""
 
@@ -222,9 +234,7 @@ class SpanTagger(SpanDecoder):
             # a loaded LoRA tagger has its adapters merged: saving it would keep only the head
             raise ValueError("this LoRA tagger's adapters are merged into its weights; copy its folder instead")
         save_file(quantize_state(self.model, self.settings.freeze_layers, lora), str(path / WEIGHTS_NAME))
-        if self.lexicon is not None:
-            ratio = {k: round(v, 4) for k, v in sorted(self.lexicon.ratio.items())}
-            (path / LEXICON_NAME).write_text(json.dumps(ratio) + "\n", encoding="utf-8")
+        write_lexicon(self.lexicon, path)
         (path / CONFIG_NAME).write_text(json.dumps(asdict(self.settings), indent=2) + "\n", encoding="utf-8")
         return path
 
@@ -250,9 +260,7 @@ class SpanTagger(SpanDecoder):
             raise ValueError(f"{path}: unknown tensors {missing[:3]}")
         model.load_state_dict(state, strict=False)
         merge_lora(model)  # adapters folded into the base weights: inference costs the base model's
-        lex_file = path / LEXICON_NAME
-        lexicon = SpanLexicon(json.loads(lex_file.read_text(encoding="utf-8"))) if lex_file.exists() else None
-        return cls(model, AutoTokenizer.from_pretrained(base), settings, lexicon)
+        return cls(model, AutoTokenizer.from_pretrained(base), settings, read_lexicon(path))
 
     # --- inference -------------------------------------------------------------------------
     def token_probs(self, texts: Sequence[str], batch_size: int = 16) -> list[list[tuple[int, int, float]]]:

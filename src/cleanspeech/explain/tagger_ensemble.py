@@ -4,9 +4,10 @@ Span annotations are noisy (annotators disagree on where an insult starts and en
 single taggers trained from different seeds or bases disagree in the same places; the mean of
 their word probabilities is steadier than any one of them (``bench/results/span_taggers.md``).
 
-Folder layout: ``tagger.json`` holds the rule (threshold, gaps, post gate), ``members`` (sub-folder
-names) and their ``weights``; each member is an ordinary :class:`SpanTagger` folder. The member
-rules are ignored: only their probabilities count.
+Folder layout: ``tagger.json`` holds the rule (threshold, gaps, post gate, lexicon weight),
+``members`` (sub-folder names) and their ``weights``; ``lexicon.json``, when the rule blends in the
+word lexicon; each member is an ordinary :class:`SpanTagger` folder. The member rules are
+ignored: only their probabilities count.
 
     python -m cleanspeech.explain.tagger_ensemble --member runs/a/split --member runs/b/split \\
         --threshold 0.35 --out OUT
@@ -23,7 +24,15 @@ from pathlib import Path
 
 import numpy as np
 
-from cleanspeech.explain.tagger import CONFIG_NAME, SpanDecoder, SpanTagger, TaggerSettings
+from cleanspeech.explain.lexicon import SpanLexicon
+from cleanspeech.explain.tagger import (
+    CONFIG_NAME,
+    SpanDecoder,
+    SpanTagger,
+    TaggerSettings,
+    read_lexicon,
+    write_lexicon,
+)
 from cleanspeech.explain.words import Word
 
 
@@ -31,7 +40,7 @@ class TaggerEnsemble(SpanDecoder):
     """Mean word probabilities of ``members`` (weighted), decoded by ``settings``' rule."""
 
     def __init__(self, members: Sequence[SpanTagger], weights: Sequence[float] | None,
-                 settings: TaggerSettings) -> None:
+                 settings: TaggerSettings, lexicon: SpanLexicon | None = None) -> None:
         if not members:
             raise ValueError("a tagger ensemble needs at least one member")
         w = np.ones(len(members)) if weights is None else np.asarray(weights, dtype=float)
@@ -40,9 +49,9 @@ class TaggerEnsemble(SpanDecoder):
         self.members = list(members)
         self.weights = w / w.sum()
         self.settings = settings
-        self.lexicon = None
-        if settings.lexicon_weight:
-            raise ValueError("an ensemble's rule cannot blend in a lexicon (its members' folders hold none)")
+        self.lexicon = lexicon
+        if settings.lexicon_weight and lexicon is None:
+            raise ValueError("the ensemble's rule blends in a word lexicon, but none was given")
 
     def word_probs(self, texts: Sequence[str]) -> list[tuple[list[Word], np.ndarray]]:
         """Per text, its words and the weighted mean of the members' word probabilities."""
@@ -62,6 +71,7 @@ class TaggerEnsemble(SpanDecoder):
             name = f"member_{i}"
             shutil.copytree(src, path / name, dirs_exist_ok=True)
             names.append(name)
+        write_lexicon(self.lexicon, path)
         config = asdict(self.settings)
         config.update(members=names, weights=[round(float(w), 4) for w in self.weights])
         (path / CONFIG_NAME).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
@@ -72,7 +82,7 @@ class TaggerEnsemble(SpanDecoder):
         path = Path(path)
         config = json.loads((path / CONFIG_NAME).read_text(encoding="utf-8"))
         members = [SpanTagger.load(path / name) for name in config["members"]]
-        return cls(members, config.get("weights"), TaggerSettings.from_dict(config))
+        return cls(members, config.get("weights"), TaggerSettings.from_dict(config), read_lexicon(path))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
