@@ -68,7 +68,7 @@ def span_quality(model, train_csv: Path, trial_csv: Path, attr_limit: int | None
     tagger = load_tagger(str(default_tagger_path()))
     st = tagger.settings
     out["tagger"] = {"tuned": {"threshold": st.threshold, "join_gaps": st.join_gaps},
-                     **{k: f1_at(d["text"].tolist(), tagger.word_probs(d["text"].tolist()), d["offsets"].tolist(),
+                     **{k: f1_at(d["text"].tolist(), tagger.word_scores(d["text"].tolist()), d["offsets"].tolist(),
                                  st.threshold, st.join_gaps) for k, d in sets.items()}}
     out["posts"] = {k: len(d) for k, d in sets.items()}
     return out
@@ -96,7 +96,7 @@ def gate_study(model, train_csv: Path, trial_csv: Path) -> dict:
     out = {}
     for name, d in sets.items():
         texts, golds = d["text"].tolist(), d["offsets"].tolist()
-        probs = tagger.word_probs(texts)
+        probs = tagger.word_scores(texts)  # the rule's scores: the lexicon blended in
         scores = np.asarray(model.predict_proba(texts))
         flagged = (scores >= model.thresholds[None, :]).any(axis=1)
         def f1_gated(keep, probs=probs, texts=texts, golds=golds):  # bound now, called in this loop

@@ -72,3 +72,7 @@ def test_an_ensemble_rule_can_blend_in_the_word_lexicon(tmp_path, member_paths):
     assert loaded.lexicon.ratio == lexicon.ratio
     spans = loaded.predict_spans(TEXTS)
     assert [[TEXTS[0][a:b] for a, b in spans[0]], spans[1]] == [["stupid idiot"], []]
+    (words, scores), _ = loaded.word_scores(TEXTS)  # what the rule thresholds: the blend
+    probs = loaded.word_probs(TEXTS)[0][1]
+    expected = 0.4 * probs + 0.6 * np.array([lexicon.ratio.get(w.text, 0.0) for w in words])
+    np.testing.assert_allclose(scores, expected, atol=1e-6)

@@ -200,6 +200,13 @@ class SpanDecoder:
     def word_probs(self, texts: Sequence[str]) -> list[tuple[list[Word], np.ndarray]]:
         raise NotImplementedError
 
+    def word_scores(self, texts: Sequence[str]) -> list[tuple[list[Word], np.ndarray]]:
+        """Per text, its words and the scores the rule thresholds (probabilities blended with the
+        lexicon, when the rule uses one)."""
+        rule = self.rule
+        return [(words, rule.scores(probs, lexicon_ratios(self.lexicon, words)))
+                for words, probs in self.word_probs(texts)]
+
     def predict_spans(self, texts: Sequence[str], threshold: float | None = None) -> list[list[tuple[int, int]]]:
         """Character ranges ``[(start, end)]`` per text (end exclusive), by the folder's rule
         (``threshold`` overrides its word threshold)."""
