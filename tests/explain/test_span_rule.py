@@ -4,7 +4,7 @@ import numpy as np
 
 from cleanspeech.explain.lexicon import SpanLexicon
 from cleanspeech.explain.span_rule import (
-    SpanRule, candidate_rules, choose_rule, cross_validated_f1, lexicon_ratios, rule_f1,
+    SpanRule, attribution_scores, candidate_rules, choose_rule, cross_validated_f1, lexicon_ratios, rule_f1,
 )
 from cleanspeech.explain.words import split_words
 
@@ -34,6 +34,28 @@ def test_lexicon_blend_lifts_words_annotators_mark():
     assert SpanRule(0.5).spans(TEXT, words, probs, ratios) == []
     assert SpanRule(0.5, lexicon_weight=0.3).spans(TEXT, words, probs, ratios) == [(17, 22)]  # 0.7*0.4+0.3
     assert lexicon_ratios(None, words) is None
+
+
+def test_attribution_scores_are_relative_to_the_posts_strongest_word():
+    attrs = np.array([[0.1, -2.0, 0, 0, 0, 0], [2.0, 0.5, 0, 0, 0, 0], [-1.0, -1.0, 0, 0, 0, 0]])
+    # max over labels, over the post's largest magnitude; a word pulling towards civil counts as 0
+    np.testing.assert_allclose(attribution_scores(attrs), [0.05, 1.0, 0.0])
+    np.testing.assert_allclose(attribution_scores(-np.ones((2, 6))), [0.0, 0.0])
+    assert attribution_scores(np.zeros((0, 6))).shape == (0,)
+    assert not attribution_scores(np.zeros((3, 6))).any()
+
+
+def test_attribution_blend_comes_before_the_lexicon():
+    words = split_words(TEXT)
+    ratios = lexicon_ratios(SpanLexicon({"idiot": 1.0}), words)
+    probs = np.array([0.0, 0.0, 0.0, 0.2, 0.4])
+    attrs = np.array([0.0, 0.0, 0.0, 1.0, 0.5])
+    rule = SpanRule(0.5, lexicon_weight=0.5, attribution_weight=0.5)
+    # stupid: 0.5 * (0.5*0.2 + 0.5*1.0) = 0.3; idiot: 0.5 * (0.5*0.4 + 0.5*0.5) + 0.5 = 0.725
+    np.testing.assert_allclose(rule.scores(probs, ratios, attrs), [0, 0, 0, 0.3, 0.725])
+    assert rule.spans(TEXT, words, probs, ratios, attrs) == [(17, 22)]
+    np.testing.assert_allclose(rule.scores(probs, ratios), 0.5 * probs + 0.5 * ratios)  # none given: skipped
+    assert SpanRule.from_dict(rule.to_dict()) == rule
 
 
 def test_round_trip_and_grid():

@@ -76,3 +76,16 @@ def test_an_ensemble_rule_can_blend_in_the_word_lexicon(tmp_path, member_paths):
     probs = loaded.word_probs(TEXTS)[0][1]
     expected = 0.4 * probs + 0.6 * np.array([lexicon.ratio.get(w.text, 0.0) for w in words])
     np.testing.assert_allclose(scores, expected, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_explains_rule_weighs_attributions_only_when_given(member_paths):
+    members = [SpanTagger.load(p) for p in member_paths]
+    attribution_rule = {"word_threshold": 0.5, "attribution_weight": 0.9}
+    ens = TaggerEnsemble(members, None, TaggerSettings(threshold=0.99, attribution_rule=attribution_rule))
+    text = TEXTS[0]
+    (words, probs), = ens.word_probs([text])
+    attrs = np.zeros((len(words), 6))
+    attrs[4, 2] = 3.0  # the classifier's attributions point at "idiot" (obscene)
+    assert ens.spans_with_attributions(text, words, probs, None) == ens.predict_spans([text])[0] == []
+    assert [text[a:b] for a, b in ens.spans_with_attributions(text, words, probs, attrs)] == ["idiot"]

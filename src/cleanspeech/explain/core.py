@@ -103,14 +103,17 @@ def explain_texts(
     scores = np.asarray((scorer or model.predict_proba)(texts), dtype=float)
     labels = labels_over(scores, model.thresholds)
     span_tagger = None if spans == "attribution" else _tagger_or_none(tagger, required=spans == "tagger")
-    tagged = span_tagger.predict_spans(texts) if span_tagger is not None else None
+    # the tagger's word probabilities; its rule also weighs the classifier's attributions below
+    tagged = span_tagger.word_probs(texts) if span_tagger is not None else None
     used_method = method_for(model, method)
     out = []
     for i, text in enumerate(texts):
         words = split_words(text)
         attrs = word_attributions(model, text, words, method, n_steps, scores=scores[i])
         tokens = [TokenAttribution(w.text, w.start, w.end, a) for w, a in zip(words, attrs)]
-        found = tagged[i] if tagged is not None else attribution_spans(text, words, attrs)
+        # attributions explain a toxic decision: a comment with no label keeps the tagger's own rule
+        found = (span_tagger.spans_with_attributions(text, words, tagged[i][1], attrs if labels[i] else None)
+                 if tagged is not None else attribution_spans(text, words, attrs))
         span_method = "tagger" if tagged is not None else "attribution"
         if tagged is not None:
             found, span_method = _other_language_spans(text, found, span_method)

@@ -4,8 +4,10 @@ A word is toxic when its score reaches ``word_threshold``, where the score blend
 probability with the word lexicon's ratio (``(1 - lexicon_weight) * p + lexicon_weight * ratio``;
 how often annotators marked the word, :class:`SpanLexicon`); a post gets no spans at all unless
 some word's score reaches ``post_threshold`` (annotators left 6% of TSD posts unmarked, and
-clean comments should come back empty). Classifier attributions were left out of the blend:
-they need Integrated Gradients per post, which is what the 200 ms explain budget cannot pay twice.
+clean comments should come back empty). Where the classifier's word attributions are at hand
+(``explain`` computes them anyway), ``attribution_weight`` blends them in first, as
+:func:`attribution_scores` (each word's attribution relative to the post's largest):
+``(1 - a) * p + a * attribution``, then the lexicon as above.
 
 :func:`choose_rule` picks the parameters on out-of-fold probabilities (``tagger_cv``) by mean
 span F1 over the TSD posts; :func:`cross_validated_f1` re-runs that choice with each fold held
@@ -35,6 +37,7 @@ class SpanRule:
     post_threshold: float = 0.0
     lexicon_weight: float = 0.0
     join_gaps: bool = True
+    attribution_weight: float = 0.0
 
     def to_dict(self) -> dict[str, float | bool]:
         return asdict(self)
@@ -43,20 +46,33 @@ class SpanRule:
     def from_dict(cls, data: dict) -> SpanRule:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
-    def scores(self, probs: np.ndarray, ratios: np.ndarray | None) -> np.ndarray:
-        """Blended word scores ``(n_words,)``."""
+    def scores(self, probs: np.ndarray, ratios: np.ndarray | None, attributions: np.ndarray | None = None) -> np.ndarray:
+        """Blended word scores ``(n_words,)``; ``attributions``: :func:`attribution_scores`."""
+        if self.attribution_weight and attributions is not None:
+            probs = (1 - self.attribution_weight) * probs + self.attribution_weight * attributions
         if not self.lexicon_weight or ratios is None:
             return probs
         return (1 - self.lexicon_weight) * probs + self.lexicon_weight * ratios
 
     def spans(self, text: str, words: Sequence[Word], probs: np.ndarray,
-              ratios: np.ndarray | None = None) -> list[tuple[int, int]]:
+              ratios: np.ndarray | None = None, attributions: np.ndarray | None = None) -> list[tuple[int, int]]:
         """Character spans of ``text`` under this rule."""
-        s = self.scores(np.asarray(probs, dtype=float), ratios)
+        s = self.scores(np.asarray(probs, dtype=float), ratios, attributions)
         alnum = np.array([w.is_alnum for w in words], dtype=bool)
         if not len(s) or not (alnum & (s >= self.post_threshold)).any():
             return []
         return words_to_spans(text, words, list(alnum & (s >= self.word_threshold)), self.join_gaps)
+
+
+def attribution_scores(attrs: np.ndarray) -> np.ndarray:
+    """``(n_words,)`` in [0, 1] from ``(n_words, 6)`` classifier attributions: each word's largest
+    attribution over the labels, relative to the post's largest (negative ones count as 0).
+    Relative, because attribution scales differ between models and between a cascade's routes."""
+    if not len(attrs):
+        return np.zeros(0)
+    top = np.asarray(attrs, dtype=float).max(axis=1)
+    peak = np.abs(top).max()
+    return np.clip(top / peak, 0.0, 1.0) if peak > 0 else np.zeros(len(top))
 
 
 def lexicon_ratios(lexicon: SpanLexicon | None, words: Sequence[Word]) -> np.ndarray | None:
@@ -66,10 +82,14 @@ def lexicon_ratios(lexicon: SpanLexicon | None, words: Sequence[Word]) -> np.nda
 
 
 def rule_f1(rule: SpanRule, texts: Sequence[str], probs: Sequence[np.ndarray], golds: Sequence[Sequence[int]],
-            ratios: Sequence[np.ndarray | None], words: Sequence[Sequence[Word]] | None = None) -> float:
-    """Mean span F1 of ``rule`` (``words``: each text's :func:`split_words`, computed if None)."""
+            ratios: Sequence[np.ndarray | None], words: Sequence[Sequence[Word]] | None = None,
+            attributions: Sequence[np.ndarray | None] | None = None) -> float:
+    """Mean span F1 of ``rule`` (``words``: each text's :func:`split_words`, computed if None;
+    ``attributions``: each text's :func:`attribution_scores`, for a rule that blends them in)."""
     words = words if words is not None else [split_words(t) for t in texts]
-    preds = [spans_to_offsets(rule.spans(t, w, p, r)) for t, w, p, r in zip(texts, words, probs, ratios)]
+    attributions = attributions if attributions is not None else [None] * len(texts)
+    preds = [spans_to_offsets(rule.spans(t, w, p, r, a))
+             for t, w, p, r, a in zip(texts, words, probs, ratios, attributions)]
     return span_f1(preds, golds)
 
 

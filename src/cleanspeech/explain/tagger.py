@@ -28,7 +28,7 @@ import numpy as np
 
 from cleanspeech.explain.lexicon import SpanLexicon
 from cleanspeech.explain.lora import add_lora, is_lora_param, merge_lora
-from cleanspeech.explain.span_rule import SpanRule, lexicon_ratios
+from cleanspeech.explain.span_rule import SpanRule, attribution_scores, lexicon_ratios
 from cleanspeech.explain.words import Word, split_words
 from cleanspeech.models.quantize import dequantize_rows, quantize_rows
 from cleanspeech.runtime import configure_torch
@@ -54,6 +54,9 @@ class TaggerSettings:
     join_gaps: bool = True
     post_threshold: float = 0.0  # no spans unless some word scores at least this (span_rule)
     lexicon_weight: float = 0.0  # blend of the folder's lexicon.json ratios into word scores
+    # The rule ``explain`` applies when it has the classifier's word attributions too
+    # (SpanRule.to_dict, with attribution_weight); empty: the rule above everywhere.
+    attribution_rule: dict[str, Any] = field(default_factory=dict)
     num_labels: int = 2  # 2 for spans (not toxic / toxic); the edit tagger has keep/delete/phrases
     lora_rank: int = 0  # > 0: layers >= freeze_layers carry LoRA adapters instead of new weights
     lora_alpha: float = 0.0
@@ -174,6 +177,10 @@ def dequantize_state(tensors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
+def needs_lexicon(settings: TaggerSettings) -> bool:
+    return bool(settings.lexicon_weight or settings.attribution_rule.get("lexicon_weight"))
+
+
 def write_lexicon(lexicon: SpanLexicon | None, folder: Path) -> None:
     """``lexicon.json`` in ``folder`` (word → ratio, 4 decimals), when there is a lexicon."""
     if lexicon is not None:
@@ -199,6 +206,17 @@ class SpanDecoder:
 
     def word_probs(self, texts: Sequence[str]) -> list[tuple[list[Word], np.ndarray]]:
         raise NotImplementedError
+
+    def spans_with_attributions(self, text: str, words: Sequence[Word], probs: np.ndarray,
+                                attrs: np.ndarray | None) -> list[tuple[int, int]]:
+        """Spans of ``text`` from this tagger's word probabilities and the classifier's ``(n, 6)``
+        word attributions, by the folder's ``attribution_rule``; with no attributions (the caller
+        passes none for a comment the classifier finds civil) or no such rule, by its own rule."""
+        ratios = lexicon_ratios(self.lexicon, words)
+        if attrs is None or not self.settings.attribution_rule:
+            return self.rule.spans(text, words, probs, ratios)
+        rule = SpanRule.from_dict(self.settings.attribution_rule)
+        return rule.spans(text, words, probs, ratios, attribution_scores(attrs))
 
     def word_scores(self, texts: Sequence[str]) -> list[tuple[list[Word], np.ndarray]]:
         """Per text, its words and the scores the rule thresholds (probabilities blended with the
@@ -226,7 +244,7 @@ class SpanTagger(SpanDecoder):
         self.tokenizer = tokenizer
         self.settings = settings
         self.lexicon = lexicon
-        if settings.lexicon_weight and lexicon is None:
+        if needs_lexicon(settings) and lexicon is None:
             raise ValueError("the tagger's rule blends in a word lexicon, but none was given")
 
     # --- persistence -----------------------------------------------------------------------

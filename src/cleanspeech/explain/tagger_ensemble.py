@@ -30,6 +30,7 @@ from cleanspeech.explain.tagger import (
     SpanDecoder,
     SpanTagger,
     TaggerSettings,
+    needs_lexicon,
     read_lexicon,
     write_lexicon,
 )
@@ -50,7 +51,7 @@ class TaggerEnsemble(SpanDecoder):
         self.weights = w / w.sum()
         self.settings = settings
         self.lexicon = lexicon
-        if settings.lexicon_weight and lexicon is None:
+        if needs_lexicon(settings) and lexicon is None:
             raise ValueError("the ensemble's rule blends in a word lexicon, but none was given")
 
     def word_probs(self, texts: Sequence[str]) -> list[tuple[list[Word], np.ndarray]]:
