@@ -30,3 +30,27 @@ def test_a_contraction_losing_its_apostrophe_is_broken():
     original = "the coworker 's an ass , but serving alcohol is part of the job ."
     assert "cut in two" in fluency_problem(original, "the coworker s , but serving alcohol is part of the job .")
     assert "cut in two" in fluency_problem("it wasn ' t fucking fair", "it wasn ' fair")
+
+
+@pytest.mark.parametrize("text, first", [
+    ("lol shut the fuck up .", "Please stop talking."),
+    ("Shut up you stupid fucking loser.", "Please stop talking."),
+    ("stfu", "Please stop talking."),
+    ("fuck off", "Please go away."),
+    ("get the hell out", "Please go away."),
+])
+def test_a_dismissal_keeps_its_request(text, first):
+    from cleanspeech.rewrite.guards import request_templates, templates_for
+
+    assert request_templates(text)[0] == first
+    assert templates_for(text, threat=False)[0] == first  # ahead of the statements of dislike
+    assert templates_for(text, threat=True)[0].startswith("I am very angry")  # a threat stays a threat
+
+
+def test_other_comments_get_no_request():
+    from cleanspeech.rewrite.guards import request_templates, templates_for
+
+    for text in ["you are a fucking idiot", "this shitty edit", "he shut the door", "the show is up next"]:
+        assert request_templates(text) == [], text
+    assert templates_for("you are a fucking idiot", threat=False) == [
+        "I strongly disagree with you.", "I do not like you."]

@@ -161,6 +161,7 @@ def test_vocative_insults_and_counter_speech_are_never_sent_broken(model):
     words annotators keep from counter-speech ("Calling someone you stop.")."""
     res = one(model, "Shut up you stupid fucking loser.")  # one() checks the fluency guards
     assert res.rewrite.lower().strip(" .") not in {"you bad", "up you bad", "up"}
+    assert (res.rewrite, res.method) == ("Please stop talking.", "template:request")  # the request, kept
     res = one(model, 'Calling someone a "faggot" is homophobic and you should stop.')
     assert "homophobic" in res.rewrite and "faggot" not in res.rewrite or not res.civil
 

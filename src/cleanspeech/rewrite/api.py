@@ -24,7 +24,9 @@ import numpy as np
 from cleanspeech.labels import LABELS, labels_over
 from cleanspeech.rewrite.base import Rewriter, RewriteRequest
 from cleanspeech.rewrite.edit_tagger import EditTagger, load_edit_tagger
-from cleanspeech.rewrite.guards import COPULAS, generalises_about_group, identity_terms, templates_for, threatens_reader
+from cleanspeech.rewrite.guards import (
+    COPULAS, generalises_about_group, identity_terms, request_templates, templates_for, threatens_reader,
+)
 from cleanspeech.language import guess_language, has_offensive_words
 from cleanspeech.rewrite.offline import OfflineRewriter, is_content_word
 from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
@@ -154,10 +156,13 @@ def _screen_one(text: str, tox: float, cands: list[Candidate], score, thresholds
         more, bad = screen(text, guided_removals(score, thresholds, start, guided_steps,
                                                  protected=offline.is_protected), threat)
         kept, rejected = kept + more, rejected + bad
-    if not any(c.civil for c in kept) and (threat or any("nothing civil" in c.reason for c in rejected)):
+    asks = [] if threat else request_templates(text)
+    if not any(c.civil for c in kept) and (threat or asks or any("nothing civil" in c.reason for c in rejected)):
         why = ("the threat is replaced by a statement of the feeling behind it" if threat
                else "nothing but the insult to remove; replaced by a statement of disagreement")
         tmpls = [Candidate(t, "template:threat" if threat else "template:disagree", 2, reason=why)
+                 if t not in asks else
+                 Candidate(t, "template:request", 2, reason="the dismissal is replaced by a polite request")
                  for t in templates_for(text, threat)]
         score_candidates(score, thresholds, tmpls)
         kept += tmpls

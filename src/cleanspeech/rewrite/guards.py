@@ -172,6 +172,23 @@ def generalises_about_group(text: str) -> str | None:
     return None
 
 
+# A comment that only tells the reader to be quiet or to leave keeps that request when its words
+# go: "shut the fuck up" -> "Please stop talking." (ParaDetox's annotators write it that way),
+# not a statement of dislike.
+_DISMISSALS = (
+    (re.compile(r"\bshut\b(?:\W+\w+){0,3}?\W+up\b|\bstfu\b", re.IGNORECASE),
+     ["Please stop talking.", "Please be quiet."]),
+    (re.compile(r"\b(?:fuck|f\W*k|piss|bugger|sod)\w*\W+off\b|\bget\W+(?:the\W+\w+\W+)?(?:lost|out)\b"
+                r"|\bgo\W+away\b|\bgtfo\b", re.IGNORECASE),
+     ["Please go away.", "Please leave me alone."]),
+)
+
+
+def request_templates(text: str) -> list[str]:
+    """The civil form of what a dismissal asks for ("shut up", "fuck off"), or ``[]``."""
+    return [t for pattern, ts in _DISMISSALS if pattern.search(text) for t in ts]
+
+
 def templates_for(text: str, threat: bool) -> list[str]:
     """Civil statements of the feeling behind a comment that has nothing else to keep, most
     faithful first (the verification loop scores them like any candidate)."""
@@ -179,4 +196,4 @@ def templates_for(text: str, threat: bool) -> list[str]:
     obj = "you" if you else "this"
     if threat:
         return [f"I am very angry with {obj}.", f"I am very upset with {obj}.", f"I strongly object to {obj}."]
-    return [f"I strongly disagree with {obj}.", f"I do not like {obj}."]
+    return request_templates(text) + [f"I strongly disagree with {obj}.", f"I do not like {obj}."]
