@@ -1,6 +1,6 @@
-"""The span tagger's decision rule with the word lexicon blended in, chosen by 2-fold cross-fitting.
+"""The span tagger's decision rules (word lexicon, classifier attributions) chosen by 2-fold cross-fitting.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_span_rule.py [--install]
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_span_rule.py [--explain-check] [--install]
 
 The issue asked for tagger and lexicon combined by a rule chosen with cross-validated choices.
 The word lexicon (:class:`SpanLexicon`: how often annotators marked each word) is fitted on the
@@ -13,18 +13,21 @@ on both sets pooled. Also reported: the share of clean Jigsaw dev comments left 
 of identity terms marked in clean comments that name a group (``bench_span_taggers``).
 
 Two rules are chosen: the tagger's own (tagger + lexicon), for callers without a classifier, and
-the one ``explain`` applies, which also blends in the classifier's word attributions
-(``span_rule.attribution_scores``, from ``--model``: ``explain`` computes them anyway, so they
-cost nothing there). Attributions of the ~2,900 posts take about 30 minutes on 2 CPU cores; they
-are cached in ``--cache``.
+the one ``explain`` applies to comments the classifier flags, which also blends in its word
+attributions (``span_rule.attribution_scores``, from ``--model``: ``explain`` computes them
+anyway, so they cost nothing there; ``--everywhere`` scores the variant that blends them into
+every comment). Attributions of the ~2,900 posts take about 30 minutes on 2 CPU cores; they and
+the tagger's probabilities are cached in ``--cache``, keyed by a checksum of the model's and the
+tagger's files.
 
 ``--install`` writes ``lexicon.json`` and both choices into the tagger folder's ``tagger.json``.
-Writes ``bench/results/span_rule.{json,md}``.
+Writes ``bench/results/span_rule.{json,md}`` (``span_rule_everywhere.*`` with ``--everywhere``).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import platform
@@ -52,6 +55,16 @@ THRESHOLDS = tuple(float(t) for t in np.round(np.arange(0.25, 0.551, 0.025), 3))
 SCORED = ("val20", "trial", "clean", "clean_identity")
 
 
+def files_key(folder: str | Path, pattern: str = "*.safetensors") -> str:
+    """A short checksum of the weight files under ``folder``: cached results of other weights are
+    never reused."""
+    digest = hashlib.sha1()
+    for path in sorted(p for p in Path(folder).rglob(pattern) if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def fit_lexicon() -> SpanLexicon:
     train, _ = load_split(bst.TSD / "tsd_train.csv")
     return SpanLexicon.fit(train["text"].tolist(), train["offsets"].tolist())
@@ -64,8 +77,8 @@ def attributions(model_name: str, set_name: str, texts: list[str], cache: Path,
     finds civil keeps the tagger's own rule. Raw attributions and scores are cached."""
     from cleanspeech.models import load_model
 
-    path = cache / f"attr_{model_name}_{set_name}.npz"
     model = load_model(model_name)
+    path = cache / f"attr_{model_name}_{files_key(model.path, '*')}_{set_name}.npz"
     if path.exists():
         data = np.load(path)
         raw = [data[str(i)] for i in range(len(texts))]
@@ -91,9 +104,10 @@ def grid(folder: str, cache: Path, lexicon: SpanLexicon, model_name: str | None,
     f1s: dict = {s: {} for s in SCORED}
     marked: dict = {}
     attr_weights = (0.0,) + (ATTRIBUTION_WEIGHTS if model_name else ())
+    tagger_key = files_key(folder)
     for s in SCORED:
         texts, golds = data[s]
-        probs = bst.word_probs(folder, "span_rule_tagger", s, texts, cache)
+        probs = bst.word_probs(folder, f"tagger_{tagger_key}", s, texts, cache)
         words = [split_words(t) for t in texts]
         ratios = [lexicon_ratios(lexicon, w) for w in words]
         attrs = attributions(model_name, s, texts, cache, everywhere) if model_name else [None] * len(texts)
