@@ -21,7 +21,8 @@ the tagger's probabilities are cached in ``--cache``, keyed by a checksum of the
 tagger's files.
 
 ``--install`` writes ``lexicon.json`` and both choices into the tagger folder's ``tagger.json``.
-Writes ``bench/results/span_rule.{json,md}`` (``span_rule_everywhere.*`` with ``--everywhere``).
+Writes ``bench/results/span_rule.{json,md}`` (``span_rule_everywhere.*`` with ``--everywhere``,
+``span_rule_MODEL.*`` for another ``--model``: how the shipped rule fares on its attributions).
 """
 
 from __future__ import annotations
@@ -258,7 +259,8 @@ def main() -> None:
                       + (" --explain-check" if args.explain_check else "") + (" --everywhere" if args.everywhere else "")}
     if args.explain_check:
         res["explain_end_to_end"] = explain_f1(args.model)
-    name = "span_rule_everywhere" if args.everywhere else "span_rule"
+    name = ("span_rule" + ("" if args.model == "default" else f"_{args.model}")
+            + ("_everywhere" if args.everywhere else ""))
     bst.OUT.mkdir(parents=True, exist_ok=True)
     write_text_atomic(json.dumps(res, indent=2) + "\n", bst.OUT / f"{name}.json")
     write_text_atomic(to_markdown(res), bst.OUT / f"{name}.md")
