@@ -4,7 +4,8 @@ Span annotations are noisy (annotators disagree on where an insult starts and en
 single taggers trained from different seeds or bases disagree in the same places; the mean of
 their word probabilities is steadier than any one of them (``bench/results/span_taggers.md``).
 
-Folder layout: ``tagger.json`` holds the rule (threshold, gaps, post gate, lexicon weight),
+Folder layout: ``tagger.json`` holds the rule (threshold, gaps, post gate, lexicon weight; and
+``attribution_rule``, the one ``explain`` applies with the classifier's attributions),
 ``members`` (sub-folder names) and their ``weights``; ``lexicon.json``, when the rule blends in the
 word lexicon; each member is an ordinary :class:`SpanTagger` folder. The member rules are
 ignored: only their probabilities count.

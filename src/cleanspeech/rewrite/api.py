@@ -158,15 +158,20 @@ def _screen_one(text: str, tox: float, cands: list[Candidate], score, thresholds
         kept, rejected = kept + more, rejected + bad
     asks = [] if threat else request_templates(text)
     if not any(c.civil for c in kept) and (threat or asks or any("nothing civil" in c.reason for c in rejected)):
-        why = ("the threat is replaced by a statement of the feeling behind it" if threat
-               else "nothing but the insult to remove; replaced by a statement of disagreement")
-        tmpls = [Candidate(t, "template:threat" if threat else "template:disagree", 2, reason=why)
-                 if t not in asks else
-                 Candidate(t, "template:request", 2, reason="the dismissal is replaced by a polite request")
-                 for t in templates_for(text, threat)]
+        tmpls = [_template(t, threat, t in asks) for t in templates_for(text, threat)]
         score_candidates(score, thresholds, tmpls)
         kept += tmpls
     return kept, rejected
+
+
+def _template(text: str, threat: bool, request: bool) -> Candidate:
+    if threat:
+        return Candidate(text, "template:threat", 2,
+                         reason="the threat is replaced by a statement of the feeling behind it")
+    if request:
+        return Candidate(text, "template:request", 2, reason="the dismissal is replaced by a polite request")
+    return Candidate(text, "template:disagree", 2,
+                     reason="nothing but the insult to remove; replaced by a statement of disagreement")
 
 
 MAX_KEPT_WORDS_REMOVED = 2  # an edit-tagger candidate dropping this many is discarded
