@@ -35,6 +35,7 @@ import platform
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -49,6 +50,7 @@ from cleanspeech.explain.span_rule import SpanRule, attribution_scores, lexicon_
 from cleanspeech.explain.tagger import write_lexicon  # noqa: E402
 from cleanspeech.explain.tagger_train import load_split  # noqa: E402
 from cleanspeech.explain.words import spans_to_offsets, split_words  # noqa: E402
+from cleanspeech.models import load_model  # noqa: E402
 
 LEXICON_WEIGHTS = (0.0, 0.1, 0.2, 0.3)
 ATTRIBUTION_WEIGHTS = (0.1, 0.2, 0.3)
@@ -71,26 +73,23 @@ def fit_lexicon() -> SpanLexicon:
     return SpanLexicon.fit(train["text"].tolist(), train["offsets"].tolist())
 
 
-def attributions(model_name: str, set_name: str, texts: list[str], cache: Path,
+def attributions(model: Any, model_key: str, set_name: str, texts: list[str], cache: Path,
                  everywhere: bool = False) -> list[np.ndarray | None]:
     """Per text, the classifier's :func:`attribution_scores` as ``explain`` computes them, or None
     where the classifier flags no label: attributions explain a toxic decision, so a comment it
-    finds civil keeps the tagger's own rule. Raw attributions and scores are cached."""
-    from cleanspeech.models import load_model
-
-    model = load_model(model_name)
-    path = cache / f"attr_{model_name}_{files_key(model.path, '*')}_{set_name}.npz"
+    finds civil keeps the tagger's own rule. Raw attributions and scores are cached under
+    ``model_key`` (the model's name and files' checksum)."""
+    path = cache / f"attr_{model_key}_{set_name}.npz"
     if path.exists():
         data = np.load(path)
-        raw = [data[str(i)] for i in range(len(texts))]
-        scores = data["scores"] if "scores" in data else np.asarray(model.predict_proba(texts))
+        raw, scores = [data[str(i)] for i in range(len(texts))], data["scores"]
     else:
         from cleanspeech.explain.attributions import word_attributions
 
         scores = np.asarray(model.predict_proba(texts))
         raw = [word_attributions(model, t, split_words(t), scores=scores[i]) for i, t in enumerate(texts)]
-    cache.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, scores=scores, **{str(i): a for i, a in enumerate(raw)})
+        cache.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, scores=scores, **{str(i): a for i, a in enumerate(raw)})
     flagged = (scores >= np.asarray(model.thresholds)[None, :]).any(axis=1) | everywhere
     return [attribution_scores(a) if f else None for a, f in zip(raw, flagged)]
 
@@ -106,12 +105,14 @@ def grid(folder: str, cache: Path, lexicon: SpanLexicon, model_name: str | None,
     marked: dict = {}
     attr_weights = (0.0,) + (ATTRIBUTION_WEIGHTS if model_name else ())
     tagger_key = files_key(folder)
+    model = load_model(model_name) if model_name else None
+    model_key = f"{model_name}_{files_key(model.path, '*')}" if model else ""
     for s in SCORED:
         texts, golds = data[s]
         probs = bst.word_probs(folder, f"tagger_{tagger_key}", s, texts, cache)
         words = [split_words(t) for t in texts]
         ratios = [lexicon_ratios(lexicon, w) for w in words]
-        attrs = attributions(model_name, s, texts, cache, everywhere) if model_name else [None] * len(texts)
+        attrs = attributions(model, model_key, s, texts, cache, everywhere) if model else [None] * len(texts)
         for aw, lw, t in itertools.product(attr_weights, LEXICON_WEIGHTS, THRESHOLDS):
             rule = SpanRule(word_threshold=t, lexicon_weight=lw, attribution_weight=aw)
             rules = [rule if not aw or a is not None else own for a in attrs]
@@ -181,15 +182,15 @@ def install(folder: Path, lexicon: SpanLexicon, res: dict) -> None:
     config = json.loads((folder / "tagger.json").read_text(encoding="utf-8"))
     config.update(threshold=own["threshold"], lexicon_weight=own["lexicon_weight"],
                   attribution_rule=settings_of(with_attr) if with_attr["attribution_weight"] else {})
-    sets = config["metrics"]
-    config["metrics"].update(
+    metrics = config["metrics"]
+    metrics.update(
         val={"f1": own["val20"], "threshold": own["threshold"], "join_gaps": True,
              "set": "20% split of tsd_train (seed 42); with tsd_trial, chose the rule (pooled)"},
         trial={"f1": own["trial"], "set": "tsd_trial; with val20, chose the rule (pooled)"},
         cross_fitted={"f1": res["parts"][0]["cross_fitted"]["mean"],
                       "set": "val20 and tsd_trial, each scored by the rule the other chose"},
-        clean_left_empty={"share": own["clean_left_empty"], "set": sets["clean_left_empty"]["set"]},
-        identity_marked={"share": own["identity_marked"], "set": sets["identity_marked"]["set"]},
+        clean_left_empty={"share": own["clean_left_empty"], "set": metrics["clean_left_empty"]["set"]},
+        identity_marked={"share": own["identity_marked"], "set": metrics["identity_marked"]["set"]},
         with_attributions={"val20": with_attr["val20"], "trial": with_attr["trial"],
                            "cross_fitted": res["parts"][1]["cross_fitted"]["mean"],
                            "clean_left_empty": with_attr["clean_left_empty"],
@@ -207,7 +208,6 @@ def explain_f1(model_name: str, set_name: str = "trial") -> dict:
     """Span F1 of what ``explain_texts`` returns on a TSD set (the shipped rules end to end, with
     its drop of identity terms from comments the classifier finds civil)."""
     from cleanspeech.explain import explain_texts
-    from cleanspeech.models import load_model
 
     texts, golds = bst.sets()[set_name]
     exps = explain_texts(load_model(model_name), texts)

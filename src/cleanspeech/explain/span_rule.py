@@ -82,14 +82,10 @@ def lexicon_ratios(lexicon: SpanLexicon | None, words: Sequence[Word]) -> np.nda
 
 
 def rule_f1(rule: SpanRule, texts: Sequence[str], probs: Sequence[np.ndarray], golds: Sequence[Sequence[int]],
-            ratios: Sequence[np.ndarray | None], words: Sequence[Sequence[Word]] | None = None,
-            attributions: Sequence[np.ndarray | None] | None = None) -> float:
-    """Mean span F1 of ``rule`` (``words``: each text's :func:`split_words`, computed if None;
-    ``attributions``: each text's :func:`attribution_scores`, for a rule that blends them in)."""
+            ratios: Sequence[np.ndarray | None], words: Sequence[Sequence[Word]] | None = None) -> float:
+    """Mean span F1 of ``rule`` (``words``: each text's :func:`split_words`, computed if None)."""
     words = words if words is not None else [split_words(t) for t in texts]
-    attributions = attributions if attributions is not None else [None] * len(texts)
-    preds = [spans_to_offsets(rule.spans(t, w, p, r, a))
-             for t, w, p, r, a in zip(texts, words, probs, ratios, attributions)]
+    preds = [spans_to_offsets(rule.spans(t, w, p, r)) for t, w, p, r in zip(texts, words, probs, ratios)]
     return span_f1(preds, golds)
 
 
