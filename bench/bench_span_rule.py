@@ -196,7 +196,7 @@ def install(folder: Path, lexicon: SpanLexicon, res: dict) -> None:
                            "clean_left_empty": with_attr["clean_left_empty"],
                            "identity_marked": with_attr["identity_marked"], "model": res["model"]},
         source="bench/results/span_rule.json")
-    config["training"]["rule"] = ("equal-weight mean of the members' word probabilities blended with the word lexicon "
+    config["training"]["rule"] = ("mean of the members' word probabilities (``weights``) blended with the word lexicon "
                                   "(lexicon.json, fitted on the members' 80% split); in explain, also with the "
                                   "classifier's word attributions (attribution_rule); weights and thresholds chosen "
                                   "on val20 + tsd_trial pooled (bench/bench_span_rule.py)")

