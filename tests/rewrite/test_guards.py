@@ -54,3 +54,40 @@ def test_other_comments_get_no_request():
         assert request_templates(text) == [], text
     assert templates_for("you are a fucking idiot", threat=False) == [
         "I strongly disagree with you.", "I do not like you."]
+
+
+@pytest.mark.parametrize("original, candidate, why", [
+    ("go fuck yourself now", "go yourself now", "without its verb"),
+    ("please and kindly fuck off .", "please and kindly off .", "without its verb"),
+    ("it would be better for you to go fuck yourself .", "it would be better for you to go .", '"go" is left'),
+    ("you 're a god damn fucking idiot .", "you 're a god person .", '"god" is left'),
+    ("you can fuck off or get comfortable", "you can or get comfortable", "verb is missing"),
+    ("please and kindly fuck off .", "please and kindly .", "nothing civil"),
+    ("i will curse you to hell .", "i will curse you to .", 'ends on "to"'),
+])
+def test_a_rude_verb_cut_from_its_phrase_leaves_a_broken_seam(original, candidate, why):
+    """Found in ParaDetox dev rewrites: the metric rewarded these (they keep most characters)."""
+    assert why in fluency_problem(original, candidate)
+
+
+@pytest.mark.parametrize("original, candidate", [
+    ("get the fuck off my facebook ?", "get off my facebook ?"),  # "fuck" was not the verb here
+    ("god damn , how does anyone vote for these fuckers ?", "god , how does anyone vote for these people ?"),
+    ("yeah he will the fucking bastard .", "yeah he will ."),  # ellipsis, no verb was cut
+])
+def test_the_same_words_elsewhere_are_fine(original, candidate):
+    assert fluency_problem(original, candidate) is None
+
+
+@pytest.mark.parametrize("text, plain", [
+    ("please and kindly fuck off , ricky .", "please and kindly go away , ricky ."),
+    ("Go fuck yourself, you know nothing about this.", "Go away, you know nothing about this."),
+    ("get the fuck off my facebook ?", "get off my facebook ?"),
+    ("shut the fuck up you socialist .", "stop talking you socialist ."),
+    ("please shut the fuck up .", None),  # only the request: its template says it better
+    ("you are a fucking idiot", None),
+])
+def test_a_rude_request_inside_a_comment_is_said_plainly(text, plain):
+    from cleanspeech.rewrite.guards import plain_requests
+
+    assert plain_requests(text) == plain

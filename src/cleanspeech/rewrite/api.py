@@ -25,7 +25,8 @@ from cleanspeech.labels import LABELS, labels_over
 from cleanspeech.rewrite.base import Rewriter, RewriteRequest
 from cleanspeech.rewrite.edit_tagger import EditTagger, load_edit_tagger
 from cleanspeech.rewrite.guards import (
-    COPULAS, generalises_about_group, identity_terms, request_templates, templates_for, threatens_reader,
+    COPULAS, generalises_about_group, identity_terms, plain_requests, request_templates, templates_for,
+    threatens_reader,
 )
 from cleanspeech.language import guess_language, has_offensive_words
 from cleanspeech.rewrite.offline import OfflineRewriter, is_content_word
@@ -192,10 +193,17 @@ def _candidates(primary: Rewriter, offline: OfflineRewriter, requests: list[Rewr
             if prim[k].error:
                 note = prim[k].error
             cands += [Candidate(t, m, 0) for m, t in prim[k].candidates if t.strip()]
-        for m, t in offline.candidates(req.text):
-            if not re.search(r"\w", t):
-                continue  # nothing left to say is not a rewrite
-            cands.append(Candidate(t, f"{m} (fallback: {note})" if note else m, 1))
+        # a rude request said plainly ("fuck off" -> "go away") is a candidate too, and so are
+        # the offline edits of the rest of that sentence
+        plain = plain_requests(req.text)
+        for text, prefix in [(req.text, "")] + ([(plain, "request+")] if plain else []):
+            if prefix:
+                cands.append(Candidate(text, "request", 1))
+            for m, t in offline.candidates(text):
+                if not re.search(r"\w", t):
+                    continue  # nothing left to say is not a rewrite
+                m = prefix + m
+                cands.append(Candidate(t, f"{m} (fallback: {note})" if note else m, 1))
         for m, t in (tagged[k] if tagged is not None else []):
             # the tagger may learn to cut a whole clause; two content words annotators keep, gone,
             # is a changed meaning ("Calling someone a '...' is homophobic" -> "Calling someone.")

@@ -63,6 +63,12 @@ seen done gone been known shown ve re ll m d s t don doesn didn isn aren wasn we
 # A phrasal verb's particle after a deletion, and the words that show the verb went with it.
 _PARTICLES = frozenset({"up", "off"})
 _NOT_A_VERB = frozenset("please just lol now so and or you i".split())
+# A rude verb cut from its particle or reflexive leaves that word stranded, whatever precedes it:
+# "go (fuck) yourself", "please and kindly (fuck) off"; and "god (damn)" leaves a "god" the
+# sentence never meant ("you 're a god person"; "oh my god , ..." is an interjection and stays).
+_RUDE_VERBS = frozenset("fuck fuckin fck fuk piss shut sod bugger screw".split())
+_STRANDED = _PARTICLES | frozenset("yourself yourselves themselves himself herself myself".split())
+_DAMNS = frozenset("damn damned dammit".split())
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "|": "l"})
@@ -95,14 +101,20 @@ def fluency_problem(original: str, candidate: str) -> str | None:
     """Why ``candidate`` reads as broken, or ``None``. Looks at the seams deletions leave in the
     original's word sequence and at what remains."""
     words, orig_words = _words(candidate), _words(original)
-    if not words or all(w in FUNCTION_WORDS for w in words) or (len(words) == 1 and len(orig_words) >= 4):
+    if not words or all(w in FUNCTION_WORDS or w in _FILLERS for w in words) or (len(words) == 1 and len(orig_words) >= 3):
         return "nothing civil is left once the offensive words are removed"
     src = [t.norm for t in tokenize(original)]
     tgt = [t.norm for t in tokenize(candidate)]
     sm = difflib.SequenceMatcher(a=src, b=tgt, autojunk=False)
-    for op, _i1, i2, _j1, j2 in sm.get_opcodes():
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":
             continue
+        if op == "delete" and i2 - i1 == 1 and j2 < len(tgt) and tgt[j2] in _STRANDED and src[i1] in _RUDE_VERBS:
+            return f'"{tgt[j2]}" is left without its verb'
+        if op == "delete" and j2 > 0 and tgt[j2 - 1] == "go" and src[i1] in _RUDE_VERBS:
+            return '"go" is left without what it told the reader to do'  # "for you to go (fuck yourself)"
+        if j1 > 1 and tgt[j1 - 1] == "god" and tgt[j1 - 2] in ("a", "an", "the") and src[i1] in _DAMNS:
+            return '"god" is left without "damn"'
         if op == "delete" and j2 < len(tgt) and tgt[j2] in _PARTICLES and (
                 j2 == 0 or tgt[j2 - 1] in _NOT_A_VERB or not tgt[j2 - 1].isalpha()):
             return f'"{tgt[j2]}" is left without its verb'  # "(please) shut up" minus "shut"
@@ -113,7 +125,9 @@ def fluency_problem(original: str, candidate: str) -> str | None:
         if left in DETERMINERS and (not right or right in NOT_AFTER_DET or right in DETERMINERS
                                      or not re.match(r"\w", right) or right.endswith("ed")):
             return f'a dangling "{left}" where words were removed'
-        if op == "delete" and left in SUBJECTS and (right in OBJECTS or (left in MODALS and right in POSSESSIVES)):
+        if op == "delete" and left in SUBJECTS and (right in OBJECTS or (left in MODALS and right in POSSESSIVES)
+                                                    or (left in MODALS and src[i1] in _RUDE_VERBS
+                                                        and (not right or right in CLAUSE_ENDS))):
             return f'a verb is missing between "{left}" and "{right}"'
         copula = left in COPULAS or (left in _COPULA_CLITICS and j2 >= 2 and tgt[j2 - 2] in ("'", "’"))
         if op == "delete" and copula and (not right or right in CLAUSE_ENDS):
@@ -127,7 +141,7 @@ def fluency_problem(original: str, candidate: str) -> str | None:
         return f'nothing civil is left once the offensive words are removed ("{" ".join(words)}" has no verb)'
     last = words[-1]
     # "... is what it is." ends on "is" in the original too: only a cut before the end dangles
-    dangling = last in DETERMINERS or last in {"is", "are", "am", "was", "were", "of", "and", "or"}
+    dangling = last in DETERMINERS or last in {"is", "are", "am", "was", "were", "of", "and", "or", "to"}
     if dangling and orig_words[-1:] != [last]:
         return f'the rewrite ends on "{last}"'
     return None
@@ -179,14 +193,40 @@ _DISMISSALS = (
     (re.compile(r"\bshut\b(?:\W+\w+){0,3}?\W+up\b|\bstfu\b", re.IGNORECASE),
      ["Please stop talking.", "Please be quiet."]),
     (re.compile(r"\b(?:fuck|f\W*k|piss|bugger|sod)\w*\W+off\b|\bget\W+(?:the\W+\w+\W+)?(?:lost|out)\b"
-                r"|\bgo\W+away\b|\bgtfo\b", re.IGNORECASE),
+                r"|\bgo\W+away\b|\bgtfo\b|\b(?:fuck|f\W*k)\W+(?:yourself|yourselves|urself)\b", re.IGNORECASE),
      ["Please go away.", "Please leave me alone."]),
+)
+# The same requests inside a longer comment, said plainly in place ("please and kindly fuck off"
+# -> "please and kindly go away"): the rude wording of the request only.
+_RUDE_REQUESTS = (  # in this order: "get the fuck off" is "get off", not "get the go away"
+    (re.compile(r"\bget\W+the\W+(?:fuck|f\W*k|hell)\W+(off|out)\b", re.IGNORECASE), r"get \1"),
+    (re.compile(r"\bshut\W+(?:the\W+)?(?:fuck|f\W*k|hell|heck)\W+up\b|\bstfu\b", re.IGNORECASE), "stop talking"),
+    (re.compile(r"\b(?:go\W+)?(?:fuck|f\W*k|piss|bugger|sod)\w*\W+(?:off|yourself|yourselves|urself)\b|\bgtfo\b",
+                re.IGNORECASE), "go away"),
 )
 
 
 def request_templates(text: str) -> list[str]:
     """The civil form of what a dismissal asks for ("shut up", "fuck off"), or ``[]``."""
     return [t for pattern, ts in _DISMISSALS if pattern.search(text) for t in ts]
+
+
+_FILLERS = frozenset("please kindly lol lmao haha now".split())
+
+
+def _same_case(match: re.Match, plain: str) -> str:
+    return plain[:1].upper() + plain[1:] if match.group()[:1].isupper() else plain
+
+
+def plain_requests(text: str) -> str | None:
+    """``text`` with each rude request said plainly ("fuck off" -> "go away"), or None."""
+    out, rest = text, text
+    for pattern, plain in _RUDE_REQUESTS:
+        out = pattern.sub(lambda m, p=plain: _same_case(m, m.expand(p)), out)
+        rest = pattern.sub(" ", rest)
+    # a comment that is only the request ("please shut the fuck up") gets its template instead
+    said = [w for w in _words(rest) if w not in FUNCTION_WORDS and w not in _FILLERS]
+    return out if out != text and said else None
 
 
 def templates_for(text: str, threat: bool) -> list[str]:
