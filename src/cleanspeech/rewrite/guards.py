@@ -69,6 +69,8 @@ _NOT_A_VERB = frozenset("please just lol now so and or you i".split())
 _RUDE_VERBS = frozenset("fuck fuckin fck fuk piss shut sod bugger screw".split())
 _STRANDED = _PARTICLES | frozenset("yourself yourselves themselves himself herself myself".split())
 _DAMNS = frozenset("damn damned dammit".split())
+# Words that say nothing of their own beside FUNCTION_WORDS: "please and kindly ." is empty.
+_FILLERS = frozenset("please kindly lol lmao haha now".split())
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "|": "l"})
@@ -209,9 +211,6 @@ _RUDE_REQUESTS = (  # in this order: "get the fuck off" is "get off", not "get t
 def request_templates(text: str) -> list[str]:
     """The civil form of what a dismissal asks for ("shut up", "fuck off"), or ``[]``."""
     return [t for pattern, ts in _DISMISSALS if pattern.search(text) for t in ts]
-
-
-_FILLERS = frozenset("please kindly lol lmao haha now".split())
 
 
 def _same_case(match: re.Match, plain: str) -> str:
