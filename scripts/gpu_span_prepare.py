@@ -10,8 +10,8 @@ tensors as they are), split over two folders of under 64 MiB each:
 ``unpack`` writes a plain fp32 model folder. The taggers trained on it keep their adapters
 only (LoRA); at load they merge into the real fp32 base, so the int8 rounding of the frozen
 base is the only difference between training and use: the last hidden states of the round trip
-keep a cosine of 0.9995 or more to the real base's on real tokens. The figures that count are measured here, with the real base
-(``scripts/gpu_span_fetch.py``).
+keep a cosine of 0.9995 or more to the real base's on real tokens. The figures that count are
+measured here, with the real base (``scripts/gpu_span_fetch.py``).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ def pack(carry: Path = Path(".carry")) -> None:
 
     sys.path.insert(0, "src")
     from cleanspeech.explain.base_models import mpnet_path
+
     src = Path(mpnet_path())
     tensors = load_file(str(src / "model.safetensors"))
     packed: dict[str, np.ndarray] = {}
@@ -56,9 +57,9 @@ def pack(carry: Path = Path(".carry")) -> None:
     total = sum(a.nbytes for a in packed.values())
     halves: list[dict[str, np.ndarray]] = [{}, {}]
     size = 0
-    for name in sorted(packed):  # a tensor's int8 and scale sort together, so they stay in one part
-        stem = name.rsplit(".", 1)[0] if name.endswith((".int8", ".scale")) else name
-        part = 0 if size < total / 2 - SHIFT or stem in halves[0] or f"{stem}.int8" in halves[0] else 1
+    for name in sorted(packed):  # a tensor's ".int8" sorts just before its ".scale": keep them together
+        scale_of_part_0 = name.endswith(".scale") and f"{name[:-len('.scale')]}.int8" in halves[0]
+        part = 0 if size < total / 2 - SHIFT or scale_of_part_0 else 1
         halves[part][name] = packed[name]
         size += packed[name].nbytes if part == 0 else 0
     for i, half in enumerate(halves, start=1):
