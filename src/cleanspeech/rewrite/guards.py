@@ -191,20 +191,22 @@ def generalises_about_group(text: str) -> str | None:
 # A comment that only tells the reader to be quiet or to leave keeps that request when its words
 # go: "shut the fuck up" -> "Please stop talking." (ParaDetox's annotators write it that way),
 # not a statement of dislike.
+_FUCK = r"(?:fuck|f\W*k)"  # also masked: "f**k", "f*ck"
+_SEND_OFF = rf"(?:{_FUCK}|piss|bugger|sod)\w*"  # the verbs of "... off"
+_REFLEXIVE = r"(?:yourself|yourselves|urself)"
 _DISMISSALS = (
     (re.compile(r"\bshut\b(?:\W+\w+){0,3}?\W+up\b|\bstfu\b", re.IGNORECASE),
      ["Please stop talking.", "Please be quiet."]),
-    (re.compile(r"\b(?:fuck|f\W*k|piss|bugger|sod)\w*\W+off\b|\bget\W+(?:the\W+\w+\W+)?(?:lost|out)\b"
-                r"|\bgo\W+away\b|\bgtfo\b|\b(?:fuck|f\W*k)\W+(?:yourself|yourselves|urself)\b", re.IGNORECASE),
+    (re.compile(rf"\b{_SEND_OFF}\W+off\b|\bget\W+(?:the\W+\w+\W+)?(?:lost|out)\b"
+                rf"|\bgo\W+away\b|\bgtfo\b|\b{_FUCK}\W+{_REFLEXIVE}\b", re.IGNORECASE),
      ["Please go away.", "Please leave me alone."]),
 )
 # The same requests inside a longer comment, said plainly in place ("please and kindly fuck off"
 # -> "please and kindly go away"): the rude wording of the request only.
 _RUDE_REQUESTS = (  # in this order: "get the fuck off" is "get off", not "get the go away"
-    (re.compile(r"\bget\W+the\W+(?:fuck|f\W*k|hell)\W+(off|out)\b", re.IGNORECASE), r"get \1"),
-    (re.compile(r"\bshut\W+(?:the\W+)?(?:fuck|f\W*k|hell|heck)\W+up\b|\bstfu\b", re.IGNORECASE), "stop talking"),
-    (re.compile(r"\b(?:go\W+)?(?:fuck|f\W*k|piss|bugger|sod)\w*\W+(?:off|yourself|yourselves|urself)\b|\bgtfo\b",
-                re.IGNORECASE), "go away"),
+    (re.compile(rf"\bget\W+the\W+(?:{_FUCK}|hell)\W+(off|out)\b", re.IGNORECASE), r"get \1"),
+    (re.compile(rf"\bshut\W+(?:the\W+)?(?:{_FUCK}|hell|heck)\W+up\b|\bstfu\b", re.IGNORECASE), "stop talking"),
+    (re.compile(rf"\b(?:go\W+)?{_SEND_OFF}\W+(?:off|{_REFLEXIVE})\b|\bgtfo\b", re.IGNORECASE), "go away"),
 )
 
 
