@@ -88,6 +88,56 @@ def test_the_same_words_elsewhere_are_fine(original, candidate):
     ("you are a fucking idiot", None),
 ])
 def test_a_rude_request_inside_a_comment_is_said_plainly(text, plain):
-    from cleanspeech.rewrite.guards import plain_requests
+    from cleanspeech.rewrite.guards import say_plainly
 
-    assert plain_requests(text) == plain
+    assert say_plainly(text) == plain
+
+
+@pytest.mark.parametrize("original, candidate, why", [
+    ("this is a really stupid bill .", "this is a really bill .", '"really" is left without'),
+    ("are you so stupid that you cant see this ?", "are you so that you cant see this ?", '"so" is left'),
+    ("sounds like this guy is nosy as fuck too .", "sounds like this guy is nosy as too .", '"as" is left'),
+    ("my leg hurts like a bitch .", "my leg hurts like .", '"like" is left'),
+    ("i dont give a shit about your rules .", "i dont about your rules .", '"give a ..." lost its verb'),
+    ("i clearly don 't give a shit", "i clearly don 't give", '"give a ..." lost its verb'),
+])
+def test_a_modifier_or_idiom_cut_from_its_word_is_broken(original, candidate, why):
+    """Found in ParaDetox dev rewrites ("this is a really bill ." kept the most characters)."""
+    assert why in fluency_problem(original, candidate)
+
+
+@pytest.mark.parametrize("original, candidate", [
+    ("that was so fucking good", "that was so good"),  # the cut word only intensified
+    ("lol i didn 't start with yo pretty ass eyes", "lol i didn 't start with yo pretty eyes"),
+    ("me too bitch .", "me too ."),  # "too" ends a clause
+    ("in a way i dont like and ill kick your butt .", "in a way i dont like ."),  # "like" the verb
+    ("i dont give a shit about your rules .", "i dont care about your rules ."),
+])
+def test_modifiers_that_keep_their_word_are_fine(original, candidate):
+    assert fluency_problem(original, candidate) is None
+
+
+@pytest.mark.parametrize("text, plain", [
+    ("i dont give a shit about your rules .", "i dont care about your rules ."),
+    ("even when he 's right , who gives a fuck ?", "even when he 's right , who cares ?"),
+    ("0bama doesn 't give a flying fuck what anyone thinks .", "0bama doesn 't care what anyone thinks ."),
+    ("relationships be boring as fuck sometimes smh !", "relationships be boring sometimes smh !"),
+    ("my leg hurts like a bitch .", "my leg hurts a lot ."),
+    ("i don 't want to fuck up .", "i don 't want to mess up ."),
+    ("ptsd can really fuck with a person !", "ptsd can really mess with a person !"),
+    ("i will fuck you up", None),  # a threat is not an idiom to soften
+])
+def test_a_rude_idiom_is_said_plainly(text, plain):
+    from cleanspeech.rewrite.guards import say_plainly
+
+    assert say_plainly(text) == plain
+
+
+def test_a_dropped_negation_is_reported():
+    from cleanspeech.rewrite.guards import lost_negations
+    from cleanspeech.rewrite.verify import rejection
+
+    assert lost_negations("dont be a partisan coward .", "be partisan .") == ["dont"]
+    assert lost_negations("i don 't care", "i don't care") == []  # one negation, spelt two ways
+    assert lost_negations("i will never forgive that idiot", "i will never forgive that person") == []
+    assert "negation" in rejection("dont be a partisan coward .", "be partisan .")

@@ -197,3 +197,12 @@ def test_a_threat_minus_its_violent_words_is_not_sent(default_model):
     res = one(default_model, text)
     assert not res.rewrite.startswith("I will find you")
     assert (res.civil and res.method == "template:threat") or (not res.civil and res.reason)
+
+
+def test_a_rude_idiom_keeps_its_meaning(model):
+    """Found on the ParaDetox dev split: "don 't give a shit" lost its verb ("i dont about your
+    rules .") because the cut kept the most characters; the plain idiom is a candidate now."""
+    res = one(model, "i dont give a shit about your rules .")
+    assert "shit" not in res.rewrite or not res.civil
+    if res.civil:
+        assert "care" in res.rewrite and "dont" in res.rewrite

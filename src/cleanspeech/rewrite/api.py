@@ -25,7 +25,7 @@ from cleanspeech.labels import LABELS, labels_over
 from cleanspeech.rewrite.base import Rewriter, RewriteRequest
 from cleanspeech.rewrite.edit_tagger import EditTagger, load_edit_tagger
 from cleanspeech.rewrite.guards import (
-    COPULAS, generalises_about_group, identity_terms, plain_requests, request_templates, templates_for,
+    COPULAS, generalises_about_group, identity_terms, say_plainly, request_templates, templates_for,
     threatens_reader,
 )
 from cleanspeech.language import guess_language, has_offensive_words
@@ -193,12 +193,12 @@ def _candidates(primary: Rewriter, offline: OfflineRewriter, requests: list[Rewr
             if prim[k].error:
                 note = prim[k].error
             cands += [Candidate(t, m, 0) for m, t in prim[k].candidates if t.strip()]
-        # a rude request said plainly ("fuck off" -> "go away") is a candidate too, and so are
-        # the offline edits of the rest of that sentence
-        plain = plain_requests(req.text)
-        for text, prefix in [(req.text, "")] + ([(plain, "request+")] if plain else []):
+        # rude idioms and requests said plainly ("don 't give a shit" -> "don 't care", "fuck
+        # off" -> "go away") are a candidate too, and so are the offline edits of the rest
+        plain = say_plainly(req.text)
+        for text, prefix in [(req.text, "")] + ([(plain, "plain+")] if plain else []):
             if prefix:
-                cands.append(Candidate(text, "request", 1))
+                cands.append(Candidate(text, "plain", 1))
             for m, t in offline.candidates(text):
                 if not re.search(r"\w", t):
                     continue  # nothing left to say is not a rewrite

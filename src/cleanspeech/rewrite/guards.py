@@ -6,9 +6,11 @@ Holocaust." civil. These cheap, rule-based checks catch what it cannot:
 * **protected content** — identity terms and named groups ("Jews", "gay", "Muslims", "Nazis")
   present in the input must survive; a sentence that is civil only without them is reported,
   not erased;
+* **negation** — a rewrite that drops a "not" or "dont" says the opposite;
 * **fluency** — deletions must not leave a dangling determiner or possessive ("your is",
-  "an is", "the killed"), a verb's subject next to its object ("find you and you"), or an
-  output with no content word left ("you", "you are");
+  "an is", "the killed"), a verb's subject next to its object ("find you and you"), a modifier
+  without its word ("a really bill", "boring as"), or an output with no content word left
+  ("you", "you are"); rude idioms get their plain form as a candidate ("don 't care");
 * **obfuscation** — ``fold`` maps leet spellings back to letters ("m0r0n" → "moron") so the
   lexicon can match them.
 """
@@ -20,7 +22,7 @@ import re
 from collections import Counter
 
 from cleanspeech.identity import IDENTITY_TERMS
-from cleanspeech.rewrite.tokens import tokenize
+from cleanspeech.rewrite.tokens import cleanup, mining_tokens, tokenize
 
 # Identity terms and named groups (cleanspeech.identity): deleting them changes who a sentence is
 # about; the classifier's occlusion signal is most biased exactly on these words.
@@ -71,6 +73,18 @@ _STRANDED = _PARTICLES | frozenset("yourself yourselves themselves himself herse
 _DAMNS = frozenset("damn damned dammit".split())
 # Words that say nothing of their own beside FUNCTION_WORDS: "please and kindly ." is empty.
 _FILLERS = frozenset("please kindly lol lmao haha now".split())
+# A word that modifies or compares needs what followed it: "a really (stupid) bill", "boring as
+# (fuck)", "hurts like (a bitch) .", "a jealous (bitch) ." lose it; a cut rude intensifier does not
+# ("so (fucking) good", "yo pretty (ass) eyes").
+_INTENSIFIERS = frozenset("really very so too extremely pretty such super quite".split())
+_RUDE_INTENSIFIERS = frozenset("fucking fuckin fking fkn effing freaking frigging damn damned bloody goddamn "
+                               "goddamned ass".split())
+_COMPARERS = frozenset({"like", "than"})
+_LIKERS = SUBJECTS | frozenset("you dont don't t not do does did would really".split())
+# Negations, as mining_tokens spells them ("don 't" and "don't" are "dont"): a rewrite that drops
+# one says the opposite ("dont be a partisan coward" -> "be partisan").
+_NEGATIONS = frozenset("""not no never nor neither cannot dont doesnt didnt isnt arent wasnt werent wont cant
+couldnt shouldnt wouldnt aint hasnt havent hadnt mustnt nobody nothing""".split())
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "|": "l"})
@@ -92,6 +106,13 @@ def _words(text: str) -> list[str]:
 def identity_terms(text: str) -> Counter:
     """Counts of the identity terms in ``text`` (lowercased)."""
     return Counter(w for w in _words(text) if w in IDENTITY_TERMS)
+
+
+def lost_negations(original: str, candidate: str) -> list[str]:
+    """Negations of ``original`` that ``candidate`` no longer has (with multiplicity)."""
+    def count(text: str) -> Counter:
+        return Counter(w for w in mining_tokens(text) if w in _NEGATIONS)
+    return sorted((count(original) - count(candidate)).elements())
 
 
 def lost_identity_terms(original: str, candidate: str) -> list[str]:
@@ -131,12 +152,18 @@ def fluency_problem(original: str, candidate: str) -> str | None:
                                                     or (left in MODALS and src[i1] in _RUDE_VERBS
                                                         and (not right or right in CLAUSE_ENDS))):
             return f'a verb is missing between "{left}" and "{right}"'
+        if op == "delete" and src[i1] not in _RUDE_INTENSIFIERS:
+            cut = _modifier_cut(tgt, j2, left, right)
+            if cut:
+                return cut
         copula = left in COPULAS or (left in _COPULA_CLITICS and j2 >= 2 and tgt[j2 - 2] in ("'", "’"))
         if op == "delete" and copula and (not right or right in CLAUSE_ENDS):
             word = left if left in COPULAS else "'" + left
             return f'"{word}" is left without what it said'
         if op == "delete" and (left == "'" or (src[i2 - 1] in ("'", "’") and right in _CONTRACTION_TAILS)):
             return "a contraction is cut in two"  # "wasn ' *", "dad ' .": lost its tail; "coworker s": its "'"
+    if _GIVE_A_RE.search(original) and not _GIVE_A_RE.search(candidate) and not _CARE_RE.search(candidate):
+        return 'the idiom "give a ..." lost its verb'  # "they don 't (give a shit) about citizens"
     kept = set(orig_words)
     if len(words) <= 4 and {"you", "u"} & set(words) and all(w in {"you", "u"} or w not in kept for w in words) \
             and not any(w in _VERBS or w.endswith(("ed", "ing")) or "'" in w or "’" in w for w in words):
@@ -146,6 +173,18 @@ def fluency_problem(original: str, candidate: str) -> str | None:
     dangling = last in DETERMINERS or last in {"is", "are", "am", "was", "were", "of", "and", "or", "to"}
     if dangling and orig_words[-1:] != [last]:
         return f'the rewrite ends on "{last}"'
+    return None
+
+
+def _modifier_cut(tgt: list[str], j2: int, left: str, right: str) -> str | None:
+    """Why the seam before ``tgt[j2]`` left a modifier or comparison without its word, or None."""
+    end = not right or right in CLAUSE_ENDS
+    if left in _INTENSIFIERS and re.match(r"\w", right):  # "me too (bitch) ." stays whole
+        return f'"{left}" is left without the word it modified'
+    # "hurts like (a bitch) ." compares; "a way i dont like (and ...)" is the verb
+    verb = left == "like" and j2 >= 2 and tgt[j2 - 2] in _LIKERS
+    if left == "as" or (left in _COMPARERS and end and not verb):
+        return f'"{left}" is left without what it compared'
     return None
 
 
@@ -208,6 +247,29 @@ _RUDE_REQUESTS = (  # in this order: "get the fuck off" is "get off", not "get t
     (re.compile(rf"\bshut\W+(?:the\W+)?(?:{_FUCK}|hell|heck)\W+up\b|\bstfu\b", re.IGNORECASE), "stop talking"),
     (re.compile(rf"\b(?:go\W+)?{_SEND_OFF}\W+(?:off|{_REFLEXIVE})\b|\bgtfo\b", re.IGNORECASE), "go away"),
 )
+# Rude idioms with a plain equivalent, the way ParaDetox's annotators say them: "don 't give a
+# shit" -> "don 't care", "boring as fuck" -> "boring", "fuck up" -> "mess up", "hurts like a
+# bitch" -> "hurts a lot".
+_GIVES = {"give": "care", "gives": "cares", "gave": "cared", "giving": "caring", "given": "cared"}
+_GIVE_A_RE = re.compile(rf"\b({'|'.join(_GIVES)})\W+(?:a\W+)?(?:single\W+|flying\W+)?(?:{_FUCK}|shit|damn|crap)\w*",
+                        re.IGNORECASE)
+_MESS = {"": "mess", "s": "messes", "ed": "messed", "ing": "messing", "in": "messing"}
+_CARE_RE = re.compile(r"\bcar(?:e|es|ed|ing)\b", re.IGNORECASE)
+_RUDE_IDIOMS = (
+    (_GIVE_A_RE, lambda m: _GIVES[m.group(1).lower()]),
+    (re.compile(rf"\s+as\W+(?:{_FUCK}|shit|hell)\b(?!\W+(?:you|u|off|up)\b)", re.IGNORECASE), lambda m: ""),
+    (re.compile(rf"\b{_FUCK}(s|ed|ing|in)?\W+(up|with|around)\b", re.IGNORECASE),
+     lambda m: _mess(m)),  # not "fuck wit" (slang: "like")
+    (re.compile(r"\b(hurt|hurts|hurting)\W+like\W+(?:a\W+bitch|hell|shit)\b", re.IGNORECASE),
+     lambda m: m.group(1) + " a lot"),
+)
+
+
+def _mess(m: re.Match) -> str:
+    """"fuck up" -> "mess up"; "shut the fuck up" is a request (:data:`_RUDE_REQUESTS`)."""
+    if re.search(r"\bthe\W+$", m.string[:m.start()], re.IGNORECASE):
+        return m.group()
+    return _MESS[(m.group(1) or "").lower()] + " " + m.group(2).lower()
 
 
 def request_templates(text: str) -> list[str]:
@@ -219,15 +281,20 @@ def _same_case(match: re.Match, plain: str) -> str:
     return plain[:1].upper() + plain[1:] if match.group()[:1].isupper() else plain
 
 
-def plain_requests(text: str) -> str | None:
-    """``text`` with each rude request said plainly ("fuck off" -> "go away"), or None."""
-    out, rest = text, text
+def say_plainly(text: str) -> str | None:
+    """``text`` with each rude idiom and rude request said plainly ("don 't give a shit" ->
+    "don 't care", "fuck off" -> "go away"), or None where there is none."""
+    out = text
+    for pattern, plain in _RUDE_IDIOMS:
+        out = pattern.sub(lambda m, p=plain: _same_case(m, p(m)) if p(m) else "", out)
+    requested, rest = out, out
     for pattern, plain in _RUDE_REQUESTS:
-        out = pattern.sub(lambda m, p=plain: _same_case(m, m.expand(p)), out)
+        requested = pattern.sub(lambda m, p=plain: _same_case(m, m.expand(p)), requested)
         rest = pattern.sub(" ", rest)
     # a comment that is only the request ("please shut the fuck up") gets its template instead
     said = [w for w in _words(rest) if w not in FUNCTION_WORDS and w not in _FILLERS]
-    return out if out != text and said else None
+    out = cleanup(requested if said else out, like=text)
+    return out if out != text else None
 
 
 def templates_for(text: str, threat: bool) -> list[str]:

@@ -10,8 +10,8 @@ Rules (for each input):
 2. If no candidate is civil, the least toxic one wins with ``civil=False``, but only if it is
    less toxic than the input; otherwise the input comes back unchanged (``method="none"``).
 3. A result is never more toxic than its input.
-4. Candidates that fail a guard (:mod:`cleanspeech.rewrite.guards`: an identity term lost, a
-   broken sentence, a threat kept or only its violent words removed) are never chosen; when
+4. Candidates that fail a guard (:mod:`cleanspeech.rewrite.guards`: an identity term or a
+   negation lost, a broken sentence, a threat kept or only its violent words removed) are never chosen; when
    one of them was the only civil candidate the result says so in ``reason``.
 """
 
@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from cleanspeech.rewrite.guards import carries_threat, fluency_problem, lost_identity_terms
+from cleanspeech.rewrite.guards import carries_threat, fluency_problem, lost_identity_terms, lost_negations
 from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
 from cleanspeech.rewrite.tokens import Edit, apply_edits, tokenize
 
@@ -104,6 +104,9 @@ def rejection(original: str, cand: str, threat: bool = False) -> str | None:
     lost = lost_identity_terms(original, cand)
     if lost:
         return "it reads as civil only without the identity terms " + ", ".join(f'"{w}"' for w in lost)
+    negations = lost_negations(original, cand)
+    if negations:
+        return "the candidate drops the negation " + ", ".join(f'"{w}"' for w in negations)
     problem = fluency_problem(original, cand)
     if problem:
         return f"the candidate edits read as broken ({problem})"
