@@ -206,3 +206,18 @@ def test_a_rude_idiom_keeps_its_meaning(model):
     assert "shit" not in res.rewrite or not res.civil
     if res.civil:
         assert "care" in res.rewrite and "dont" in res.rewrite
+
+
+def test_a_short_insult_whose_edits_read_as_broken_gets_a_template(model):
+    """Found by hand: every edit of "you 're a god damn fucking idiot ." left a "god" without
+    "damn"; a comment this short has nothing else to keep, so a statement of the feeling serves."""
+    res = one(model, "you 're a god damn fucking idiot .")
+    assert res.civil is False or res.method.startswith("template:") or fluency_problem(res.original, res.rewrite) is None
+    if res.method.startswith("template:"):
+        assert res.rewrite in ("I strongly disagree with you.", "I do not like you.")
+
+
+def test_a_rude_dismissal_becomes_its_request_not_a_dislike(model):
+    res = one(model, "shut yo bitch ass up !")
+    if res.method.startswith("template:"):
+        assert res.rewrite in ("Please stop talking.", "Please be quiet.")

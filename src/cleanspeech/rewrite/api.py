@@ -158,11 +158,24 @@ def _screen_one(text: str, tox: float, cands: list[Candidate], score, thresholds
                                                  protected=offline.is_protected), threat)
         kept, rejected = kept + more, rejected + bad
     asks = [] if threat else request_templates(text)
-    if not any(c.civil for c in kept) and (threat or asks or any("nothing civil" in c.reason for c in rejected)):
+    if not any(c.civil for c in kept) and (threat or asks or any("nothing civil" in c.reason for c in rejected)
+                                           or _short_and_broken(text, rejected)):
         tmpls = [_template(t, threat, t in asks) for t in templates_for(text, threat)]
         score_candidates(score, thresholds, tmpls)
         kept += tmpls
     return kept, rejected
+
+
+SHORT_INSULT_WORDS = 8  # a broken edit of a comment this short leaves nothing worth keeping
+_AT_READER = re.compile(r"\b(?:you|u|ur|your|you're|youre)\b", re.IGNORECASE)
+
+
+def _short_and_broken(text: str, rejected: list[Candidate]) -> bool:
+    """A short insult at the reader whose only civil edits read as broken ("you 're a god damn ."):
+    a statement of disagreement says what it meant. A longer comment, or one about a group
+    (counter-speech quoting a slur), keeps ``civil=False`` and its words."""
+    return (len(text.split()) <= SHORT_INSULT_WORDS and bool(_AT_READER.search(text)) and not identity_terms(text)
+            and any(c.civil and "broken" in c.reason for c in rejected))
 
 
 def _template(text: str, threat: bool, request: bool) -> Candidate:

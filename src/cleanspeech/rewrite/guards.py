@@ -304,4 +304,6 @@ def templates_for(text: str, threat: bool) -> list[str]:
     obj = "you" if you else "this"
     if threat:
         return [f"I am very angry with {obj}.", f"I am very upset with {obj}.", f"I strongly object to {obj}."]
-    return request_templates(text) + [f"I strongly disagree with {obj}.", f"I do not like {obj}."]
+    # a dismissal's request says what it meant ("shut yo bitch ass up !" -> "Please stop talking."),
+    # never a statement of dislike, whichever is closer in characters
+    return request_templates(text) or [f"I strongly disagree with {obj}.", f"I do not like {obj}."]
