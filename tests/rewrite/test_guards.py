@@ -100,6 +100,8 @@ def test_a_rude_request_inside_a_comment_is_said_plainly(text, plain):
     ("my leg hurts like a bitch .", "my leg hurts like .", '"like" is left'),
     ("i dont give a shit about your rules .", "i dont about your rules .", '"give a ..." lost its verb'),
     ("i clearly don 't give a shit", "i clearly don 't give", '"give a ..." lost its verb'),
+    ("this job is starting to fuck with my ability", "this job is starting to with my ability",
+     'the verb before "with"'),
 ])
 def test_a_modifier_or_idiom_cut_from_its_word_is_broken(original, candidate, why):
     """Found in ParaDetox dev rewrites ("this is a really bill ." kept the most characters)."""

@@ -80,6 +80,8 @@ _INTENSIFIERS = frozenset("really very so too extremely pretty such super quite"
 _RUDE_INTENSIFIERS = frozenset("fucking fuckin fking fkn effing freaking frigging damn damned bloody goddamn "
                                "goddamned ass".split())
 _COMPARERS = frozenset({"like", "than"})
+# Any form of a rude verb cut before "with" leaves the clause without its verb ("to (fuck) with my ...").
+_RUDE_VERB_FORM = re.compile(r"^(?:fuck|fck|fuk|screw|piss)(?:s|ed|ing|in)?$")
 _LIKERS = SUBJECTS | frozenset("you dont don't t not do does did would really".split())
 # Negations, as mining_tokens spells them ("don 't" and "don't" are "dont"): a rewrite that drops
 # one says the opposite ("dont be a partisan coward" -> "be partisan").
@@ -148,10 +150,12 @@ def fluency_problem(original: str, candidate: str) -> str | None:
         if left in DETERMINERS and (not right or right in NOT_AFTER_DET or right in DETERMINERS
                                      or not re.match(r"\w", right) or right.endswith("ed")):
             return f'a dangling "{left}" where words were removed'
-        if op == "delete" and left in SUBJECTS and (right in OBJECTS or (left in MODALS and right in POSSESSIVES)
-                                                    or (left in MODALS and src[i1] in _RUDE_VERBS
-                                                        and (not right or right in CLAUSE_ENDS))):
+        if op == "delete" and left in SUBJECTS and (right in OBJECTS or (left in MODALS and right in POSSESSIVES)):
             return f'a verb is missing between "{left}" and "{right}"'
+        if op == "delete" and left in MODALS and src[i1] in _RUDE_VERBS and (not right or right in CLAUSE_ENDS):
+            return f'a verb is missing after "{left}"'  # "you can (fuck off) or get comfortable"
+        if op == "delete" and _RUDE_VERB_FORM.match(src[i1]) and right in ("with", "around"):
+            return f'the verb before "{right}" is gone'  # "starting to (fuck) with my ability"
         if op == "delete" and src[i1] not in _RUDE_INTENSIFIERS:
             cut = _modifier_cut(tgt, j2, left, right)
             if cut:
