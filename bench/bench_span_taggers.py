@@ -1,4 +1,4 @@
-"""Span taggers side by side on the TSD posts none of them trained on (issue 14).
+"""Span taggers side by side on the TSD posts none of them trained on.
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_span_taggers.py \\
         --tagger minilm=src/cleanspeech/shipped_models/span-tagger --tagger mpnet=runs/span_mpnet_lora/split

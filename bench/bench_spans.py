@@ -1,4 +1,4 @@
-"""Toxic-span F1 of the cross-validated span tagger and its decision rule (issue 14).
+"""Toxic-span F1 of the cross-validated span tagger and its decision rule.
 
     HF_HUB_OFFLINE=1 .venv/bin/python -m cleanspeech.explain.tagger_cv --train tsd_train.csv \\
         --trial tsd_trial.csv --jigsaw train.csv.gz --out runs/span_cv --final

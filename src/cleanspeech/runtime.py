@@ -3,7 +3,7 @@
 ``os.cpu_count()`` counts the machine's cores, not the ones this process may run on: a container
 limited by a cgroup CPU quota, or a job pinned with ``taskset``, oversubscribes its CPUs when it
 starts one thread per machine core, and spinning threads then fight other work (a 2-core machine
-beside two busy processes did not finish a 15k-comment ``predict`` in 30 minutes, issue 13). The
+beside two busy processes did not finish a 15k-comment ``predict`` in 30 minutes). The
 budget here is the smaller of the affinity mask and the cgroup quota (v2 ``cpu.max`` or v1
 ``cpu.cfs_quota_us``), overridable with ``CLEANSPEECH_THREADS``; ``CLEANSPEECH_ORT_THREADS`` and
 ``CLEANSPEECH_TORCH_THREADS`` override it per engine (``CLEANSPEECH_ORT_WORKERS``: concurrent
