@@ -5,14 +5,19 @@ moderate → explain → rewrite.
     >>> mod = Moderator.load("default")
     >>> mod.moderate(["You are a disgusting idiot."])[0].labels
     ['toxic', 'obscene', 'insult']
+
+Every stage takes either a list of comments (and returns a list, one result per comment, in
+order) or a single ``str``, which is one comment (and returns that comment's result alone):
+``mod.moderate("You are an idiot").flagged``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -22,32 +27,99 @@ from cleanspeech.models import ToxicityModel, load_model
 
 @dataclass
 class ModerationResult:
-    """Scores ``(6,)`` in ``LABELS`` order and the labels at or over their thresholds."""
+    """One comment's verdict: ``scores`` ``(6,)`` in ``LABELS`` order and ``labels``, the labels
+    whose score is at or over its threshold.
+
+    Read it by label name: ``result.scores_by_label["insult"]`` (a float),
+    ``result.flags["insult"]`` (a bool), ``result.flagged`` (any label flagged).
+    """
 
     scores: np.ndarray
     labels: list[str]
 
+    @property
+    def scores_by_label(self) -> dict[str, float]:
+        """``{label: score}`` for the six labels, in ``LABELS`` order."""
+        return {lab: float(s) for lab, s in zip(LABELS, self.scores)}
+
+    @property
+    def flags(self) -> dict[str, bool]:
+        """``{label: at or over its threshold}`` for the six labels, in ``LABELS`` order."""
+        return {lab: lab in self.labels for lab in LABELS}
+
+    @property
+    def flagged(self) -> bool:
+        """True when any label is at or over its threshold."""
+        return bool(self.labels)
+
     def to_dict(self) -> dict[str, Any]:
+        """``{"scores": {label: score rounded to 6 digits}, "labels": [...]}`` (plain JSON types)."""
         return {"scores": scores_to_dicts(self.scores[None, :])[0], "labels": list(self.labels)}
 
 
+def as_batch(texts: Any, what: str = "texts") -> tuple[list[Any], bool]:
+    """``(comments, single)``: a ``str`` is one comment (``single`` True); a list, tuple, array
+    or other ordered iterable is a batch. Elements that are not strings stay as they are (they
+    score as empty comments). Anything else is a ``TypeError``: iterating a ``str`` or ``bytes``
+    would moderate single characters, and a set or mapping has no order to answer in."""
+    if isinstance(texts, str):
+        return [texts], True
+    if isinstance(texts, (bytes, bytearray, Mapping, Set)) or not isinstance(texts, Iterable):
+        raise TypeError(f"{what} must be a str (one comment) or a list of str, "
+                        f"got {type(texts).__name__}")
+    return list(texts), False
+
+
+class RoutingTally:
+    """Share of non-empty comments that took a cascade's expensive route, summed from the masks
+    :meth:`Moderator.scores_routed` returns. Thread-safe: one tally may serve many requests."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.routed = 0
+        self.scored = 0
+
+    def add(self, routed: np.ndarray, n_scored: int) -> None:
+        """Count one batch: its routed mask ``(n,)`` and how many of its comments were scored."""
+        with self._lock:
+            self.routed += int(np.sum(routed))
+            self.scored += int(n_scored)
+
+    def fraction(self) -> float | None:
+        """Routed share of the comments counted so far (None before any)."""
+        with self._lock:
+            return self.routed / self.scored if self.scored else None
+
+
 class Moderator:
-    """A loaded model plus the stages built on it. Construct once; reuse for every request."""
+    """A loaded model plus the stages built on it. Construct once; reuse for every request
+    (it is safe to share between threads)."""
 
     def __init__(self, model: ToxicityModel, name: str | None = None) -> None:
         self.model = model
         self.name = name or (model.path.name if model.path else model.model_type)
+        # every comment this moderator scored; a caller wanting the share of one job keeps its
+        # own RoutingTally from the masks scores_routed returns
+        self.routing = RoutingTally()
 
     @classmethod
     def load(cls, name_or_path: str | Path = "default", **kwargs: Any) -> Moderator:
+        """A moderator for a shipped model name (``default``, ``linear``) or a model folder;
+        ``kwargs`` go to the model's loader (e.g. ``backend="torch"``, ``route_all=True``)."""
         return cls(load_model(name_or_path, **kwargs), name=str(name_or_path))
 
     @property
     def thresholds(self) -> np.ndarray:
+        """The model's per-label decision thresholds ``(6,)``, in ``LABELS`` order."""
         return self.model.thresholds
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
-        """Probabilities ``(n, 6)`` in ``LABELS`` order.
+    @overload
+    def scores(self, texts: str) -> np.ndarray: ...
+    @overload
+    def scores(self, texts: Iterable[str]) -> np.ndarray: ...
+
+    def scores(self, texts):
+        """Probabilities ``(n, 6)`` in ``LABELS`` order; ``(6,)`` for a single ``str``.
 
         Empty or whitespace-only comments (and non-strings) score 0 for every label without
         calling the model: there is nothing to moderate, and a model's bias term alone is not
@@ -55,44 +127,70 @@ class Moderator:
         """
         return self.scores_routed(texts)[0]
 
-    def scores_routed(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None]:
-        """:meth:`scores` plus, for cascade models, which comments reached the transformer
-        (``None`` for other kinds; empty comments never do)."""
-        routed_fn = getattr(self.model, "predict_proba_routed", None)
-        texts = [t if isinstance(t, str) else "" for t in texts]
-        out, routed = np.zeros((len(texts), len(LABELS))), np.zeros(len(texts), dtype=bool)
-        keep = [i for i, t in enumerate(texts) if t.strip()]
-        if keep and routed_fn is not None:
-            out[keep], routed[keep] = routed_fn([texts[i] for i in keep])
-        elif keep:
-            out[keep] = self.model.predict_proba([texts[i] for i in keep])
-        return out, (routed if routed_fn is not None else None)
+    def scores_routed(self, texts: str | Iterable[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        """:meth:`scores` plus, for models that route (cascades), which comments reached the
+        expensive model: ``(n,)`` bool (a bool for a single ``str``), ``None`` for other kinds;
+        empty comments never do."""
+        batch, single = as_batch(texts)
+        batch = [t if isinstance(t, str) else "" for t in batch]
+        out = np.zeros((len(batch), len(LABELS)))
+        routed = np.zeros(len(batch), dtype=bool) if self.model.routes else None
+        keep = [i for i, t in enumerate(batch) if t.strip()]
+        if keep:
+            probs, mask = self.model.predict_proba_routed([batch[i] for i in keep])
+            out[keep] = probs
+            if routed is not None and mask is not None:
+                routed[keep] = mask
+        if routed is not None:
+            self.routing.add(routed, len(keep))
+        if single:
+            return out[0], (bool(routed[0]) if routed is not None else None)
+        return out, routed
 
-    def moderate(self, texts: Sequence[str]) -> list[ModerationResult]:
-        scores = self.scores(texts)
-        return [ModerationResult(s, lab) for s, lab in zip(scores, labels_over(scores, self.thresholds))]
+    @overload
+    def moderate(self, texts: str) -> ModerationResult: ...
+    @overload
+    def moderate(self, texts: Iterable[str]) -> list[ModerationResult]: ...
 
-    def explain(self, texts: Sequence[str], **kwargs: Any) -> list[Any]:
-        """Word-level, per-label explanations (see :mod:`cleanspeech.explain`); scores come from
-        :meth:`scores`, so empty texts score 0 here too."""
+    def moderate(self, texts):
+        """Scores and flagged labels: one :class:`ModerationResult` per comment, in order; a
+        single ``str`` gives its result alone."""
+        batch, single = as_batch(texts)
+        scores = self.scores(batch)
+        results = [ModerationResult(s, lab) for s, lab in zip(scores, labels_over(scores, self.thresholds))]
+        return results[0] if single else results
+
+    def explain(self, texts: str | Iterable[str], **kwargs: Any) -> Any:
+        """Word-level, per-label explanations (:class:`cleanspeech.explain.Explanation`), one per
+        comment in order, or one for a single ``str``. Scores come from :meth:`scores`, so empty
+        texts score 0 here too. ``kwargs``: the options of
+        :func:`cleanspeech.explain.explain_texts` (``method``, ``spans``, ``tagger``,
+        ``n_steps``, ``gate_spans``); an unknown one is a ``TypeError``."""
         from cleanspeech.explain import explain_texts
 
-        return explain_texts(self.model, list(texts), scorer=self.scores, **kwargs)
+        batch, single = as_batch(texts)
+        out = explain_texts(self.model, batch, scorer=self.scores, **kwargs)
+        return out[0] if single else out
 
-    def rewrite(self, texts: Sequence[str], backend: str = "offline", **kwargs: Any) -> list[Any]:
-        """Verified civil rewrites (see :mod:`cleanspeech.rewrite`); inputs and candidates are
-        scored by :meth:`scores`, so an empty text scores 0 and stays as it is."""
+    def rewrite(self, texts: str | Iterable[str], backend: str = "offline", **kwargs: Any) -> Any:
+        """Verified civil rewrites (:mod:`cleanspeech.rewrite`), one per comment in order, or one
+        for a single ``str``. Inputs and candidates are scored by :meth:`scores`, so an empty
+        text scores 0 and stays as it is. ``kwargs`` go to
+        :func:`cleanspeech.rewrite.rewrite_texts`."""
         from cleanspeech.rewrite import rewrite_texts
 
-        return rewrite_texts(self.model, list(texts), backend=backend, scorer=self.scores, **kwargs)
+        batch, single = as_batch(texts)
+        out = rewrite_texts(self.model, batch, backend=backend, scorer=self.scores, **kwargs)
+        return out[0] if single else out
 
     def routed_fraction(self) -> float | None:
-        """Cascade models: share of the comments scored so far that reached the transformer."""
-        fn = getattr(self.model, "routed_fraction", None)
-        return fn() if fn is not None else None
+        """Models that route (cascades): share of the non-empty comments this moderator scored
+        so far that reached the expensive model; None for other kinds or before any."""
+        return self.routing.fraction() if self.model.routes else None
 
     def info(self) -> dict[str, Any]:
-        """Name, labels, thresholds, metrics and model card of the loaded model."""
+        """Name, labels, thresholds, metrics and model card of the loaded model, and the routed
+        share so far (:meth:`routed_fraction`)."""
         return {
             "name": self.name,
             "model_type": self.model.model_type,

@@ -7,7 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from cleanspeech.evaluation.calibration import NATURAL_PREVALENCE, PlattCalibrator
+from cleanspeech.evaluation.calibration import NATURAL_PREVALENCE
+from cleanspeech.models.calibration import PlattCalibrator
 from cleanspeech.models.base import ToxicityModel
 from cleanspeech.models.cascade import CascadeModel
 
@@ -35,14 +36,37 @@ def _cascade(gate: float = 0.5, route_all: bool = False) -> CascadeModel:
 
 def test_only_comments_over_the_gate_reach_the_slow_model():
     model = _cascade(gate=0.5)
-    probs = model.predict_proba(["clean", "edgy", "toxic", "clean"])
+    probs, routed = model.predict_proba_routed(["clean", "edgy", "toxic", "clean"])
     assert model.slow.seen == ["edgy", "toxic"]
-    assert model.last_routed.tolist() == [False, True, True, False]
-    assert model.routed_fraction() == pytest.approx(0.5)
+    assert routed.tolist() == [False, True, True, False]
+    np.testing.assert_array_equal(model.predict_proba(["clean", "edgy", "toxic", "clean"]), probs)
     assert probs[0, 0] == pytest.approx(0.01, abs=1e-6)  # fast route: linear alone
     # full route: logit mean of 0.6 and 0.1
     z = 0.5 * np.log(0.6 / 0.4) + 0.5 * np.log(0.1 / 0.9)
     assert probs[1, 0] == pytest.approx(1 / (1 + np.exp(-z)), abs=1e-5)
+
+
+def test_routing_is_returned_not_kept_on_the_model():
+    """One model serves many request threads: a call's routing comes back with its scores and
+    leaves nothing behind for another call to read or race on."""
+    model = _cascade(gate=0.5)
+    before = dict(vars(model))
+    _, first = model.predict_proba_routed(["toxic"])
+    _, second = model.predict_proba_routed(["clean", "clean"])
+    assert first.tolist() == [True] and second.tolist() == [False, False]
+    assert vars(model).keys() == before.keys() and model.routes
+
+
+def test_attribution_mix_follows_the_route_and_the_toxic_cap():
+    model = _cascade(gate=0.5)
+    assert model.attribution_method() == "cascade"
+    assert [m for m, _ in model.attribution_mix("clean").terms] == [model.fast]
+    mix = model.attribution_mix("toxic")
+    assert [m for m, _ in mix.terms] == [model.fast, model.slow] and mix.follow_toxic == []
+    model.capped_by_toxic = {"identity_hate": 1.0}
+    # identity_hate at toxic's score: the cap decides it, so it follows toxic's words
+    assert model.attribution_mix("toxic", np.full(6, 0.9)).follow_toxic == [5]
+    assert model.attribution_mix("toxic", np.array([0.9, 0, 0, 0, 0, 0.1])).follow_toxic == []
 
 
 def test_route_all_sends_everything_to_the_full_route():
@@ -129,8 +153,8 @@ def test_capped_labels_never_exceed_toxic_on_either_route():
     model.fast.predict_proba = lambda texts: np.array([[0.01, 0.0, 0.0, 0.0, 0.0, 0.9]
                                                        if t == "clean" else [0.6, 0, 0, 0, 0, 0.95]
                                                        for t in texts])
-    probs = model.predict_proba(["clean", "edgy"])
-    assert model.last_routed.tolist() == [False, True]
+    probs, routed = model.predict_proba_routed(["clean", "edgy"])
+    assert routed.tolist() == [False, True]
     assert (probs[:, 5] <= probs[:, 0] + 1e-7).all()
     assert np.allclose(probs[:, 5], probs[:, 0])
     assert model.config_dict()["capped_by_toxic"] == {"identity_hate": 1.0}

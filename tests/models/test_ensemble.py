@@ -36,6 +36,16 @@ def test_predict_is_the_weighted_mean():
     assert ens.predict(["x"], thresholds=np.full(6, 0.25)).tolist() == [[1] * 6]
 
 
+def test_attribution_mix_follows_the_combine_rule():
+    ens = EnsembleModel([_Const(0.1), _Const(0.9)], [3, 1], [{"ref": "a"}, {"path": "b"}], combine="logit")
+    assert ens.attribution_method() == "ensemble"
+    mix = ens.attribution_mix("x")
+    assert [w.tolist() for _, w in mix.terms] == [[0.75] * 6, [0.25] * 6] and mix.divisor is None
+    ens.combine = "proba"  # chain rule: w_m p_m(1-p_m) / p(1-p)
+    mix = ens.attribution_mix("x")
+    assert np.allclose(mix.terms[0][1], 0.75 * 0.1 * 0.9) and np.allclose(mix.divisor, 0.3 * 0.7)
+
+
 def test_save_and_load_with_a_shipped_reference(tiny_linear_dir, tmp_path, monkeypatch):
     import shutil
 

@@ -2,20 +2,19 @@
 
 Thresholds depend on label prevalence: tuned at one prevalence they do not transfer to another,
 so the saved ``thresholds.json`` records where they were tuned and the prevalence seen there.
+Reading and writing that file is :mod:`cleanspeech.models.thresholds` (re-exported here).
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import numpy as np
 from sklearn.metrics import precision_recall_curve
 
-from cleanspeech.data.io import write_text_atomic
-from cleanspeech.labels import LABELS, N_LABELS, vector_from_mapping
+from cleanspeech.labels import LABELS, N_LABELS
+from cleanspeech.models.thresholds import DEFAULT_THRESHOLD, load_thresholds, save_thresholds
 
-DEFAULT_THRESHOLD = 0.5
+__all__ = ["DEFAULT_THRESHOLD", "best_f1_threshold", "load_thresholds", "prevalence",
+           "save_thresholds", "tune_thresholds"]
 
 
 def best_f1_threshold(y_true: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
@@ -35,28 +34,6 @@ def tune_thresholds(y_true: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray,
     for j, label in enumerate(LABELS):
         ths[j], f1s[label] = best_f1_threshold(y_true[:, j], scores[:, j])
     return ths, f1s
-
-
-def save_thresholds(
-    path: str | Path, thresholds: np.ndarray, *, tuned_on: str, prevalence: dict[str, float] | None = None
-) -> None:
-    """Write ``thresholds.json`` with where the thresholds were tuned and at what prevalence."""
-    data = {
-        "thresholds": {label: float(t) for label, t in zip(LABELS, thresholds)},
-        "tuned_on": tuned_on,
-        "objective": "max F1 per label",
-        "prevalence": prevalence or {},
-    }
-    write_text_atomic(json.dumps(data, indent=2) + "\n", path)  # temp file + rename
-
-
-def load_thresholds(path: str | Path) -> np.ndarray:
-    """The ``(6,)`` thresholds from ``thresholds.json``; 0.5 each when the file is absent."""
-    path = Path(path)
-    if not path.exists():
-        return np.full(N_LABELS, DEFAULT_THRESHOLD)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return vector_from_mapping(data["thresholds"], what=str(path))
 
 
 def prevalence(y_true: np.ndarray) -> dict[str, float]:

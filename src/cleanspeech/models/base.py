@@ -1,4 +1,8 @@
-"""The protocol every model kind follows, and the model folder it persists to.
+"""The interface every model kind follows, and the model folder it persists to.
+
+Callers (the pipeline, explanations) use only the methods declared on :class:`ToxicityModel`;
+a kind overrides the ones whose default does not fit it instead of callers probing for
+attributes.
 
 A model folder holds ``cleanspeech.json`` (model type, labels, cleaning, kind-specific settings),
 ``thresholds.json``, ``metrics.json`` and a model card ``README.md`` beside the weights.
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -15,8 +20,8 @@ import numpy as np
 
 from cleanspeech.data.atomic import atomic_folder
 from cleanspeech.data.io import write_text_atomic
-from cleanspeech.evaluation.thresholds import load_thresholds, save_thresholds
 from cleanspeech.labels import LABELS, N_LABELS
+from cleanspeech.models.thresholds import load_thresholds, save_thresholds
 
 CONFIG_FILE = "cleanspeech.json"
 THRESHOLDS_FILE = "thresholds.json"
@@ -24,10 +29,30 @@ METRICS_FILE = "metrics.json"
 CARD_FILE = "README.md"
 
 
+@dataclass
+class AttributionMix:
+    """How a model built from members turns its members' word attributions into its own.
+
+    With ``a_m`` the ``(n_words, 6)`` logit attributions of member ``m`` (each explained by its
+    own method), the model's are ``Σ_m weight_m ⊙ a_m`` over ``terms`` (``(member, (6,)
+    weight)`` pairs), divided per label by ``divisor`` ``(6,)`` when given; then every label
+    index in ``follow_toxic`` takes the ``toxic`` column (a label whose reported score is decided
+    by the toxic score).
+    """
+
+    terms: list[tuple[ToxicityModel, np.ndarray]]
+    divisor: np.ndarray | None = None
+    follow_toxic: list[int] = field(default_factory=list)
+
+
 class ToxicityModel:
-    """Base class: subclasses implement ``predict_proba`` and the weights' save/load."""
+    """Base class: subclasses implement ``predict_proba`` and the weights' save/load, and
+    override the routing and attribution hooks where their defaults do not fit."""
 
     model_type: ClassVar[str] = "base"
+    # True when predict_proba_routed returns a routed mask (a cascade), so callers know the
+    # answer's shape even for a batch they never send to the model (all comments empty)
+    routes: ClassVar[bool] = False
 
     def __init__(self, thresholds: np.ndarray | None = None, cleaning: str = "none") -> None:
         self.thresholds = (
@@ -39,11 +64,33 @@ class ToxicityModel:
 
     @property
     def labels(self) -> tuple[str, ...]:
+        """The six label names, in the column order of every ``(n, 6)`` array."""
         return LABELS
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities ``(n, 6)`` in ``LABELS`` order."""
         raise NotImplementedError
+
+    def predict_proba_routed(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        """Probabilities ``(n, 6)`` and, for models that route comments (:attr:`routes`), which
+        comments took the expensive route ``(n,)`` bool; ``None`` for the others.
+
+        The mask is returned, never kept on the model: one model serves many threads at once.
+        """
+        return self.predict_proba(texts), None
+
+    def attribution_method(self) -> str:
+        """The faithful default way to attribute this model's scores to words: ``"exact"``,
+        ``"integrated-gradients"``, ``"occlusion"``, or a composite (``"ensemble"``,
+        ``"cascade"``) whose :meth:`attribution_mix` says how members combine. Occlusion (deleting
+        words) needs nothing from the model, so it is the default."""
+        return "occlusion"
+
+    def attribution_mix(self, text: str, scores: np.ndarray | None = None) -> AttributionMix | None:
+        """For a model built from members: how their word attributions combine into this model's
+        on ``text`` (``scores``: this model's ``(6,)`` probabilities for it, when the caller has
+        them). ``None`` for a model explained on its own."""
+        return None
 
     def predict(self, texts: Sequence[str], thresholds: np.ndarray | None = None) -> np.ndarray:
         """0/1 decisions ``(n, 6)``; ``thresholds`` defaults to the model's tuned ones."""
@@ -85,6 +132,7 @@ class ToxicityModel:
 
     @classmethod
     def from_pretrained(cls, path: str | Path, **kwargs: Any) -> ToxicityModel:
+        """Load a model folder of this kind; ``kwargs`` go to the kind's loader (e.g. backend)."""
         path = Path(path)
         config = read_model_config(path)
         model = cls._load(path, config, **kwargs)
@@ -103,6 +151,7 @@ class ToxicityModel:
         return json.loads((self.path / METRICS_FILE).read_text(encoding="utf-8"))
 
     def model_card(self) -> str:
+        """The model card ``README.md`` stored beside the weights (empty if none)."""
         if self.path is None or not (self.path / CARD_FILE).exists():
             return ""
         return (self.path / CARD_FILE).read_text(encoding="utf-8")

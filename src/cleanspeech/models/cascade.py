@@ -56,10 +56,10 @@ from typing import Any
 
 import numpy as np
 
-from cleanspeech.evaluation.calibration import PlattCalibrator, logit, prior_shift, sigmoid
 from cleanspeech.identity import mentions, names_target
 from cleanspeech.labels import LABELS, N_LABELS, vector_from_mapping
-from cleanspeech.models.base import ToxicityModel
+from cleanspeech.models.base import AttributionMix, ToxicityModel
+from cleanspeech.models.calibration import PlattCalibrator, logit, prior_shift, sigmoid
 
 
 def fast_window_scorer(fast: ToxicityModel):
@@ -111,7 +111,11 @@ def forced_routes(texts: Sequence[str], route_identity: bool, route_words: froze
 
 
 class CascadeModel(ToxicityModel):
+    """A fast model on every comment, a slow one on those it cannot settle (see the module
+    docstring); :meth:`predict_proba_routed` says which comments took the slow route."""
+
     model_type = "cascade"
+    routes = True
 
     def __init__(self, fast: ToxicityModel, slow: ToxicityModel, weights: np.ndarray,
                  gate: float, calib_fast: PlattCalibrator, calib_full: PlattCalibrator,
@@ -132,9 +136,6 @@ class CascadeModel(ToxicityModel):
         self.calib_fast, self.calib_full = calib_fast, calib_full
         self.prevalence = dict(prevalence or calib_full.prevalence)
         self.specs = specs or {"fast": {"path": "linear"}, "slow": {"path": "transformer"}}
-        self.last_routed: np.ndarray = np.zeros(0, dtype=bool)  # of the last predict_proba call
-        self.routed_total = 0
-        self.scored_total = 0
         if hasattr(slow, "window_scorer") and getattr(slow, "window_scorer", None) is None:
             # long comments: the transformer's window budget goes to the windows the fast
             # model finds most toxic (see LONG_TEXT_POLICY in models/transformer.py)
@@ -176,6 +177,7 @@ class CascadeModel(ToxicityModel):
         return routed if forced is None else routed | forced
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities ``(n, 6)`` on the serving scale, whichever route each comment took."""
         return self.predict_proba_routed(texts)[0]
 
     def predict_proba_routed(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -190,18 +192,11 @@ class CascadeModel(ToxicityModel):
             out[idx] = self.full_route(p_fast[idx], p_slow)
         if self.untargeted_scale:
             out = scale_untargeted(out, self.untargeted_scale, names_target(texts))
-        self.last_routed = routed
-        self.routed_total += int(routed.sum())
-        self.scored_total += len(texts)
         return out, routed
 
     def slow_proba(self, texts: list[str]) -> np.ndarray:
         """The slow model's probabilities; long comments' windows ranked by the fast model."""
         return self.slow.predict_proba(texts)
-
-    def routed_fraction(self) -> float | None:
-        """Share of comments scored so far that took the full route (None before any)."""
-        return self.routed_total / self.scored_total if self.scored_total else None
 
     def explanation_plan(self, text: str) -> list[tuple[ToxicityModel, np.ndarray]]:
         """``(member, (6,) weight)`` pairs: the output logit (up to a constant) is
@@ -211,6 +206,23 @@ class CascadeModel(ToxicityModel):
             return [(self.fast, self.calib_fast.a.copy())]
         a = self.calib_full.a
         return [(self.fast, a * self.weights), (self.slow, a * (1 - self.weights))]
+
+    def attribution_method(self) -> str:
+        return "cascade"
+
+    def attribution_mix(self, text: str, scores: np.ndarray | None = None) -> AttributionMix:
+        """The members of the route ``text`` takes, weighted per label as the cascade mixes their
+        logits (:meth:`explanation_plan`; exact for logit mixes). A label capped by ``toxic``
+        follows ``toxic``'s attributions when the cap decides its score, since those are the
+        words that drive the reported number (``scores``: ``(6,)``, computed when not given)."""
+        follow: list[int] = []
+        if self.capped_by_toxic:
+            p = np.asarray(self.predict_proba([text]) if scores is None else [scores], dtype=float)[0]
+            for lab, scale in self.capped_by_toxic.items():
+                j = LABELS.index(lab)
+                if p[j] >= scale * p[0]:  # min(p_j, scale * p_toxic) took toxic's side
+                    follow.append(j)
+        return AttributionMix(self.explanation_plan(text), follow_toxic=follow)
 
     # --- persistence ---------------------------------------------------------------------------
     def config_dict(self) -> dict[str, Any]:

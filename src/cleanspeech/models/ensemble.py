@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from cleanspeech.models.base import ToxicityModel
+from cleanspeech.labels import LABELS
+from cleanspeech.models.base import AttributionMix, ToxicityModel
 from cleanspeech.models.fingerprint import folder_fingerprint
 
 COMBINES = ("proba", "logit")
@@ -47,6 +48,8 @@ def combine_probas(probas: Sequence[np.ndarray], weights: Sequence[float], how: 
 
 
 class EnsembleModel(ToxicityModel):
+    """Members' ``(n, 6)`` probabilities combined with fixed weights (see the module docstring)."""
+
     model_type = "ensemble"
 
     def __init__(self, members: Sequence[ToxicityModel], weights: Sequence[float],
@@ -66,7 +69,27 @@ class EnsembleModel(ToxicityModel):
         return [m.predict_proba(texts) for m in self.members]
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities ``(n, 6)``: the members' combined by ``combine`` with ``weights``."""
         return combine_probas(self.member_probas(texts), self.weights, self.combine)
+
+    def attribution_method(self) -> str:
+        return "ensemble"
+
+    def attribution_mix(self, text: str, scores: np.ndarray | None = None) -> AttributionMix:
+        """Member attributions combined the way the ensemble combines scores, in its logit units.
+
+        ``combine="logit"`` (sigmoid of the weighted mean logit): exactly ``Σ w_m a_m``.
+        ``combine="proba"`` (weighted mean probability): first order, ``Σ w_m p_m(1-p_m) a_m``
+        divided by ``p(1-p)`` of the ensemble (chain rule, ``dp = p(1-p) dz``).
+        """
+        w = np.asarray(self.weights, dtype=float)
+        w = w / w.sum()
+        if self.combine == "logit":
+            return AttributionMix([(m, np.full(len(LABELS), wi)) for m, wi in zip(self.members, w)])
+        probas = [np.asarray(p, dtype=float)[0] for p in self.member_probas([text])]
+        p_ens = sum(wi * p for wi, p in zip(w, probas))
+        terms = [(m, wi * (p * (1 - p))) for m, wi, p in zip(self.members, w, probas)]
+        return AttributionMix(terms, divisor=np.clip(p_ens * (1 - p_ens), 1e-6, None))
 
     def config_dict(self) -> dict[str, Any]:
         members = [{**spec, "weight": w, "model_type": m.model_type}

@@ -157,7 +157,13 @@ class LinearModel(ToxicityModel):
         return np.asarray(self.features(texts) @ self.coef_.T) + self.intercept_[None, :]
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Probabilities ``(n, 6)``: the sigmoid of :meth:`decision_function`."""
         return 1.0 / (1.0 + np.exp(-self.decision_function(texts)))
+
+    def attribution_method(self) -> str:
+        """``"exact"`` per-feature contributions, unless cleaning moves character offsets (then
+        features no longer point into the original text and occlusion explains instead)."""
+        return "exact" if self.cleaning == "none" else "occlusion"
 
     @property
     def feature_names(self) -> list[str]:

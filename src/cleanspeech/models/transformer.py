@@ -170,6 +170,11 @@ class TransformerModel(ToxicityModel):
         np.maximum.at(out, owner, probs)
         return out
 
+    def attribution_method(self) -> str:
+        """``"integrated-gradients"`` on the embeddings, unless cleaning moves character offsets
+        (then sub-word offsets no longer point into the original text and occlusion explains)."""
+        return "integrated-gradients" if self.cleaning == "none" else "occlusion"
+
     # --- persistence ---------------------------------------------------------------------------
     def config_dict(self) -> dict[str, Any]:
         return {**super().config_dict(), "max_length": self.max_length, "overlap": self.overlap,
