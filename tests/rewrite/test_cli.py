@@ -19,7 +19,8 @@ def test_rewrite_file_keeps_ids_and_order(model_dir, tmp_path):
     res = runner.invoke(cli.app, ["rewrite", str(src), "-o", str(out), "--model", str(model_dir)])
     assert res.exit_code == 0, res.output
     df = pd.read_csv(out, keep_default_na=False)
-    assert list(df.columns) == ["id", "original", "rewrite", "toxicity_before", "toxicity_after", "method", "civil"]
+    assert list(df.columns) == ["id", "original", "rewrite", "toxicity_before", "toxicity_after", "method", "civil",
+                                "reason"]
     assert df["id"].tolist() == ["b", "a", "c"]
     assert "fucking" not in df["rewrite"][0]
 

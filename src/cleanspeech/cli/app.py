@@ -16,6 +16,22 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from cleanspeech import __version__
+
+        typer.echo(f"cleanspeech {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                 help="Print the version and exit."),
+) -> None:
+    """Toxic-comment moderation: scores for six labels, explanations, civil rewrites."""
+
+
 def _plain_type_column() -> None:
     """Typer's rich help prints a ``<type>`` column beside every parameter: ``--json <bool>``
     for a flag, ``<list[str]>`` for texts. A flag takes no value, and a metavar we gave

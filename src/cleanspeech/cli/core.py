@@ -12,8 +12,9 @@ from rich.table import Table
 
 from cleanspeech.cli.app import app
 from cleanspeech.cli.common import (
-    BACKEND_HELP, ID_COLUMN_HELP, MODEL_HELP, TEXT_COLUMN_HELP, batched, console, err_console,
-    friendly_errors, load_moderator, texts_from_args,
+    BACKEND_HELP, ID_COLUMN_HELP, MODEL_HELP, SENSITIVITY_HELP, TEXT_COLUMN_HELP, THRESHOLD_HELP,
+    CliError, batched, check_text_bytes, console, err_console, friendly_errors, load_moderator,
+    parse_operating, texts_from_args,
 )
 from cleanspeech.data.io import ID_COLUMN, TEXT_COLUMN, read_jigsaw
 from cleanspeech.labels import LABELS
@@ -86,6 +87,8 @@ def evaluate_cmd(
 
 PREDICT_HELP = (
     "Write one row per input row, in order: id + the six label probabilities.\n\n"
+    "--labels adds `flagged` (any label raised) and one `<label>_flagged` column per label (true / "
+    "false) at the model's thresholds, moved by --sensitivity / --threshold.\n\n"
     "Streams: memory stays bounded whatever the file's size, and the output appears (atomically) "
     "only once every row is written. For Jigsaw's test.csv the output is a Kaggle submission.\n\n"
     "Cascade models (the shipped default): the linear model scores every comment and only those it "
@@ -107,9 +110,14 @@ def predict_cmd(
     workers: int = typer.Option(2, "--workers", min=1, metavar="N", help="Ray actors, each with its own model copy (--engine ray)."),
     progress_every: float = typer.Option(5.0, "--progress-every", metavar="SECONDS", help="Seconds between progress lines on stderr."),
     no_cascade: bool = typer.Option(False, "--no-cascade", help="Cascade models: send every comment to the transformer (the full route) instead of only those the linear model cannot settle."),
+    labels: bool = typer.Option(False, "--labels", help="Also write `flagged` and one true/false column per label."),
+    threshold: Optional[list[str]] = typer.Option(None, "--threshold", metavar="LABEL=VALUE", help=THRESHOLD_HELP + " Needs --labels."),
+    sensitivity: Optional[str] = typer.Option(None, "--sensitivity", metavar="low|default|high", help=SENSITIVITY_HELP + " Needs --labels."),
 ) -> None:
+    from cleanspeech.cli.batch import cap_texts
     from cleanspeech.data.progress import ProgressLog
     from cleanspeech.data.stream import ChunkReader, ScoreWriter, score_stream
+    from cleanspeech.operating import operating_thresholds
 
     if engine not in {"local", "ray"}:
         raise typer.BadParameter(f"--engine must be local or ray, got {engine!r}")
@@ -117,7 +125,21 @@ def predict_cmd(
         raise typer.BadParameter("--no-cascade is for --engine local; pass a non-cascade model folder to Ray")
     progress = ProgressLog("predict", every=progress_every)
     moderator = None
+    capped = 0
+
+    def score(texts: list[str]) -> np.ndarray:
+        # Bounded cost per row: a comment over the 1 MB budget is scored on its first megabyte.
+        nonlocal capped
+        texts, n = cap_texts(texts)
+        capped += n
+        return moderator.scores(texts)
+
     with friendly_errors():
+        overrides, level = parse_operating(threshold, sensitivity)
+        if (overrides or level) and not labels:
+            raise CliError("--threshold / --sensitivity set the flags of --labels; add --labels")
+        if engine == "ray" and labels:
+            raise CliError("--labels is for --engine local; Ray writes the six probabilities")
         if engine == "ray":
             from cleanspeech.engines.ray_engine import predict_ray
 
@@ -127,11 +149,15 @@ def predict_cmd(
         else:
             reader = ChunkReader(input_path, text_column=text_column, id_column=id_column, sep=sep)
             moderator = load_moderator(model, backend, route_all=no_cascade)
-            with ScoreWriter(out, sep=sep) as writer:
-                rows = score_stream(reader, writer, moderator.scores, progress)
+            ths = operating_thresholds(moderator.thresholds, level, overrides) if labels else None
+            with ScoreWriter(out, sep=sep, flags=labels) as writer:
+                rows = score_stream(reader, writer, score, progress, thresholds=ths)
             if reader.bad_utf8_lines:
                 err_console.print(f"[yellow]warning:[/] {input_path}: {reader.bad_utf8_lines} row(s) "
                                   "held non-UTF-8 bytes; they were replaced with U+FFFD")
+            if capped:
+                err_console.print(f"[yellow]warning:[/] {input_path}: {capped} row(s) over the "
+                                  "1 MB budget per comment were scored on their first megabyte")
     console.print(f"wrote {rows} row{'' if rows == 1 else 's'} → {out}")
     routed = moderator.routed_fraction() if moderator is not None else None
     if routed is not None:
@@ -173,17 +199,32 @@ def moderate_cmd(
     texts: Optional[list[str]] = typer.Argument(None, metavar="TEXT...", help="Comments (or one per line on stdin)."),
     model: str = typer.Option("default", "--model", "-m", metavar="MODEL", help=MODEL_HELP),
     backend: Optional[str] = typer.Option(None, "--backend", metavar="onnx|torch", help=BACKEND_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON lines (text, scores, labels, flagged, model, version) instead of a table."),
+    threshold: Optional[list[str]] = typer.Option(None, "--threshold", metavar="LABEL=VALUE", help=THRESHOLD_HELP),
+    sensitivity: Optional[str] = typer.Option(None, "--sensitivity", metavar="low|default|high", help=SENSITIVITY_HELP),
 ) -> None:
-    """Score comments and print the labels at or over each label's threshold."""
+    """Score comments and print the labels at or over each label's threshold.
+
+    Takes long text: up to 1 MB (UTF-8) per comment."""
     import json
 
+    from cleanspeech import __version__
+    from cleanspeech.labels import labels_over
+    from cleanspeech.operating import operating_thresholds
+    from cleanspeech.pipeline import ModerationResult
+
     with friendly_errors():
+        overrides, level = parse_operating(threshold, sensitivity)
         items = texts_from_args(texts)
+        for k, item in enumerate(items):
+            check_text_bytes(item, "TEXT" if len(items) == 1 else f"TEXT {k + 1}")
         moderator = load_moderator(model, backend)
-        results = moderator.moderate(items)
+        ths = operating_thresholds(moderator.thresholds, level, overrides)
+        scores = moderator.scores(items)
+        results = [ModerationResult(s, lab) for s, lab in zip(scores, labels_over(scores, ths))]
     if as_json:
         for text, res in zip(items, results):
-            print(json.dumps({"text": text, **res.to_dict()}))
+            print(json.dumps({"text": text, **res.to_dict(), "flagged": bool(res.labels),
+                              "model": moderator.name, "version": __version__}))
         return
-    console.print(_moderation_table(items, results, moderator.thresholds))
+    console.print(_moderation_table(items, results, ths))

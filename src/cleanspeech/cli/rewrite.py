@@ -5,24 +5,38 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-import pandas as pd
 import typer
 
 from cleanspeech.cli.app import app
+from cleanspeech.cli.batch import RecordWriter, cap_texts, over_limit_reason, run_batch
 from cleanspeech.cli.common import (
-    ID_COLUMN_HELP, MODEL_HELP, SEP_HELP, TEXT_COLUMN_HELP, CliError, friendly_errors, input_file,
+    ID_COLUMN_HELP, MODEL_HELP, SEP_HELP, TEXT_COLUMN_HELP, CliError, check_text_length,
+    err_console, friendly_errors, input_file,
 )
-from cleanspeech.data.io import DataError, read_texts, write_csv_atomic, write_text_atomic
+from cleanspeech.data.io import DataError, read_texts, write_text_atomic
+from cleanspeech.limits import MAX_CHARS_REWRITE
 
 BACKEND_HELP = ("offline (default; no network), gemini, openai (any OpenAI-compatible endpoint: "
                 "OPENAI_BASE_URL), or auto ($CLEANSPEECH_LLM_BACKEND, else offline).")
-OUT_COLUMNS = ["id", "original", "rewrite", "toxicity_before", "toxicity_after", "method", "civil"]
+OUT_COLUMNS = ["id", "original", "rewrite", "toxicity_before", "toxicity_after", "method", "civil",
+               "reason"]
 CHUNK = 256
+REWRITE_HELP = (
+    "Civil rewrites of a file or one TEXT, verified by the classifier.\n\n"
+    "Toxicity = the highest label probability; civil = no label at or over its threshold. A "
+    "file (.csv/.tsv plain or .gz, .jsonl or .parquet) gives one output row per input row, in "
+    "order: " + ", ".join(OUT_COLUMNS) + " (CSV, or JSONL / Parquet by the output's name). Rows "
+    "whose LLM call fails fall back to the offline rewriter and say so in `method`.\n\n"
+    f"Texts over {MAX_CHARS_REWRITE:,} characters are not rewritten (the HTTP API's limit too): "
+    "a TEXT is refused; a file's row comes back unchanged with method `skipped` and a `reason`. "
+    "Score long text with `moderate` or `predict`."
+)
 
 
 def _check_backend(backend: str) -> None:
-    from cleanspeech.rewrite.api import BACKENDS
+    from cleanspeech.rewrite.pipeline import BACKENDS
 
     if backend not in BACKENDS:
         raise CliError(f"unknown rewrite backend {backend!r}; choose one of {', '.join(BACKENDS)}")
@@ -36,10 +50,30 @@ def _rewrite_errors():  # type: ignore[no-untyped-def]
     return friendly_errors((DataError, CliError, FileNotFoundError, BackendError))
 
 
-@app.command("rewrite")
+def _rewrite_rows(mod: Any, ids: list[str], texts: list[str], backend: str) -> list[dict[str, Any]]:
+    """One record per row; a row over the limit comes back unchanged with its scores, method
+    ``skipped`` and a ``reason``."""
+    from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
+
+    records: list[dict[str, Any]] = [{} for _ in texts]
+    ok = [i for i, t in enumerate(texts) if len(t) <= MAX_CHARS_REWRITE]
+    over = [i for i, t in enumerate(texts) if len(t) > MAX_CHARS_REWRITE]
+    for i, r in zip(ok, mod.rewrite([texts[i] for i in ok], backend=backend) if ok else []):
+        records[i] = {"id": ids[i], **r.to_dict()}
+    if over:
+        scores = mod.scores(cap_texts([texts[i] for i in over])[0])
+        for k, i in enumerate(over):
+            tox, civil = float(toxicity(scores)[k]), bool(civil_mask(scores, mod.thresholds)[k])
+            reason = over_limit_reason(texts[i], MAX_CHARS_REWRITE, "rewrite")
+            records[i] = {"id": ids[i], **RewriteResult(texts[i], texts[i], tox, tox, "skipped",
+                                                        civil, reason).to_dict()}
+    return records
+
+
+@app.command("rewrite", help=REWRITE_HELP)
 def rewrite(
     input: str = typer.Argument(..., metavar="INPUT|TEXT",
-                                help="INPUT.csv / .csv.gz / .tsv to rewrite, or one TEXT."),
+                                help="INPUT (.csv/.tsv plain or .gz, .jsonl or .parquet) to rewrite, or one TEXT."),
     output: Path = typer.Option(None, "--output", "-o", metavar="OUT.csv",
                                 help="Where to write one row per input row (required for a file)."),
     model: str = typer.Option("default", "--model", "-m", metavar="MODEL", help=MODEL_HELP),
@@ -49,12 +83,10 @@ def rewrite(
     id_column: str = typer.Option("id", "--id-column", metavar="NAME", help=ID_COLUMN_HELP),
     sep: str = typer.Option(None, "--sep", metavar="CHAR", help=SEP_HELP),
     text: bool = typer.Option(False, "--text", help="Treat INPUT as text even if a file has that name."),
+    progress_every: float = typer.Option(5.0, "--progress-every", metavar="SECONDS", help="Seconds between progress lines on stderr (a file)."),
 ) -> None:
-    """Civil rewrites of a file or one TEXT, verified by the classifier.
-
-    Toxicity = the highest label probability; civil = no label at or over its threshold. A
-    file gives one output row per input row, in order: id, original, rewrite, toxicity_before, toxicity_after, method, civil. Rows whose LLM call
-    fails fall back to the offline rewriter and say so in `method`."""
+    from cleanspeech.data.progress import ProgressLog
+    from cleanspeech.data.stream import ChunkReader
     from cleanspeech.pipeline import Moderator
 
     with _rewrite_errors():
@@ -62,25 +94,34 @@ def rewrite(
         path = input_file(input, output, as_text=text)
         if path is not None and output is None:
             raise CliError(f"{path} is a file: give -o OUT.csv for its rewrites")
-        mod = Moderator.load(model)
         if path is None:
-            r = mod.rewrite([input], backend=backend)[0]
+            check_text_length(input, MAX_CHARS_REWRITE, "rewrite")
+            r = Moderator.load(model).rewrite([input], backend=backend)[0]
             verdict = "civil" if r.civil else "could not be made civil"
             typer.echo(f"before  [toxicity {r.toxicity_before:.3f}]  {r.original}")
             typer.echo(f"after   [toxicity {r.toxicity_after:.3f}]  {r.rewrite}")
             typer.echo(f"method  {r.method}; {verdict}")
+            if r.reason:
+                typer.echo(f"reason  {r.reason}")
             return
-        ids, texts = read_texts(path, text_column=text_column, id_column=id_column, sep=sep)
-        rows = []
-        for start in range(0, len(texts), CHUNK):
-            for i, r in enumerate(mod.rewrite(texts[start:start + CHUNK], backend=backend), start):
-                rows.append({"id": ids[i], **r.to_dict()})
-            typer.echo(f"rewrote {min(start + CHUNK, len(texts))}/{len(texts)}", err=True)
-        df = pd.DataFrame(rows, columns=OUT_COLUMNS)
-        write_csv_atomic(df, output)
-    n_civil, n_changed = int(df["civil"].sum()), int((df["original"] != df["rewrite"]).sum())
-    typer.echo(f"wrote {len(df)} {'row' if len(df) == 1 else 'rows'} to {output}: "
-               f"{n_changed} rewritten, {n_civil} civil")
+        reader = ChunkReader(path, text_column=text_column, id_column=id_column, sep=sep,
+                             chunk_rows=CHUNK)
+        mod = Moderator.load(model)
+        counts = {"changed": 0, "civil": 0}
+
+        def process(ids: list[str], texts: list[str]) -> list[dict[str, Any]]:
+            records = _rewrite_rows(mod, ids, texts, backend)
+            counts["changed"] += sum(r["original"] != r["rewrite"] for r in records)
+            counts["civil"] += sum(bool(r["civil"]) for r in records)
+            return records
+
+        with RecordWriter(output, OUT_COLUMNS) as writer:
+            rows = run_batch(reader, writer, process, ProgressLog("rewrite", every=progress_every))
+        if reader.bad_utf8_lines:
+            err_console.print(f"[yellow]warning:[/] {path}: {reader.bad_utf8_lines} row(s) held "
+                              "non-UTF-8 bytes; they were replaced with U+FFFD")
+    typer.echo(f"wrote {rows} {'row' if rows == 1 else 'rows'} to {output}: "
+               f"{counts['changed']} rewritten, {counts['civil']} civil")
 
 
 @app.command("eval-rewrite")

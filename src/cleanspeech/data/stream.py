@@ -31,6 +31,8 @@ from cleanspeech.data.progress import ProgressLog
 from cleanspeech.labels import LABELS
 
 CHUNK_ROWS = 4096
+# ``predict --labels``: whether any label is raised, then one column per label.
+FLAG_COLUMNS: tuple[str, ...] = ("flagged", *(f"{label}_flagged" for label in LABELS))
 # One comment can be a megabyte or more; the csv module's default field limit is 128 KiB.
 csv.field_size_limit(2**31 - 1)
 
@@ -235,13 +237,16 @@ class ScoreWriter:
     """Write ``id`` + six scores incrementally to a temporary file; :meth:`commit` renames it.
 
     CSV/TSV (optionally ``.gz``), JSONL or Parquet, chosen from the output name. With
-    ``shard_rows`` a Parquet output is a folder of ``part-NNNNN.parquet`` files.
+    ``shard_rows`` a Parquet output is a folder of ``part-NNNNN.parquet`` files. With
+    ``flags=True`` every row also gets the booleans :data:`FLAG_COLUMNS` (``write(..., flags=)``);
+    CSV spells them ``true`` / ``false`` as JSON does.
     Use as a context manager: leaving it by an exception removes the temporary output.
     """
 
     def __init__(self, path: str | Path, *, sep: str | None = None, float_format: str = "%.6f",
-                 shard_rows: int | None = None) -> None:
+                 shard_rows: int | None = None, flags: bool = False) -> None:
         self.path = Path(path)
+        self.flags = flags
         self.format = file_format(self.path)
         self.delimiter = delimiter_for(self.path, sep)
         self.float_format, self.shard_rows = float_format, shard_rows
@@ -271,30 +276,41 @@ class ScoreWriter:
         self._fh = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         if self.format == "csv":
             self._csv = csv.writer(self._fh, delimiter=self.delimiter, lineterminator="\n")
-            self._csv.writerow([ID_COLUMN, *LABELS])
+            self._csv.writerow([ID_COLUMN, *LABELS, *(FLAG_COLUMNS if self.flags else ())])
 
-    def write(self, ids: list[str], scores: np.ndarray) -> None:
-        """Append rows: ``ids`` (n,) and ``scores`` (n, 6) in ``LABELS`` order."""
+    def write(self, ids: list[str], scores: np.ndarray, flags: np.ndarray | None = None) -> None:
+        """Append rows: ``ids`` (n,) and ``scores`` (n, 6) in ``LABELS`` order; with
+        ``flags=True`` at construction, ``flags`` (n, 6) bool says which labels are raised."""
         if len(ids) != len(scores):
             raise ValueError(f"{len(ids)} ids but {len(scores)} score rows")
+        if self.flags and (flags is None or len(flags) != len(ids)):
+            raise ValueError("this writer has flag columns: give flags (n, 6) with the scores")
+        # (n, 7): flagged, then one column per label
+        marks = (np.column_stack([np.asarray(flags, bool).any(axis=1), np.asarray(flags, bool)])
+                 if self.flags else np.zeros((len(ids), 0), dtype=bool))
         if self.format == "csv":
             fmt = self.float_format
-            self._csv.writerows([i, *(fmt % v for v in row)] for i, row in zip(ids, scores))
+            self._csv.writerows([i, *(fmt % v for v in row), *("true" if m else "false" for m in mk)]
+                                for i, row, mk in zip(ids, scores, marks))
         elif self.format == "jsonl":
-            for i, row in zip(ids, scores):
+            for i, row, mk in zip(ids, scores, marks):
                 values = {label: float(self.float_format % v) for label, v in zip(LABELS, row)}
-                self._fh.write(json.dumps({ID_COLUMN: i, **values}) + "\n")
+                extra = {name: bool(m) for name, m in zip(FLAG_COLUMNS, mk)}
+                self._fh.write(json.dumps({ID_COLUMN: i, **values, **extra}) + "\n")
         else:
-            self._write_parquet(ids, scores)
+            self._write_parquet(ids, scores, marks)
         self.rows += len(ids)
 
-    def _write_parquet(self, ids: list[str], scores: np.ndarray) -> None:
+    def _write_parquet(self, ids: list[str], scores: np.ndarray, marks: np.ndarray) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         columns = {ID_COLUMN: pa.array(ids, type=pa.string())}
         columns.update({label: pa.array(scores[:, j], type=pa.float64())
                         for j, label in enumerate(LABELS)})
+        if self.flags:
+            columns.update({name: pa.array(marks[:, j], type=pa.bool_())
+                            for j, name in enumerate(FLAG_COLUMNS)})
         table = pa.table(columns)
         if not self.shard_rows:
             if self._parquet is None:
@@ -325,7 +341,8 @@ class ScoreWriter:
     def commit(self) -> Path:
         """Finish the output and move it into place (atomic for files)."""
         if self.format == "parquet" and self.rows == 0 and not self.shard_rows:
-            self._write_parquet([], np.zeros((0, len(LABELS))))  # a valid, empty file
+            empty = np.zeros((0, len(LABELS)))
+            self._write_parquet([], empty, np.zeros((0, len(FLAG_COLUMNS)), dtype=bool))
         self._close()
         if self._tmp.is_dir():
             self._tmp.chmod(0o777 & ~_UMASK)  # mkdtemp creates 0700
@@ -368,13 +385,17 @@ class ScoreWriter:
 
 
 def score_stream(reader: ChunkReader, writer: ScoreWriter,
-                 score: Callable[[list[str]], np.ndarray], progress: ProgressLog | None = None) -> int:
-    """Score every chunk of ``reader`` with ``score`` (texts → ``(n, 6)``) into ``writer``.
+                 score: Callable[[list[str]], np.ndarray], progress: ProgressLog | None = None,
+                 thresholds: np.ndarray | None = None) -> int:
+    """Score every chunk of ``reader`` with ``score`` (texts → ``(n, 6)``) into ``writer``;
+    ``thresholds`` (6,) gives the flags of a writer made with ``flags=True``.
 
     Returns the number of rows written. The caller commits or aborts ``writer``.
     """
     for chunk in reader:
-        writer.write(chunk.ids, score(chunk.texts))
+        scores = score(chunk.texts)
+        flags = scores >= np.asarray(thresholds)[None, :] if thresholds is not None else None
+        writer.write(chunk.ids, scores, flags)
         if progress:
             progress.update(writer.rows, reader.fraction_read(), reader.total_rows)
     if progress:
