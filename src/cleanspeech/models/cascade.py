@@ -60,6 +60,7 @@ from cleanspeech.identity import mentions, names_target
 from cleanspeech.labels import LABELS, N_LABELS, vector_from_mapping
 from cleanspeech.models.base import AttributionMix, ToxicityModel
 from cleanspeech.models.calibration import PlattCalibrator, logit, prior_shift, sigmoid
+from cleanspeech.models.transformer import TransformerModel
 
 
 def fast_window_scorer(fast: ToxicityModel):
@@ -136,7 +137,7 @@ class CascadeModel(ToxicityModel):
         self.calib_fast, self.calib_full = calib_fast, calib_full
         self.prevalence = dict(prevalence or calib_full.prevalence)
         self.specs = specs or {"fast": {"path": "linear"}, "slow": {"path": "transformer"}}
-        if hasattr(slow, "window_scorer") and getattr(slow, "window_scorer", None) is None:
+        if isinstance(slow, TransformerModel) and slow.window_scorer is None:
             # long comments: the transformer's window budget goes to the windows the fast
             # model finds most toxic (see LONG_TEXT_POLICY in models/transformer.py)
             slow.window_scorer = fast_window_scorer(fast)

@@ -5,9 +5,12 @@ Nothing here is typed by hand: every figure comes from the metrics the build rec
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleanspeech.labels import LABELS
+
+if TYPE_CHECKING:
+    from cleanspeech.models.cascade import CascadeModel
 
 
 def _ci(d: dict[str, Any]) -> str:
@@ -19,20 +22,20 @@ def _fmt(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.4f}"
 
 
-def _identity_clause(model) -> str:
+def _identity_clause(model: CascadeModel) -> str:
     out = ""
-    if getattr(model, "route_identity", False):
+    if model.route_identity:
         out += (", or that names an identity group (`cleanspeech.identity`: the linear model cannot "
                 "tell hate about a group from counter-speech, negation or a neutral mention),")
-    if getattr(model, "route_words", None):
+    if model.route_words:
         out += (f" or that holds one of {len(model.route_words)} route words (`route_words` in "
                 "`cleanspeech.json`: words whose training-part comments are mostly toxic; one slur in "
                 "a long polite comment stays under the gate because TF-IDF dilutes it),")
     return out
 
 
-def _caps_clause(model, m: dict[str, Any]) -> str:
-    capped = getattr(model, "capped_by_toxic", {})
+def _caps_clause(model: CascadeModel, m: dict[str, Any]) -> str:
+    capped = model.capped_by_toxic
     if not capped:
         return ""
     gains = m["dev_choices"].get("cap_gains", {})
@@ -44,8 +47,8 @@ def _caps_clause(model, m: dict[str, Any]) -> str:
             "labels whose ROC-AUC the cap raises by ≥ 0.0005; the scale with the best dev F1.")
 
 
-def _target_clause(model, m: dict[str, Any]) -> str:
-    scales = getattr(model, "untargeted_scale", {})
+def _target_clause(model: CascadeModel, m: dict[str, Any]) -> str:
+    scales = model.untargeted_scale
     if not scales:
         return ""
     gains = m["dev_choices"].get("target_gains", {})
@@ -60,7 +63,8 @@ def _target_clause(model, m: dict[str, Any]) -> str:
             "factor with the best ROC-AUC, kept when it gains ≥ 0.0005.")
 
 
-def cascade_card(model: Any, m: dict[str, Any]) -> str:
+def cascade_card(model: CascadeModel, m: dict[str, Any]) -> str:
+    """The model card ``README.md`` of the cascade ``model`` from its ``metrics.json`` ``m``."""
     test, dev = m["test"], m["dev_choices"]
     casc = test["cascade"]["at_prevalence"]
     rows = "\n".join(
