@@ -8,7 +8,10 @@ moderate → explain → rewrite.
 
 Every stage takes either a list of comments (and returns a list, one result per comment, in
 order) or a single ``str``, which is one comment (and returns that comment's result alone):
-``mod.moderate("You are an idiot").flagged``.
+
+    >>> result = mod.moderate("You are a disgusting idiot.")
+    >>> result.flagged, result.flags["insult"], result.flags["threat"]
+    (True, True, False)
 """
 
 from __future__ import annotations
@@ -17,12 +20,16 @@ import threading
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from cleanspeech.labels import LABELS, labels_over, scores_to_dicts
 from cleanspeech.models import ToxicityModel, load_model
+
+if TYPE_CHECKING:  # the stages load on first use: moderating alone never imports them
+    from cleanspeech.explain import Explanation
+    from cleanspeech.rewrite.result import RewriteResult
 
 
 @dataclass
@@ -160,7 +167,12 @@ class Moderator:
         results = [ModerationResult(s, lab) for s, lab in zip(scores, labels_over(scores, self.thresholds))]
         return results[0] if single else results
 
-    def explain(self, texts: str | Iterable[str], **kwargs: Any) -> Any:
+    @overload
+    def explain(self, texts: str, **kwargs: Any) -> Explanation: ...
+    @overload
+    def explain(self, texts: Iterable[str], **kwargs: Any) -> list[Explanation]: ...
+
+    def explain(self, texts, **kwargs):
         """Word-level, per-label explanations (:class:`cleanspeech.explain.Explanation`), one per
         comment in order, or one for a single ``str``. Scores come from :meth:`scores`, so empty
         texts score 0 here too. ``kwargs``: the options of
@@ -172,7 +184,12 @@ class Moderator:
         out = explain_texts(self.model, batch, scorer=self.scores, **kwargs)
         return out[0] if single else out
 
-    def rewrite(self, texts: str | Iterable[str], backend: str = "offline", **kwargs: Any) -> Any:
+    @overload
+    def rewrite(self, texts: str, backend: str = ..., **kwargs: Any) -> RewriteResult: ...
+    @overload
+    def rewrite(self, texts: Iterable[str], backend: str = ..., **kwargs: Any) -> list[RewriteResult]: ...
+
+    def rewrite(self, texts, backend: str = "offline", **kwargs):
         """Verified civil rewrites (:mod:`cleanspeech.rewrite`), one per comment in order, or one
         for a single ``str``. Inputs and candidates are scored by :meth:`scores`, so an empty
         text scores 0 and stays as it is. ``kwargs`` go to
