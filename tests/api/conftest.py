@@ -7,7 +7,7 @@ import pytest
 from api_support import KeywordModel
 from fastapi.testclient import TestClient
 
-from cleanspeech.api import create_app
+from cleanspeech.server import create_app
 from cleanspeech.pipeline import Moderator
 
 

@@ -7,7 +7,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from cleanspeech.api import create_app
+from cleanspeech.server import create_app
 from cleanspeech.pipeline import Moderator
 
 from api_support import KeywordModel

@@ -1,15 +1,15 @@
-"""Routes of :mod:`cleanspeech.api` through FastAPI's test client (keyword model: fast, exact)."""
+"""Routes of :mod:`cleanspeech.server` through FastAPI's test client (keyword model: fast, exact)."""
 
 from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
 
-from cleanspeech.api import (
-    MAX_BODY_BYTES, MAX_CHARS, MAX_CHARS_EXPLAIN, MAX_CHARS_REWRITE, MAX_TEXTS, MAX_TEXTS_HEAVY,
-    create_app,
-)
 from cleanspeech.labels import LABELS
+from cleanspeech.limits import (
+    MAX_BODY_BYTES, MAX_CHARS, MAX_CHARS_EXPLAIN, MAX_CHARS_REWRITE, MAX_TEXTS, MAX_TEXTS_HEAVY,
+)
+from cleanspeech.server import create_app
 
 
 PAIR = ["You are a disgusting idiot.", "Thanks for the helpful edit!"]
@@ -36,7 +36,8 @@ def test_moderate_keeps_input_order_and_count(client: TestClient) -> None:
 
 
 def test_empty_batch_answers_empty_results(client: TestClient) -> None:
-    assert client.post("/v1/moderate", json={"texts": []}).json() == {"results": [], "routed_fraction": None}
+    answer = client.post("/v1/moderate", json={"texts": []}).json()
+    assert answer["results"] == [] and answer["routed_fraction"] is None
 
 
 @pytest.mark.parametrize("body", [
@@ -94,7 +95,8 @@ def test_small_body_limit_is_configurable(moderator) -> None:
 def test_server_stays_healthy_after_bad_requests(client: TestClient) -> None:
     for body in (b"{", b"[]", b'{"texts": 5}', b"\x00" * 10):
         client.post("/v1/moderate", content=body, headers=JSON)
-    assert client.get("/healthz").json() == {"status": "ok", "model": "keyword-test"}
+    assert client.get("/healthz").json()["status"] == "ok"
+    assert client.get("/healthz").json()["model"] == "keyword-test"
     assert client.post("/v1/moderate", json={"texts": ["idiot"]}).status_code == 200
 
 
@@ -164,3 +166,83 @@ def test_model_info_survives_nan_metrics(moderator, monkeypatch) -> None:
     monkeypatch.setattr(moderator.model, "metrics", lambda: {"roc_auc": {"threat": float("nan")}})
     info = TestClient(create_app(moderator)).get("/v1/model")
     assert info.status_code == 200 and info.json()["metrics"] == {"roc_auc": {"threat": None}}
+
+
+def test_moderate_answers_a_verdict_and_per_label_flags(client: TestClient) -> None:
+    answer = client.post("/v1/moderate", json={"texts": PAIR}).json()
+    first, second = answer["results"]
+    assert first["flagged"] is True and second["flagged"] is False
+    assert list(first["flags"]) == list(LABELS)
+    assert [lab for lab, on in first["flags"].items() if on] == first["labels"]
+    assert not any(second["flags"].values())
+    assert answer["sensitivity"] == "default" and set(answer["thresholds"]) == set(LABELS)
+
+
+def test_every_v1_answer_names_the_model_and_version(client: TestClient) -> None:
+    import cleanspeech
+
+    for route in ("/v1/moderate", "/v1/explain", "/v1/rewrite"):
+        model = client.post(route, json={"texts": ["idiot"]}).json()["model"]
+        assert model["name"] == "keyword-test" and model["model_type"] == "keyword-test"
+        assert model["cleanspeech_version"] == cleanspeech.__version__
+    assert client.get("/v1/model").json()["model"]["cleanspeech_version"] == cleanspeech.__version__
+    assert client.get("/healthz").json()["version"] == cleanspeech.__version__
+
+
+def test_model_id_carries_the_folder_fingerprint(tmp_path) -> None:
+    from api_support import KeywordModel
+
+    from cleanspeech.pipeline import Moderator
+
+    model = KeywordModel()
+    model.path = tmp_path / "my-model"
+    model.path.mkdir()
+    (model.path / "thresholds.json").write_text("{}")
+    served = TestClient(create_app(Moderator(model)))
+    identity = served.post("/v1/moderate", json={"texts": ["x"]}).json()["model"]
+    assert identity["folder"] == "my-model" and identity["fingerprint"].startswith("sha256:")
+
+
+def test_per_request_thresholds_move_the_verdict_not_the_scores(client: TestClient) -> None:
+    base = client.post("/v1/moderate", json={"texts": ["fine"]}).json()
+    strict = client.post("/v1/moderate", json={"texts": ["fine"], "thresholds": {"toxic": 0.01}})
+    assert strict.status_code == 200, strict.text
+    strict = strict.json()
+    assert strict["results"][0]["scores"] == base["results"][0]["scores"]
+    assert strict["results"][0]["labels"] == ["toxic"] and strict["results"][0]["flagged"]
+    assert strict["thresholds"]["toxic"] == 0.01
+    assert strict["thresholds"]["insult"] == base["thresholds"]["insult"]
+
+
+@pytest.mark.parametrize("thresholds, needle", [
+    ({"rude": 0.5}, "thresholds.rude"), ({"toxic": 1.5}, "thresholds.toxic"),
+    ({"toxic": -0.1}, "thresholds.toxic"), ({"toxic": "0.5"}, "thresholds.toxic"),
+    ([0.5], "thresholds"),
+])
+def test_bad_thresholds_are_a_422_naming_the_field(client: TestClient, thresholds, needle) -> None:
+    response = client.post("/v1/moderate", json={"texts": ["x"], "thresholds": thresholds})
+    assert response.status_code == 422 and needle in response.json()["detail"]
+
+
+def test_sensitivity_moves_every_threshold(client: TestClient) -> None:
+    levels = {level: client.post("/v1/moderate", json={"texts": ["fine"], "sensitivity": level})
+              .json()["thresholds"] for level in ("low", "default", "high")}
+    for label in LABELS:
+        assert levels["high"][label] < levels["default"][label] < levels["low"][label]
+    assert client.get("/v1/model").json()["sensitivities"]["high"] == levels["high"]
+    bad = client.post("/v1/moderate", json={"texts": ["x"], "sensitivity": "extreme"})
+    assert bad.status_code == 422 and "sensitivity" in bad.json()["detail"]
+
+
+def test_schema_documents_reason_sensitivity_and_english_only(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    assert "cannot be made civil" in schemas["RewriteOut"]["properties"]["reason"]["description"]
+    assert "description" in schemas["ModerateRequest"]["properties"]["sensitivity"]
+    assert "English" in spec["info"]["description"]
+    assert client.get("/v1/model").json()["languages"] == ["en"]
+
+
+def test_explain_answers_carry_the_verdict(client: TestClient) -> None:
+    first, second = client.post("/v1/explain", json={"texts": PAIR}).json()["results"]
+    assert first["flagged"] is True and second["flagged"] is False

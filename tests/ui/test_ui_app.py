@@ -34,9 +34,14 @@ def test_page_loads_with_three_tabs(app: AppTest) -> None:
     assert app.title[0].value == "CleanSpeech moderation"
 
 
+def _verdict(app: AppTest) -> str:
+    return next(m.value for m in app.markdown if 'data-testid="verdict"' in m.value)
+
+
 def test_single_comment_shows_labels_heatmap_and_rewrite(app: AppTest) -> None:
     _moderate(app, "You are a disgusting idiot.")
     assert not app.exception
+    assert "Flagged: toxic" in _verdict(app) and "insult" in _verdict(app)
     raised = next(m.value for m in app.markdown if "labels-raised" in m.value)
     assert "toxic" in raised and "insult" in raised
     metrics = {m.label: m.value for m in app.metric}
@@ -50,7 +55,27 @@ def test_civil_comment_raises_nothing_and_needs_no_rewrite(app: AppTest) -> None
     assert not app.exception
     raised = next(m.value for m in app.markdown if "labels-raised" in m.value)
     assert ">none<" in raised
+    assert ">Not flagged<" in _verdict(app)
     assert any("no rewrite needed" in s.value for s in app.success)
+    assert not any("Suggested civil rewrite" in m.value for m in app.markdown)
+
+
+def test_empty_comment_is_an_input_error_not_a_chart(app: AppTest) -> None:
+    _moderate(app, "   ")
+    assert not app.exception
+    assert any("The comment is empty" in e.value for e in app.error)
+    assert not any('data-testid="verdict"' in m.value for m in app.markdown)
+    assert not any(s.value == "Scores" for s in app.subheader)  # no chart of zeros
+
+
+def test_no_internal_method_names_on_the_page(app: AppTest) -> None:
+    for comment in ("You are a disgusting idiot.", "shut up you moron"):
+        _moderate(app, comment)
+        assert not app.exception
+        page = " ".join(str(e.value) for kind in ("markdown", "caption", "warning", "success")
+                        for e in app.get(kind) if isinstance(getattr(e, "value", None), str))
+        for internal in ("edit-tagger", "offline:", "template:", "lexicon", "Method:"):
+            assert internal not in page, (comment, internal)
 
 
 def test_batch_upload_scores_filters_and_offers_download(app: AppTest, fixture_csv) -> None:
@@ -61,12 +86,14 @@ def test_batch_upload_scores_filters_and_offers_download(app: AppTest, fixture_c
     assert not app.exception, app.exception
     table = app.dataframe[0].value
     assert table["id"].tolist() == rows["id"].tolist()
-    assert table.columns.tolist() == ["id", "comment", *LABELS, "labels"]
+    assert table.columns.tolist() == ["id", "comment", "flagged", "labels", *LABELS]
+    assert table["flagged"].tolist() == (table["labels"] != "").tolist()
     assert table["comment"].tolist() == rows["comment_text"].tolist()
     app.multiselect(key="batch_filter").set_value(["toxic"]).run()
     filtered = app.dataframe[0].value
     assert len(filtered) < len(table) and filtered["labels"].str.contains("toxic").all()
-    assert [b.label for b in app.get("download_button")][:1] == ["Download results (CSV)"]
+    labels = [b.label for b in app.get("download_button")]
+    assert labels[0] == "Download results (CSV)" and "Download scores only (CSV)" in labels
 
 
 def test_batch_reports_a_bad_file_without_crashing(app: AppTest) -> None:
@@ -75,11 +102,20 @@ def test_batch_reports_a_bad_file_without_crashing(app: AppTest) -> None:
     assert any("empty" in e.value for e in app.error)
 
 
-def test_model_page_shows_thresholds_and_card_section(app: AppTest) -> None:
+def test_model_page_speaks_to_a_moderator(app: AppTest) -> None:
     assert any(m.value.startswith("Type **") for m in app.markdown)
-    thresholds = [df.value for df in app.dataframe if list(df.value.columns) == list(LABELS)]
-    assert thresholds and thresholds[0].shape == (1, 6)
-    assert any(e.label == "Model card" for e in app.expander)
+    assert any(m.value == "**Operating point**" for m in app.markdown)
+    limits = next(m.value for m in app.markdown if m.value.startswith("- English only"))
+    assert "identity" in limits
+    point = [df.value for df in app.dataframe if "threshold" in df.value.columns]
+    if point:  # a model with an evaluation: per-label precision and recall at its thresholds
+        assert point[0].index.tolist() == list(LABELS)
+        assert {"precision", "recall"} <= set(point[0].columns)
+    else:
+        assert [df.value.shape for df in app.dataframe if list(df.value.columns) == list(LABELS)]
+    labels = [e.label for e in app.expander]
+    assert "Model card" in labels and "Evaluation details" in labels
+    assert all(not e.proto.expanded for e in app.expander)
 
 
 def test_csv_download_matches_table(app: AppTest) -> None:
@@ -88,8 +124,9 @@ def test_csv_download_matches_table(app: AppTest) -> None:
     table = app.dataframe[0].value
     assert table["id"].tolist() == ["x1", "x2"]
     assert "insult" in table["labels"].iloc[0].split() and table["labels"].iloc[1] == ""
+    assert table["flagged"].tolist() == [True, False]
     back = pd.read_csv(io.StringIO(table.to_csv(index=False)), keep_default_na=False)
-    assert back.shape == (2, 9)
+    assert back.shape == (2, 10) and back["comment"].iloc[1] == "Thanks for the helpful edit!"
 
 
 def test_model_page_shows_report_plots_and_metrics(ui_model: str, tmp_path, monkeypatch) -> None:
@@ -124,7 +161,7 @@ def test_model_page_shows_report_plots_and_metrics(ui_model: str, tmp_path, monk
 
 
 def test_long_comment_is_scored_but_rewrite_is_declined_with_the_limit(app: AppTest) -> None:
-    from cleanspeech.api import MAX_CHARS_REWRITE
+    from cleanspeech.limits import MAX_CHARS_REWRITE
 
     _moderate(app, ("You are a disgusting idiot. " * 60)[:MAX_CHARS_REWRITE + 50])
     assert not app.exception

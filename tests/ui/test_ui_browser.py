@@ -117,6 +117,7 @@ def test_moderator_types_a_comment_and_sees_labels_and_rewrite(streamlit_url: st
             box.fill(COMMENT)
             page.get_by_role("button", name="Moderate").click()
 
+            expect(page.get_by_test_id("verdict")).to_contain_text("Flagged: toxic")
             raised = page.get_by_test_id("labels-raised")
             expect(raised).to_contain_text("toxic")
             expect(raised).to_contain_text("insult")

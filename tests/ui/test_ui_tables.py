@@ -30,7 +30,8 @@ def test_score_bars_frame_marks_labels_at_or_over_threshold() -> None:
 
 def test_predictions_frame_one_row_per_input_in_order() -> None:
     frame = predictions_frame(["a", "b", "c"], SCORES, THRESHOLDS)
-    assert frame.columns.tolist() == ["id", *LABELS, "labels"]
+    assert frame.columns.tolist() == ["id", "flagged", "labels", *LABELS]
+    assert frame["flagged"].tolist() == [True, False, True]
     assert frame["id"].tolist() == ["a", "b", "c"]
     assert frame["labels"].tolist() == ["toxic insult", "", "toxic severe_toxic obscene"]
     with pytest.raises(ValueError, match="2 ids but 3"):
@@ -68,6 +69,7 @@ def test_csv_bytes_is_the_predict_contract_and_labels_are_optional() -> None:
     labelled = pd.read_csv(io.BytesIO(to_csv_bytes(frame, with_labels=True)), dtype={"id": str},
                            keep_default_na=False)
     assert labelled["labels"].tolist() == ["toxic insult", ""]
+    assert labelled.columns.tolist() == ["id", *LABELS, "flagged", "labels"]
 
 
 def test_download_matches_cleanspeech_predict_byte_for_byte(ui_model, fixture_csv, tmp_path) -> None:
@@ -110,11 +112,16 @@ def test_metrics_table_shapes() -> None:
     assert headline_metrics(report_style) == {"macro_f1": 0.5}
 
 
-def test_predictions_frame_can_carry_the_comment_but_downloads_do_not() -> None:
-    frame = predictions_frame(["a", "b", "c"], SCORES, THRESHOLDS, texts=["x", "y", "z"])
-    assert frame.columns.tolist() == ["id", "comment", *LABELS, "labels"]
-    back = pd.read_csv(io.BytesIO(to_csv_bytes(frame)))
-    assert back.columns.tolist() == ["id", *LABELS]
+def test_predictions_frame_carries_the_comment_and_the_full_download_too() -> None:
+    frame = predictions_frame(["a", "b", "c"], SCORES, THRESHOLDS, texts=["x, y", "y", "z"])
+    assert frame.columns.tolist() == ["id", "comment", "flagged", "labels", *LABELS]
+    plain = pd.read_csv(io.BytesIO(to_csv_bytes(frame)))
+    assert plain.columns.tolist() == ["id", *LABELS]  # the predict contract
+    full = pd.read_csv(io.BytesIO(to_csv_bytes(frame, with_labels=True, with_text=True)),
+                       keep_default_na=False)
+    assert full.columns.tolist() == ["id", "comment", *LABELS, "flagged", "labels"]
+    assert full["comment"].tolist() == ["x, y", "y", "z"]
+    assert full["flagged"].tolist() == [True, False, True]
 
 
 def test_score_bars_write_the_numbers() -> None:

@@ -40,7 +40,7 @@ def serve(
     """
     import uvicorn
 
-    from cleanspeech.api import create_app
+    from cleanspeech.server import create_app
     from cleanspeech.cli.common import load_moderator
 
     backends = tuple(b.strip() for b in rewrite_backends.split(",") if b.strip()) or ("offline",)
@@ -48,7 +48,7 @@ def serve(
         os.environ.update({"CLEANSPEECH_MODEL": model, "CLEANSPEECH_BACKEND": backend or "",
                            "CLEANSPEECH_REWRITE_BACKENDS": ",".join(backends),
                            "CLEANSPEECH_WARMUP": "1" if warmup else "0"})
-        uvicorn.run("cleanspeech.api:app_from_env", factory=True, host=host, port=port,
+        uvicorn.run("cleanspeech.server:app_from_env", factory=True, host=host, port=port,
                     workers=workers, log_level=log_level)
         return
     with friendly_errors():

@@ -13,7 +13,7 @@ import threading
 
 import streamlit as st
 
-from cleanspeech.api import warm_up
+from cleanspeech.limits import warm_up
 from cleanspeech.pipeline import Moderator
 from cleanspeech.ui import batch, model_page, single
 
@@ -48,7 +48,7 @@ def main() -> None:
         st.stop()
     st.title("CleanSpeech moderation")
     st.caption(f"Model **{moderator.name}** ({moderator.model.model_type}) · six labels scored "
-               "against tuned thresholds")
+               "against tuned thresholds · English comments only")
     tab_single, tab_batch, tab_model = st.tabs(["Single comment", "Batch (CSV)", "Model"])
     with tab_single:
         single.render(moderator)

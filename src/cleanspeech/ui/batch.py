@@ -1,5 +1,6 @@
 """Batch: upload a CSV, score it with a progress bar, filter the table by label, download the
-results (same columns as ``cleanspeech predict``) and chart the label rates."""
+results (with the comment text and verdict, or scores only as ``cleanspeech predict`` writes
+them) and chart the label rates."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from cleanspeech.labels import LABELS
 from cleanspeech.pipeline import Moderator
 from cleanspeech.ui import charts
 from cleanspeech.ui.tables import (
-    COMMENT_COLUMN, filter_by_labels, label_rates, predictions_frame, to_csv_bytes,
+    COMMENT_COLUMN, FLAGGED_COLUMN, LABELS_COLUMN, filter_by_labels, label_rates,
+    predictions_frame, to_csv_bytes,
 )
 
 CHUNK = 256  # texts per model call; the progress bar moves once per chunk
@@ -83,8 +85,8 @@ def _score(moderator: Moderator, frame: pd.DataFrame) -> pd.DataFrame:
 
 def _show(result: pd.DataFrame, name: str) -> None:
     rates = label_rates(result)
-    flagged = int((result["labels"] != "").sum())
-    st.success(f"Scored {len(result):,} rows; {flagged:,} raised at least one label.")
+    flagged = int(result[FLAGGED_COLUMN].sum())
+    st.success(f"Scored {len(result):,} rows; {flagged:,} flagged (at least one label raised).")
     chart_col, table_col = st.columns([2, 3])
     with chart_col:
         st.subheader("Label rates")
@@ -99,17 +101,23 @@ def _show(result: pd.DataFrame, name: str) -> None:
             picked = ["none"]
         shown = filter_by_labels(result, picked, mode=mode)
         st.caption(f"{len(shown):,} of {len(result):,} rows")
-        st.dataframe(shown, hide_index=True, width="stretch", height=320,
-                     column_config={COMMENT_COLUMN: st.column_config.TextColumn(width="large"),
-                                    **{lab: st.column_config.NumberColumn(format="%.3f")
-                                       for lab in LABELS}})
+        # the verdict and labels come right after the comment, so every label is in view
+        # before the six score columns (which may scroll on a narrow screen)
+        st.dataframe(shown, hide_index=True, width="stretch", height=320, column_config={
+            COMMENT_COLUMN: st.column_config.TextColumn(width="medium"),
+            FLAGGED_COLUMN: st.column_config.CheckboxColumn(width="small"),
+            LABELS_COLUMN: st.column_config.TextColumn(width="medium"),
+            **{lab: st.column_config.NumberColumn(format="%.3f", width="small") for lab in LABELS}})
     stem = Path(name).name.removesuffix(".gz").removesuffix(".csv")
-    all_col, labels_col, filtered_col = st.columns(3)
-    all_col.download_button("Download results (CSV)", to_csv_bytes(result),
-                            file_name=f"{stem}.predictions.csv", mime="text/csv",
-                            help="id + six probabilities, as `cleanspeech predict` writes")
-    labels_col.download_button("Download with labels (CSV)", to_csv_bytes(result, True),
-                               file_name=f"{stem}.labels.csv", mime="text/csv")
+    all_col, filtered_col, scores_col = st.columns(3)
+    all_col.download_button("Download results (CSV)", to_csv_bytes(result, True, True),
+                            file_name=f"{stem}.results.csv", mime="text/csv",
+                            help="id, comment, six probabilities, flagged, labels")
     if len(shown) != len(result):
-        filtered_col.download_button("Download the filtered rows (CSV)", to_csv_bytes(shown, True),
+        filtered_col.download_button("Download the filtered rows (CSV)",
+                                     to_csv_bytes(shown, True, True),
                                      file_name=f"{stem}.filtered.csv", mime="text/csv")
+    scores_col.download_button("Download scores only (CSV)", to_csv_bytes(result),
+                               file_name=f"{stem}.predictions.csv", mime="text/csv",
+                               help="id + six probabilities, byte for byte what "
+                                    "`cleanspeech predict` writes")

@@ -71,3 +71,66 @@ def record_tables(metrics: Any) -> dict[str, pd.DataFrame]:
         return {}
     return {key: pd.DataFrame(value) for key, value in metrics.items()
             if isinstance(value, list) and value and all(isinstance(r, dict) for r in value)}
+
+
+OPERATING_COLUMNS = ("precision", "recall", "flagged", "prevalence")
+
+
+def _rank(name: str, model_type: str) -> tuple[int, int, int]:
+    """Lower is better: the test split before dev/validation, the served model's own section
+    (``cascade``) before its members', figures at the serving prevalence before raw ones."""
+    parts = name.split(".")
+    return ("test" not in parts, model_type not in parts and len(parts) > 2,
+            not any(p in ("at_prevalence", "calibration") for p in parts))
+
+
+def operating_point(metrics: Any, thresholds: dict[str, float],
+                    model_type: str = "") -> tuple[str, pd.DataFrame] | None:
+    """``(section name, table)``: per label the threshold a comment is flagged at, and the
+    precision / recall (and share flagged, prevalence when recorded) measured there, from the
+    best evaluation section of ``metrics.json`` (see :func:`_rank`); ``None`` when none has
+    per-label precision and recall."""
+    found = []
+
+    def walk(node: Any, prefix: str) -> None:
+        if not isinstance(node, dict):
+            return
+        at = node.get("at_thresholds")
+        if _label_keyed(at) and all(isinstance(at.get(lab), dict) and "precision" in at[lab]
+                                    and "recall" in at[lab] for lab in LABELS):
+            found.append((prefix or "metrics", at))
+        for key, value in node.items():
+            if isinstance(value, dict) and not _label_keyed(value):
+                walk(value, f"{prefix}.{key}" if prefix else key)
+
+    walk(metrics, "")
+    if not found:
+        return None
+    name, at = min(found, key=lambda item: _rank(item[0], model_type))
+    table = pd.DataFrame({"threshold": [thresholds.get(lab) for lab in LABELS]}, index=list(LABELS))
+    for column in OPERATING_COLUMNS:
+        if all(_is_number(at[lab].get(column)) for lab in LABELS):
+            table[column] = [float(at[lab][column]) for lab in LABELS]
+    return name, table
+
+
+def limitations(metrics: Any, table: pd.DataFrame | None) -> list[str]:
+    """What a moderator should know before trusting a verdict: fixed facts about the training
+    data, the labels the model misses most (recall under 0.5 at its threshold) and the notes
+    the model's ``metrics.json`` records."""
+    items = [
+        "English only: trained on English Wikipedia talk-page comments (Jigsaw); scores for "
+        "other languages are not meaningful.",
+        "Comments that name an identity group (religion, ethnicity, sexuality) are flagged more "
+        "often than their wording warrants; review identity_hate flags by hand.",
+        "Scores are probabilities from text alone: no context, thread or author history.",
+    ]
+    if table is not None and "recall" in table:
+        weak = [f"{lab} ({rec:.0%})" for lab, rec in table["recall"].items() if rec < 0.5]
+        if weak:
+            items.append("Misses more than half of the comments with these labels (recall): "
+                         + ", ".join(weak) + ".")
+    notes = metrics.get("notes") if isinstance(metrics, dict) else None
+    if isinstance(notes, list):
+        items += [str(n) for n in notes if isinstance(n, str)]
+    return items

@@ -1,4 +1,5 @@
-"""Single comment: score bars against thresholds, labels raised, word heatmap, civil rewrite."""
+"""Single comment: the verdict first, then score bars against thresholds, the word heatmap and
+a civil rewrite (or a plain sentence saying why there is none)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ from typing import Any
 
 import streamlit as st
 
-from cleanspeech.api import MAX_CHARS_EXPLAIN, MAX_CHARS_REWRITE
+from cleanspeech.limits import MAX_CHARS_EXPLAIN, MAX_CHARS_REWRITE
 from cleanspeech.labels import LABELS
 from cleanspeech.pipeline import Moderator
 from cleanspeech.ui import charts
 from cleanspeech.ui.tables import score_bars_frame
+from cleanspeech.ui.verdict import rewrite_outcome, verdict_text
 
 EXAMPLE = "You are a disgusting idiot."
 HIDE_FRAGMENT_SCORES = "<style>.cs-exp table { display: none; }</style>"
@@ -36,7 +38,13 @@ def render(moderator: Moderator) -> None:
     if text is None:
         st.info("Type a comment and press **Moderate** (or Ctrl+Enter).")
         return
+    if not text.strip():
+        # scores of nothing are all 0: a chart of zeros would read as "checked and clean"
+        st.error("The comment is empty: type or paste the text to moderate, then press "
+                 "**Moderate**.")
+        return
     result = moderator.moderate([text])[0]
+    _verdict(result.labels)
     left, right = st.columns([3, 2])
     with left:
         st.subheader("Scores")
@@ -49,6 +57,15 @@ def render(moderator: Moderator) -> None:
         _labels_badges(result.labels)
         _heatmap(moderator, text, result.labels)
     _rewrite_section(moderator, text, result.labels)
+
+
+def _verdict(labels: list[str]) -> None:
+    """The decision a moderator acts on, above everything else (``verdict`` test id)."""
+    color, background = ("#b3261e", "#fde2e1") if labels else ("#1e6b2a", "#e3f4e4")
+    st.markdown(
+        f'<div data-testid="verdict" style="border-radius:0.5rem;padding:0.6rem 1rem;'
+        f'margin:0.2rem 0 0.8rem 0;background:{background};color:{color};font-size:1.35rem;'
+        f'font-weight:700">{verdict_text(labels)}</div>', unsafe_allow_html=True)
 
 
 BADGE = ("display:inline-block;border-radius:0.6rem;padding:0.15rem 0.7rem;margin:0 0.4rem "
@@ -84,9 +101,9 @@ def _heatmap(moderator: Moderator, text: str, labels: list[str]) -> None:
 
 
 def _rewrite_section(moderator: Moderator, text: str, labels: list[str]) -> None:
-    st.subheader("Suggested civil rewrite")
+    st.subheader("Civil rewrite")
     if not labels:
-        st.success("No label raised: no rewrite needed.")
+        st.success(rewrite_outcome(False, None).message)
         return
     if len(text) > MAX_CHARS_REWRITE:
         st.info(f"Rewrites are suggested for comments up to {MAX_CHARS_REWRITE:,} characters "
@@ -97,12 +114,16 @@ def _rewrite_section(moderator: Moderator, text: str, labels: list[str]) -> None
     except ImportError as exc:
         st.info(f"Rewrites are not available in this install ({exc}).")
         return
-    st.markdown(f"> {rewrite.rewrite}")
+    outcome = rewrite_outcome(True, rewrite)
+    if outcome.kind != "rewritten":
+        st.warning(outcome.message)
+        return
+    st.markdown(f"**{outcome.message}**")
+    st.markdown(f"> {outcome.text}")
     before, after = st.columns(2)
     before.metric("Toxicity before", f"{rewrite.toxicity_before:.2f}")
     after.metric("Toxicity after", f"{rewrite.toxicity_after:.2f}",
                  delta=f"{rewrite.toxicity_after - rewrite.toxicity_before:+.2f}",
                  delta_color="inverse")
-    st.caption(f"Method: {rewrite.method}")
-    if not rewrite.civil:
-        st.warning("The rewrite is still over a threshold; edit it by hand before posting.")
+    if outcome.note:
+        st.caption(outcome.note)

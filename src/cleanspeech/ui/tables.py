@@ -14,7 +14,8 @@ import pandas as pd
 from cleanspeech.labels import LABELS, labels_over
 
 LABELS_COLUMN = "labels"
-COMMENT_COLUMN = "comment"  # shown in the page's table; not in the downloads (same as predict)
+FLAGGED_COLUMN = "flagged"
+COMMENT_COLUMN = "comment"  # a moderator must see what was flagged: in the table and downloads
 LABEL_SEPARATOR = " "
 PLOT_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 
@@ -38,7 +39,8 @@ def predictions_frame(
     texts: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The batch result table, one row per input row in order: ``id``, the comment (when
-    ``texts`` are given: a moderator must see what was flagged), the six scores, ``labels``.
+    ``texts`` are given: a moderator must see what was flagged), ``flagged`` (the verdict),
+    ``labels`` and the six scores.
 
     ``labels`` joins the labels at or over their thresholds with ``LABEL_SEPARATOR`` ("" if none).
     """
@@ -50,9 +52,11 @@ def predictions_frame(
         if len(texts) != len(ids):
             raise ValueError(f"{len(ids)} ids but {len(texts)} texts")
         frame[COMMENT_COLUMN] = list(texts)
+    raised = labels_over(scores, thresholds) if len(scores) else []
+    frame[FLAGGED_COLUMN] = pd.Series([bool(row) for row in raised], dtype=bool)
+    frame[LABELS_COLUMN] = pd.Series([LABEL_SEPARATOR.join(row) for row in raised], dtype=object)
     for j, label in enumerate(LABELS):
         frame[label] = scores[:, j] if len(scores) else []
-    frame[LABELS_COLUMN] = [LABEL_SEPARATOR.join(row) for row in labels_over(scores, thresholds)]
     return frame
 
 
@@ -92,11 +96,15 @@ def label_rates(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def to_csv_bytes(frame: pd.DataFrame, with_labels: bool = False) -> bytes:
-    """UTF-8 CSV bytes for the download button, the same contract as ``cleanspeech predict``:
-    ``id`` + the six probabilities (``%.6f``), one row per input row in order.
-    ``with_labels`` appends the ``labels`` column (labels over threshold, space-separated)."""
-    columns = ["id", *LABELS, *([LABELS_COLUMN] if with_labels else [])]
+def to_csv_bytes(frame: pd.DataFrame, with_labels: bool = False, with_text: bool = False) -> bytes:
+    """UTF-8 CSV bytes for a download button, one row per input row in order.
+
+    Plain: the ``cleanspeech predict`` contract, ``id`` + the six probabilities (``%.6f``).
+    ``with_text`` puts the comment after ``id`` (when the frame has it); ``with_labels``
+    appends ``flagged`` and ``labels`` (labels over threshold, space-separated)."""
+    text = [COMMENT_COLUMN] if with_text and COMMENT_COLUMN in frame else []
+    extra = [FLAGGED_COLUMN, LABELS_COLUMN] if with_labels else []
+    columns = ["id", *text, *LABELS, *extra]
     return frame[columns].to_csv(index=False, float_format="%.6f").encode("utf-8")
 
 

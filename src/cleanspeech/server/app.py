@@ -1,30 +1,30 @@
 """HTTP API over :class:`cleanspeech.pipeline.Moderator` (FastAPI), and nothing else.
 
-Routes (all JSON):
+Routes (all JSON; request and response models in :mod:`cleanspeech.server.schemas`):
 
-* ``POST /v1/moderate`` ``{"texts": [...]}`` → ``{"results": [{"scores": {label: p}, "labels": [...]}]}``
-* ``POST /v1/explain``  ``{"texts": [...]}`` → ``{"results": [Explanation.to_dict(), ...]}``
-* ``POST /v1/rewrite``  ``{"texts": [...], "backend": "offline"}`` → ``{"results": [RewriteResult.to_dict()]}``
-* ``GET /healthz`` (or ``HEAD``) → ``{"status": "ok", "model": name}``
-* ``GET /docs``: Swagger UI, served from this server (no CDN; :mod:`cleanspeech.api_docs`).
-* ``GET /v1/model`` → name, model type, labels, thresholds, metrics, model card and the limits below.
+* ``POST /v1/moderate`` ``{"texts": [...], "sensitivity"?, "thresholds"?}`` → per text
+  ``scores``, ``labels``, ``flagged`` and per-label ``flags``, plus the thresholds used;
+* ``POST /v1/explain``  ``{"texts": [...]}`` → ``{"results": [Explanation.to_dict(), ...]}``;
+* ``POST /v1/rewrite``  ``{"texts": [...], "backend": "offline"}`` → ``RewriteResult.to_dict()``s;
+* ``GET /healthz`` (or ``HEAD``) → ``{"status": "ok", "model": name, "version": ...}``;
+* ``GET /docs`` (Swagger UI) and ``GET /redoc`` (ReDoc), served from this package
+  (:mod:`cleanspeech.server.docs`; no CDN);
+* ``GET /v1/model`` → name, model type, labels, thresholds, metrics, model card and limits.
 
-Results come back in input order, one per text.
+Every answer of the ``/v1`` routes names the model (name, folder, fingerprint) and the package
+version, so a verdict stored by a caller can be traced to what produced it. Results come back in
+input order, one per text.
 
-Limits (documented in ``GET /v1/model`` and the OpenAPI schema):
-
-* moderate: at most ``MAX_TEXTS`` (64) texts of at most ``MAX_CHARS`` (20,000) characters;
-* explain: at most ``MAX_TEXTS_HEAVY`` (16) texts of at most ``MAX_CHARS_EXPLAIN`` (5,000) chars;
-* rewrite: at most ``MAX_TEXTS_HEAVY`` (16) texts of at most ``MAX_CHARS_REWRITE`` (1,000) chars
-  (explanations and rewrites cost many model calls per text, and the rewrite's verification
-  grows faster than linearly with the number of toxic words: a 1,000-character text of insults
-  takes about 1 s on one core, 2,000 characters about 12 s);
-* at most ``MAX_BODY_BYTES`` (2 MiB) of request body, checked before the JSON is parsed (413).
+Limits (:mod:`cleanspeech.limits`, documented in ``GET /v1/model`` and the OpenAPI schema):
+moderate 64 texts of 20,000 characters; explain and rewrite 16 texts of 5,000 / 1,000 characters
+(explanations and rewrites cost many model calls per text, and the rewrite's verification grows
+faster than linearly with the number of toxic words); 2 MiB of request body, checked before the
+JSON is parsed (413).
 
 Malformed JSON, wrong types, unknown fields or limits broken answer 4xx with a message naming
 the field; the server keeps serving. The model always runs in the worker thread pool, so
 ``/healthz`` stays responsive while a batch is scored. Explain and rewrite are bounded
-(:mod:`cleanspeech.api_gate`): 503 + ``Retry-After`` when too many are in progress, and work
+(:mod:`cleanspeech.server.gate`): 503 + ``Retry-After`` when too many are in progress, and work
 stops for a client that disconnected.
 """
 
@@ -37,162 +37,44 @@ import os
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, Literal
+from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
-from cleanspeech.api_docs import mount_local_docs
-from cleanspeech.api_gate import ClientGone, HeavyGate, run_heavy
-from cleanspeech.labels import LABELS, labels_over
-from cleanspeech.pipeline import ModerationResult, Moderator
+from cleanspeech import __version__
+from cleanspeech.labels import LABELS, labels_over, scores_to_dicts
+from cleanspeech.limits import (
+    MAX_BODY_BYTES,
+    MAX_CHARS,
+    MAX_CHARS_EXPLAIN,
+    MAX_CHARS_REWRITE,
+    MAX_TEXTS,
+    MAX_TEXTS_HEAVY,
+    warm_up,
+)
+from cleanspeech.operating import SENSITIVITIES, apply_sensitivity, operating_thresholds
+from cleanspeech.pipeline import Moderator
+from cleanspeech.server.docs import mount_local_docs
+from cleanspeech.server.gate import ClientGone, HeavyGate, run_heavy
+from cleanspeech.server.schemas import (
+    ENGLISH_ONLY,
+    ErrorOut,
+    ExplainRequest,
+    ExplainResponse,
+    Health,
+    Limits,
+    ModerateRequest,
+    ModerateResponse,
+    ModelInfo,
+    RewriteResponse,
+    rewrite_request_model,
+)
 
-logger = logging.getLogger("cleanspeech.api")
+logger = logging.getLogger("cleanspeech.server")
 
-MAX_TEXTS = 64
-MAX_TEXTS_HEAVY = 16
-MAX_CHARS = 20_000
-MAX_CHARS_EXPLAIN = 5_000
-MAX_CHARS_REWRITE = 1_000
-MAX_BODY_BYTES = 2 * 1024 * 1024
 API_VERSION = "1"
-
-Text = Annotated[str, StringConstraints(max_length=MAX_CHARS, strict=True)]
-ExplainText = Annotated[str, StringConstraints(max_length=MAX_CHARS_EXPLAIN, strict=True)]
-RewriteText = Annotated[str, StringConstraints(max_length=MAX_CHARS_REWRITE, strict=True)]
-
-
-# --- request models ---------------------------------------------------------------------------
-class ModerateRequest(BaseModel):
-    """Texts to score, at most ``MAX_TEXTS`` of at most ``MAX_CHARS`` characters each."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-    texts: list[Text] = Field(
-        ..., max_length=MAX_TEXTS,
-        description=f"Comments to score, at most {MAX_TEXTS}, each at most {MAX_CHARS} characters.",
-        examples=[["You are a disgusting idiot.", "Thanks for the helpful edit!"]],
-    )
-
-
-class ExplainRequest(BaseModel):
-    """Texts to explain, at most ``MAX_TEXTS_HEAVY`` of at most ``MAX_CHARS_EXPLAIN`` chars."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-    texts: list[ExplainText] = Field(
-        ..., max_length=MAX_TEXTS_HEAVY,
-        description=f"Comments to explain, at most {MAX_TEXTS_HEAVY}, each at most "
-        f"{MAX_CHARS_EXPLAIN} characters.",
-        examples=[["You are a disgusting idiot."]],
-    )
-
-
-class _RewriteTexts(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-    texts: list[RewriteText] = Field(
-        ..., max_length=MAX_TEXTS_HEAVY,
-        description=f"Comments to rewrite, at most {MAX_TEXTS_HEAVY}, each at most "
-        f"{MAX_CHARS_REWRITE} characters.",
-        examples=[["You are a disgusting idiot."]],
-    )
-
-
-def rewrite_request_model(backends: Sequence[str]) -> type[BaseModel]:
-    """``{"texts": [...], "backend": one of backends}``; the schema lists the backends enabled."""
-    return create_model(
-        "RewriteRequest", __base__=_RewriteTexts,
-        __doc__="Texts to rewrite civilly, and the rewrite backend ('offline' needs no network).",
-        backend=(Literal[tuple(backends)], Field(  # type: ignore[valid-type]
-            backends[0], description=f"Rewrite backend, one of {', '.join(backends)}.")),
-    )
-
-
-# --- response models --------------------------------------------------------------------------
-_float = (float, ...)
-LabelScores = create_model(  # one field per label, in LABELS order, so the schema names them
-    "LabelScores", __config__=ConfigDict(extra="forbid"), **{label: _float for label in LABELS}
-)
-LabelValues = create_model(  # attributions may be negative; labels may be omitted by explainers
-    "LabelValues", **{label: (float | None, None) for label in LABELS}
-)
-
-
-class Moderation(BaseModel):
-    scores: LabelScores  # type: ignore[valid-type]
-    labels: list[str] = Field(description="Labels whose score is at or over the model's threshold.")
-
-
-class ModerateResponse(BaseModel):
-    results: list[Moderation]
-    routed_fraction: float | None = Field(
-        None, description="Cascade models: share of this request's texts that reached the "
-                          "transformer (null for other model kinds).")
-
-
-class Token(BaseModel):
-    text: str
-    start: int
-    end: int
-    attributions: dict[str, float]
-
-
-class ExplanationOut(BaseModel):
-    scores: LabelScores  # type: ignore[valid-type]
-    labels: list[str]
-    spans: list[list[int]] = Field(description="Character [start, end) spans driving the labels.")
-    tokens: list[Token]
-
-
-class ExplainResponse(BaseModel):
-    results: list[ExplanationOut]
-
-
-class RewriteOut(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    original: str
-    rewrite: str
-    toxicity_before: float
-    toxicity_after: float
-    method: str
-    civil: bool
-    reason: str = ""
-
-
-class RewriteResponse(BaseModel):
-    results: list[RewriteOut]
-
-
-class Health(BaseModel):
-    status: str
-    model: str
-
-
-class Limits(BaseModel):
-    max_texts: int = MAX_TEXTS
-    max_chars_per_text: int = MAX_CHARS
-    max_texts_explain: int = MAX_TEXTS_HEAVY
-    max_chars_explain: int = MAX_CHARS_EXPLAIN
-    max_texts_rewrite: int = MAX_TEXTS_HEAVY
-    max_chars_rewrite: int = MAX_CHARS_REWRITE
-    max_body_bytes: int = MAX_BODY_BYTES
-
-
-class ModelInfo(BaseModel):
-    name: str
-    model_type: str
-    labels: list[str]
-    thresholds: LabelScores  # type: ignore[valid-type]
-    metrics: dict[str, Any]
-    model_card: str
-    routed_fraction: float | None = Field(
-        None, description="Cascade models: share of all texts scored since start-up that "
-                          "reached the transformer.")
-    limits: Limits
-
-
-class ErrorOut(BaseModel):
-    detail: Any
 
 
 # --- body size limit --------------------------------------------------------------------------
@@ -302,14 +184,20 @@ _HEAVY_ERRORS = {**_ERRORS, 503: {"model": ErrorOut, "description": "Busy: retry
                                   "number of seconds in the Retry-After header."}}
 
 
-def warm_up(moderator: Moderator) -> None:
-    """Run explain and rewrite once so their lazy loads (the span tagger imports torch and
-    loads a transformer: ~20 s on a busy 2-core machine) happen before the first request."""
-    try:
-        moderator.explain(["warm up"])
-        moderator.rewrite(["warm up"])
-    except Exception as exc:  # a failed warm-up must not stop the server; requests will say why
-        logger.warning("warm-up failed: %s", exc)
+def model_id(moderator: Moderator) -> dict[str, Any]:
+    """Name, type, folder and fingerprint of the served model, and the package version."""
+    path = moderator.model.path
+    fingerprint = None
+    if path is not None:
+        from cleanspeech.models.fingerprint import folder_fingerprint
+
+        try:
+            fingerprint = folder_fingerprint(path)
+        except OSError as exc:  # an unreadable folder must not stop the server
+            logger.warning("model fingerprint unavailable: %s", exc)
+    return {"name": moderator.name, "model_type": moderator.model.model_type,
+            "folder": path.name if path is not None else None, "fingerprint": fingerprint,
+            "cleanspeech_version": __version__, "api_version": API_VERSION}
 
 
 def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
@@ -319,11 +207,13 @@ def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
 
     ``rewrite_backends``: the backends ``/v1/rewrite`` accepts, the first being the default
     (LLM backends such as ``gemini`` / ``openai`` call out to the network; off by default).
-    ``warmup``: at start-up, run :func:`warm_up` in a background thread (``/healthz`` and
-    ``/v1/moderate`` answer meanwhile). ``gate``: admission control for explain/rewrite.
+    ``warmup``: at start-up, run :func:`cleanspeech.limits.warm_up` in a background thread
+    (``/healthz`` and ``/v1/moderate`` answer meanwhile). ``gate``: admission control for
+    explain/rewrite.
     """
     gate = gate or HeavyGate()
     RewriteRequest = rewrite_request_model(tuple(rewrite_backends))
+    identity = model_id(moderator)  # hashed once: the folder does not change while serving
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -334,8 +224,10 @@ def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
     app = FastAPI(
         lifespan=lifespan,
         title="CleanSpeech API",
-        version=API_VERSION,
-        description="Six-label toxicity scores, word-level explanations and civil rewrites. "
+        version=f"{API_VERSION} (cleanspeech {__version__})",
+        description="Six-label toxicity scores (toxic, severe_toxic, obscene, threat, insult, "
+        "identity_hate), word-level explanations and civil rewrites. "
+        f"**English only**: {ENGLISH_ONLY} "
         f"Limits: moderate {MAX_TEXTS} texts of {MAX_CHARS:,} characters; explain "
         f"{MAX_TEXTS_HEAVY} texts of {MAX_CHARS_EXPLAIN:,}; rewrite {MAX_TEXTS_HEAVY} texts of "
         f"{MAX_CHARS_REWRITE:,}; {max_body_bytes:,} bytes per body.",
@@ -350,7 +242,7 @@ def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
 
     @app.get("/healthz", response_model=Health, tags=["service"])
     def healthz() -> dict[str, str]:
-        return {"status": "ok", "model": moderator.name}
+        return {"status": "ok", "model": moderator.name, "version": __version__}
 
     app.head("/healthz", include_in_schema=False)(healthz)  # load balancers probe with HEAD
 
@@ -358,20 +250,27 @@ def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
     def model_info() -> dict[str, Any]:
         info = moderator.info()
         info["metrics"] = _finite(info.get("metrics") or {})  # NaN is not JSON
-        return {**info, "limits": Limits(max_body_bytes=max_body_bytes).model_dump()}
+        levels = {level: _label_dict(apply_sensitivity(moderator.thresholds, level))
+                  for level in SENSITIVITIES}
+        return {**info, "sensitivities": levels, "model": identity,
+                "limits": Limits(max_body_bytes=max_body_bytes).model_dump()}
 
     @app.post("/v1/moderate", response_model=ModerateResponse, responses=_ERRORS, tags=["v1"])
     def moderate(request: ModerateRequest) -> dict[str, Any]:
+        overrides = request.thresholds.model_dump(exclude_none=True) if request.thresholds else {}
+        thresholds = operating_thresholds(moderator.thresholds, request.sensitivity, overrides)
         scores, routed = moderator.scores_routed(request.texts)
-        labels = labels_over(scores, moderator.thresholds)
-        results = [ModerationResult(s, lab).to_dict() for s, lab in zip(scores, labels)]
+        labels = labels_over(scores, thresholds)
+        results = [_moderation(s, lab) for s, lab in zip(scores, labels)]
         share = float(routed.mean()) if routed is not None and len(routed) else None
-        return {"results": results, "routed_fraction": share}
+        return {"results": results, "thresholds": _label_dict(thresholds),
+                "sensitivity": request.sensitivity, "model": identity, "routed_fraction": share}
 
     @app.post("/v1/explain", response_model=ExplainResponse, responses=_HEAVY_ERRORS, tags=["v1"])
     async def explain(body: ExplainRequest, request: Request) -> dict[str, Any]:
         results = await run_heavy(request, gate, moderator.explain, body.texts)
-        return {"results": [_jsonable(e.to_dict()) for e in results]}
+        out = [_jsonable(e.to_dict()) for e in results]
+        return {"results": [{**e, "flagged": bool(e["labels"])} for e in out], "model": identity}
 
     async def rewrite(body: Any, request: Request) -> dict[str, Any]:
         backend = body.backend  # type: ignore[attr-defined]
@@ -385,12 +284,23 @@ def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
                 raise HTTPException(502, detail=f"rewrite backend {backend!r} failed: {exc}") from exc
 
         results = await run_heavy(request, gate, run, body.texts)  # type: ignore[attr-defined]
-        return {"results": [_jsonable(r.to_dict()) for r in results]}
+        return {"results": [_jsonable(r.to_dict()) for r in results], "model": identity}
 
     rewrite.__annotations__["body"] = RewriteRequest  # built per app: not a module global
     app.post("/v1/rewrite", response_model=RewriteResponse, tags=["v1"], responses={
         **_HEAVY_ERRORS, 502: {"model": ErrorOut, "description": "An LLM rewrite backend failed."}})(rewrite)
     return app
+
+
+def _label_dict(values: Any) -> dict[str, float]:
+    return {label: float(v) for label, v in zip(LABELS, values)}
+
+
+def _moderation(scores: Any, labels: list[str]) -> dict[str, Any]:
+    """One text's answer: scores as the pipeline reports them, the verdict and per-label flags."""
+    raised = set(labels)
+    return {"scores": scores_to_dicts(scores[None, :])[0], "labels": list(labels),
+            "flagged": bool(labels), "flags": {label: label in raised for label in LABELS}}
 
 
 def _jsonable(data: Any) -> Any:
@@ -410,7 +320,7 @@ def _finite(data: Any) -> Any:
 
 
 def app_from_env() -> FastAPI:
-    """App factory for ``uvicorn --factory cleanspeech.api:app_from_env`` (lets uvicorn run
+    """App factory for ``uvicorn --factory cleanspeech.server:app_from_env`` (lets uvicorn run
     several workers): model ``$CLEANSPEECH_MODEL`` (default ``default``), inference backend
     ``$CLEANSPEECH_BACKEND``, rewrite backends ``$CLEANSPEECH_REWRITE_BACKENDS`` (comma list),
     warm-up unless ``$CLEANSPEECH_WARMUP`` is ``0``."""

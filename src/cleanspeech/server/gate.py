@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-logger = logging.getLogger("cleanspeech.api")
+logger = logging.getLogger("cleanspeech.server")
 
 HEAVY_CONCURRENCY = 2  # requests computing at once (the model already uses every core)
 HEAVY_QUEUE = 8  # requests waiting for a turn; more than this answer 503
