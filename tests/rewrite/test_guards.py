@@ -1,9 +1,17 @@
-"""Fluency guards on seams deletions leave (cleanspeech.rewrite.guards); the cases were found in
-ParaDetox dev rewrites once the edit tagger decoded at more thresholds."""
+"""The guards (cleanspeech.rewrite.guards) and the plain forms (cleanspeech.rewrite.plain); most
+cases were found in ParaDetox dev rewrites once the edit tagger decoded at more thresholds. The
+guards are asserted by the kind of rejection they return, never by its wording."""
 
 import pytest
 
-from cleanspeech.rewrite.guards import fluency_problem
+from cleanspeech.rewrite.candidate import Candidate, RejectionKind as K, Source, Tier
+from cleanspeech.rewrite.guards import fluency_problem, lost_negations, rejection, screen
+from cleanspeech.rewrite.plain import request_templates, say_plainly, templates_for
+
+
+def kind(original, candidate):
+    problem = fluency_problem(original, candidate)
+    return problem.kind if problem else None
 
 
 @pytest.mark.parametrize("original, candidate", [
@@ -14,7 +22,8 @@ from cleanspeech.rewrite.guards import fluency_problem
     ("his order is screwed , and his plans fail .", "his order is , and his plans fail ."),  # a comma ends it too
 ])
 def test_a_copula_left_without_its_complement_is_broken(original, candidate):
-    assert "without what it said" in fluency_problem(original, candidate)
+    assert kind(original, candidate) is K.COPULA_CUT
+    assert fluency_problem(original, candidate).broken
 
 
 @pytest.mark.parametrize("original, candidate", [
@@ -28,8 +37,8 @@ def test_a_copula_before_more_of_the_sentence_is_fine(original, candidate):
 
 def test_a_contraction_losing_its_apostrophe_is_broken():
     original = "the coworker 's an ass , but serving alcohol is part of the job ."
-    assert "cut in two" in fluency_problem(original, "the coworker s , but serving alcohol is part of the job .")
-    assert "cut in two" in fluency_problem("it wasn ' t fucking fair", "it wasn ' fair")
+    assert kind(original, "the coworker s , but serving alcohol is part of the job .") is K.CONTRACTION_CUT
+    assert kind("it wasn ' t fucking fair", "it wasn ' fair") is K.CONTRACTION_CUT
 
 
 @pytest.mark.parametrize("text, first", [
@@ -40,34 +49,31 @@ def test_a_contraction_losing_its_apostrophe_is_broken():
     ("get the hell out", "Please go away."),
 ])
 def test_a_dismissal_keeps_its_request(text, first):
-    from cleanspeech.rewrite.guards import request_templates, templates_for
-
     assert request_templates(text)[0] == first
     assert templates_for(text, threat=False) == request_templates(text)  # no statement of dislike
     assert templates_for(text, threat=True)[0].startswith("I am very angry")  # a threat stays a threat
 
 
 def test_other_comments_get_no_request():
-    from cleanspeech.rewrite.guards import request_templates, templates_for
-
     for text in ["you are a fucking idiot", "this shitty edit", "he shut the door", "the show is up next"]:
         assert request_templates(text) == [], text
     assert templates_for("you are a fucking idiot", threat=False) == [
         "I strongly disagree with you.", "I do not like you."]
 
 
-@pytest.mark.parametrize("original, candidate, why", [
-    ("go fuck yourself now", "go yourself now", "without its verb"),
-    ("please and kindly fuck off .", "please and kindly off .", "without its verb"),
-    ("it would be better for you to go fuck yourself .", "it would be better for you to go .", '"go" is left'),
-    ("you 're a god damn fucking idiot .", "you 're a god person .", '"god" is left'),
-    ("you can fuck off or get comfortable", "you can or get comfortable", "verb is missing"),
-    ("please and kindly fuck off .", "please and kindly .", "nothing civil"),
-    ("i will curse you to hell .", "i will curse you to .", 'ends on "to"'),
+@pytest.mark.parametrize("original, candidate, why, detail", [
+    ("go fuck yourself now", "go yourself now", K.LEFT_WITHOUT_VERB, ("yourself",)),
+    ("please and kindly fuck off .", "please and kindly off .", K.LEFT_WITHOUT_VERB, ("off",)),
+    ("it would be better for you to go fuck yourself .", "it would be better for you to go .", K.GO_WITHOUT_ACTION, ()),
+    ("you 're a god damn fucking idiot .", "you 're a god person .", K.GOD_WITHOUT_DAMN, ()),
+    ("you can fuck off or get comfortable", "you can or get comfortable", K.VERB_MISSING_AFTER, ("can",)),
+    ("please and kindly fuck off .", "please and kindly .", K.NOTHING_LEFT, ()),
+    ("i will curse you to hell .", "i will curse you to .", K.DANGLING_END, ("to",)),
 ])
-def test_a_rude_verb_cut_from_its_phrase_leaves_a_broken_seam(original, candidate, why):
+def test_a_rude_verb_cut_from_its_phrase_leaves_a_broken_seam(original, candidate, why, detail):
     """Found in ParaDetox dev rewrites: the metric rewarded these (they keep most characters)."""
-    assert why in fluency_problem(original, candidate)
+    problem = fluency_problem(original, candidate)
+    assert (problem.kind, problem.detail) == (why, detail) and problem.broken
 
 
 @pytest.mark.parametrize("original, candidate", [
@@ -88,24 +94,23 @@ def test_the_same_words_elsewhere_are_fine(original, candidate):
     ("you are a fucking idiot", None),
 ])
 def test_a_rude_request_inside_a_comment_is_said_plainly(text, plain):
-    from cleanspeech.rewrite.guards import say_plainly
-
     assert say_plainly(text) == plain
 
 
-@pytest.mark.parametrize("original, candidate, why", [
-    ("this is a really stupid bill .", "this is a really bill .", '"really" is left without'),
-    ("are you so stupid that you cant see this ?", "are you so that you cant see this ?", '"so" is left'),
-    ("sounds like this guy is nosy as fuck too .", "sounds like this guy is nosy as too .", '"as" is left'),
-    ("my leg hurts like a bitch .", "my leg hurts like .", '"like" is left'),
-    ("i dont give a shit about your rules .", "i dont about your rules .", '"give a ..." lost its verb'),
-    ("i clearly don 't give a shit", "i clearly don 't give", '"give a ..." lost its verb'),
+@pytest.mark.parametrize("original, candidate, why, detail", [
+    ("this is a really stupid bill .", "this is a really bill .", K.MODIFIER_CUT, ("really",)),
+    ("are you so stupid that you cant see this ?", "are you so that you cant see this ?", K.MODIFIER_CUT, ("so",)),
+    ("sounds like this guy is nosy as fuck too .", "sounds like this guy is nosy as too .", K.COMPARISON_CUT, ("as",)),
+    ("my leg hurts like a bitch .", "my leg hurts like .", K.COMPARISON_CUT, ("like",)),
+    ("i dont give a shit about your rules .", "i dont about your rules .", K.IDIOM_CUT, ()),
+    ("i clearly don 't give a shit", "i clearly don 't give", K.IDIOM_CUT, ()),
     ("this job is starting to fuck with my ability", "this job is starting to with my ability",
-     'the verb before "with"'),
+     K.VERB_GONE_BEFORE, ("with",)),
 ])
-def test_a_modifier_or_idiom_cut_from_its_word_is_broken(original, candidate, why):
+def test_a_modifier_or_idiom_cut_from_its_word_is_broken(original, candidate, why, detail):
     """Found in ParaDetox dev rewrites ("this is a really bill ." kept the most characters)."""
-    assert why in fluency_problem(original, candidate)
+    problem = fluency_problem(original, candidate)
+    assert (problem.kind, problem.detail) == (why, detail)
 
 
 @pytest.mark.parametrize("original, candidate", [
@@ -130,16 +135,29 @@ def test_modifiers_that_keep_their_word_are_fine(original, candidate):
     ("i will fuck you up", None),  # a threat is not an idiom to soften
 ])
 def test_a_rude_idiom_is_said_plainly(text, plain):
-    from cleanspeech.rewrite.guards import say_plainly
-
     assert say_plainly(text) == plain
 
 
 def test_a_dropped_negation_is_reported():
-    from cleanspeech.rewrite.guards import lost_negations
-    from cleanspeech.rewrite.verify import rejection
-
     assert lost_negations("dont be a partisan coward .", "be partisan .") == ["dont"]
     assert lost_negations("i don 't care", "i don't care") == []  # one negation, spelt two ways
     assert lost_negations("i will never forgive that idiot", "i will never forgive that person") == []
-    assert "negation" in rejection("dont be a partisan coward .", "be partisan .")
+    r = rejection("dont be a partisan coward .", "be partisan .")
+    assert (r.kind, r.detail) == (K.LOST_NEGATION, ("dont",)) and not r.broken
+
+
+def test_rejections_in_order_identity_negation_fluency_threat():
+    r = rejection("The Nazis killed Jews.", "The killed.")
+    assert (r.kind, r.detail) == (K.LOST_IDENTITY, ("jews", "nazis"))  # before the broken seam
+    assert rejection("i dont hate you", "i hate you").kind is K.LOST_NEGATION
+    assert rejection("I will kill you , idiot", "I will kill you", threat=True).kind is K.KEEPS_THREAT
+    assert rejection("I will find you and kill you", "I will find you", threat=True).kind is K.THREAT_FRAME
+    assert rejection("I will find you and kill you", "I will find you") is None  # not a threat: no guard
+    assert rejection("you are a fucking idiot .", "you are wrong .") is None
+
+
+def test_screen_keeps_order_and_marks_what_it_rejects():
+    cands = [Candidate(t, Source.LEXICON, Tier.EDITS) for t in ["you 're .", "you are wrong .", "you 're a ."]]
+    kept, rejected = screen("you 're a fucking idiot .", cands)
+    assert [c.text for c in kept] == ["you are wrong ."] and kept[0].rejection is None
+    assert [c.rejection.kind for c in rejected] == [K.COPULA_CUT, K.DANGLING_DETERMINER]

@@ -1,86 +1,94 @@
-"""Issue 14's table: each hand-tried input the offline rewriter used to mangle, with the behaviour
-it must have now. Run with the shared real classifier (``model``: the shipped linear model, or
-one fitted on the fixture); the assertions hold whatever that classifier scores, because they
-test the guards, not the classifier: a result is either a civil rewrite that passes them, or
-``civil=False`` with a reason."""
+"""Hand-tried inputs the offline rewriter used to mangle, with the behaviour each must have now.
+
+Where the behaviour is the guards' (identity terms, threats, broken seams, unsupported input),
+a keyword stub stands in for the classifier, so each assertion holds whatever a trained model
+happens to score; the offline edits alone are used there (``OFFLINE``), so the result does not
+depend on whether torch and the shipped edit tagger are installed. Where the point is what the
+shipped model does to a comment, the test says so and uses it (``model``).
+"""
 
 from __future__ import annotations
 
-import re
-
-import numpy as np
 import pytest
+from stubs import INSULT, KeywordModel
 
-from cleanspeech.rewrite import rewrite_texts
-from cleanspeech.rewrite.guards import fluency_problem, lost_identity_terms
-from cleanspeech.rewrite.result import civil_mask
 from cleanspeech.language import guess_language
+from cleanspeech.rewrite import rewrite_texts
+from cleanspeech.rewrite.candidate import Rejection, RejectionKind as K, Source, Template
+from cleanspeech.rewrite.guards import fluency_problem, lost_identity_terms
+from cleanspeech.rewrite.plain import templates_for
+
+OFFLINE = dict(edit_tagger=None, meaning=None)
 
 
-def one(model, text):
-    (res,) = rewrite_texts(model, [text])
+def one(model, text, **kw):
+    """The result for ``text``, checked against what holds for every result: an edit passes
+    the fluency guards (templates are written whole), and a flagged input that comes back
+    unedited says why."""
+    (res,) = rewrite_texts(model, [text], **kw)
     assert res.original == text
-    if res.rewrite != text:
-        assert fluency_problem(text, res.rewrite) is None or res.method.startswith("template:")
-    if not res.civil and res.rewrite == text and res.method != "unchanged":
-        assert res.reason  # a flagged input that comes back unedited says why
+    assert res.rewrite == text or fluency_problem(text, res.rewrite) is None or res.method.startswith("template:")
+    assert res.civil or res.rejection is not None
     return res
 
 
-def test_identity_terms_in_a_historical_fact_are_never_erased(model):
+def stub(*words, labels=INSULT):
+    """A classifier that flags exactly ``words`` (as insults unless ``labels`` says otherwise)."""
+    return KeywordModel({w: 0.9 for w in words}, labels)
+
+
+def test_identity_terms_in_a_historical_fact_are_never_erased():
+    # the classifier blames "Nazis": every civil edit erases it, so none may be sent
     text = "The Nazis killed millions of Jews in the Holocaust."
-    res = one(model, text)
-    assert "Nazis" in res.rewrite and "Jews" in res.rewrite and "killed" in res.rewrite
-    if res.civil is False:
-        assert res.reason
+    res = one(stub("nazis"), text, **OFFLINE)
+    assert (res.rewrite, res.civil) == (text, False)
+    assert res.rejection == Rejection(K.LOST_IDENTITY, ("nazis",))
 
 
-def test_counter_speech_quoting_a_slur_keeps_its_point(model):
+def test_counter_speech_quoting_a_slur_keeps_its_point():
     text = 'Calling someone a "faggot" is homophobic and hurtful.'
-    res = one(model, text)
-    assert "faggot" not in res.rewrite or not res.civil
-    assert "homophobic" in res.rewrite and " an is " not in res.rewrite
-    from cleanspeech.rewrite.offline import OfflineRewriter
-
-    assert ("offline:mention", "Calling someone a slur is homophobic and hurtful.") in \
-        OfflineRewriter().candidates(text)
+    res = one(stub("faggot"), text, **OFFLINE)
+    assert (res.rewrite, res.civil) == ("Calling someone a slur is homophobic and hurtful.", True)
+    assert (res.candidate.source, res.candidate.label) == (Source.LEXICON, "offline:mention")
 
 
 def test_no_dangling_possessive(model):
+    """The shipped model: the lexicon replaces the insult, the possessive keeps its noun."""
     res = one(model, "Shut up, your mother is a whore.")
-    assert "whore" not in res.rewrite
-    assert not re.search(r"\byour (?:is|are)\b", res.rewrite, re.IGNORECASE)
-    assert fluency_problem("Shut up, your mother is a whore.", "You are wrong and your is wrong.")
+    assert (res.rewrite, res.civil) == ("Your mother is wrong.", True)
+    assert fluency_problem("Shut up, your mother is a whore.", "You are wrong and your is wrong.").kind \
+        is K.DANGLING_DETERMINER
 
 
-def test_group_generalisation_is_reported_not_rewritten(model):
+def test_group_generalisation_is_reported_not_rewritten():
     text = "Gay people are disgusting and should not be allowed near children."
-    res = one(model, text)
-    if res.toxicity_before >= 0 and res.method != "unchanged":  # flagged by the classifier
-        assert res.civil is False and res.rewrite == text
-        assert "gay" in res.reason and "group" in res.reason
-    assert "Gay" in res.rewrite
+    res = one(stub("disgusting"), text)
+    assert (res.rewrite, res.civil, res.method) == (text, False, "none")
+    assert res.rejection == Rejection(K.GROUP_CLAIM, ("gay",))
+    res = one(stub("nothing-here"), text)  # unflagged: the classifier decides, not the rule
+    assert (res.rewrite, res.civil, res.method) == (text, True, "unchanged")
 
 
-def test_threat_is_never_sent_as_a_civil_threat(model):
-    text = "I will find you and kill you"
-    res = one(model, text)
-    assert res.rewrite != "I will find you and you"
-    assert "kill" not in res.rewrite or not res.civil
-    if res.civil:
-        assert res.method == "template:threat" and res.reason
-    else:
-        assert res.reason
-    assert fluency_problem(text, "I will find you and you")
+@pytest.mark.parametrize("text", ["I will find you and kill you",
+                                  "I will find you and kill you, you worthless piece of garbage."])
+def test_threat_is_never_sent_as_a_civil_threat(text):
+    # flagged as a threat, or only as an insult that names a violent act against the reader
+    for model in (stub("kill", labels=("toxic", "threat")), stub("kill", "worthless", "garbage")):
+        res = one(model, text, **OFFLINE)
+        assert (res.rewrite, res.civil) == ("I am very angry with you.", True)
+        assert res.candidate.template is Template.THREAT
+    assert fluency_problem(text, "I will find you and you").kind is K.VERB_MISSING_BETWEEN
 
 
-@pytest.mark.parametrize("text,gone", [("f*ck you", "f*ck"), ("you are an id1ot", "id1ot")])
-def test_nothing_deletable_gives_a_template_or_a_reason(model, text, gone):
-    res = one(model, text)
-    assert gone not in res.rewrite
-    assert res.rewrite.strip() not in ("you", "you are")
-    assert res.civil or res.reason
-    assert fluency_problem(text, "you") and fluency_problem(text, "you are")
+@pytest.mark.parametrize("text, word, rewrite", [
+    ("f*ck you", "f*ck", "I do not like you."),  # nothing but the insult: a template
+    ("you are an id1ot", "id1ot", "you are wrong"),  # the lexicon replaces the folded word
+])
+def test_nothing_deletable_gives_a_template_or_a_replacement(text, word, rewrite):
+    res = one(stub(word), text, **OFFLINE)
+    assert (res.rewrite, res.civil) == (rewrite, True)
+    assert fluency_problem(text, "you").kind is K.NOTHING_LEFT
+    assert fluency_problem(text, "you are").kind is K.NOTHING_LEFT
 
 
 def test_obfuscated_insults_are_matched(model):
@@ -91,79 +99,82 @@ def test_obfuscated_insults_are_matched(model):
 
 
 def test_toxic_french_is_not_edited_and_says_why(model):
+    # the shipped model does not flag it: the language's insult list does
     text = "Tu es un connard et un imbécile."
     assert guess_language(text) == "fr"
     res = one(model, text)
-    assert res.rewrite == text and res.civil is False
-    assert "language not supported" in res.reason
+    assert (res.rewrite, res.civil) == (text, False)
+    assert res.rejection == Rejection(K.UNSUPPORTED_LANGUAGE, ("fr",))
 
 
-def test_clean_german_is_never_edited(model):
+def test_clean_german_is_never_edited():
     text = "Danke für die hilfreiche Bearbeitung."
     assert guess_language(text) == "de"
-    res = one(model, text)
-    assert res.rewrite == text
-    if not res.civil:  # the English classifier flagged it: unedited, with the reason
-        assert "language not supported" in res.reason
+    res = one(stub("nothing-here"), text)
+    assert (res.rewrite, res.civil, res.method) == (text, True, "unchanged")
+    res = one(stub("danke"), text)  # the English classifier flags it: unedited, and why
+    assert (res.rewrite, res.civil) == (text, False)
+    assert res.rejection == Rejection(K.UNSUPPORTED_LANGUAGE, ("de",))
 
 
-def test_clean_french_with_everyday_words_of_an_insult_phrase_is_civil(model):
+def test_clean_french_with_everyday_words_of_an_insult_phrase_is_civil():
     text = "Merci, ta correction de la date est juste."  # "ta" alone is not "ta gueule"
     assert guess_language(text) == "fr"
-    res = one(model, text)
-    assert res.rewrite == text
-    flagged = not civil_mask(np.asarray(model.predict_proba([text])), np.asarray(model.thresholds))[0]
-    assert res.civil is not flagged  # only the classifier decides, not the insult list
+    res = one(stub("nothing-here"), text)  # only the classifier decides, not the insult list
+    assert (res.rewrite, res.civil, res.method) == (text, True, "unchanged")
 
 
 def test_clean_english_is_never_edited(model):
     for text in ["Thanks for fixing the typo.", "The Holocaust is a well documented part of history."]:
         res = one(model, text)
-        assert res.rewrite == text
+        assert (res.rewrite, res.method) == (text, "unchanged")
 
 
 def test_plain_insult_still_rewritten(model):
     res = one(model, "you are a fucking idiot .")
-    assert "fucking" not in res.rewrite and "idiot" not in res.rewrite
+    assert "fucking" not in res.rewrite and "idiot" not in res.rewrite and res.civil
 
 
 def test_guards_unit():
     assert lost_identity_terms("The Nazis killed Jews.", "The killed.") == ["jews", "nazis"]
-    assert fluency_problem("The Nazis killed millions of Jews.", "The killed millions of.")
+    assert fluency_problem("The Nazis killed millions of Jews.", "The killed millions of.").kind is K.DANGLING_DETERMINER
     assert fluency_problem("you are a fucking idiot .", "you are wrong .") is None
     assert fluency_problem("i dont give a shit about this article", "i dont care about this article") is None
     # a seam before a preposition dangles; an ending the original has too does not
-    assert fluency_problem("i dont give a shit about your rules .", "i dont give an about your rules .")
+    assert fluency_problem("i dont give a shit about your rules .", "i dont give an about your rules .").broken
     assert fluency_problem("yes , it 's fucking depressing is what it is .",
                            "yes , it 's depressing is what it is .") is None
-    assert fluency_problem("olly was shit", "olly was")
-    assert fluency_problem("they can fuck themselves too .", "they can themselves too .")
-    assert fluency_problem("my dad can kick your dad 's ass .", "my dad can your dad 's .")
-    assert fluency_problem("you 've never seen my ass !", "you ' never seen !")
+    assert fluency_problem("olly was shit", "olly was").kind is K.COPULA_CUT
+    assert fluency_problem("they can fuck themselves too .", "they can themselves too .").kind is K.LEFT_WITHOUT_VERB
+    assert fluency_problem("my dad can kick your dad 's ass .", "my dad can your dad 's .").kind \
+        is K.VERB_MISSING_BETWEEN
+    assert fluency_problem("you 've never seen my ass !", "you ' never seen !").kind is K.CONTRACTION_CUT
 
 
 def test_guards_reject_remnants_with_no_verb_or_a_lone_particle():
     insult = "Shut up you stupid fucking loser."
     for broken in ["You bad.", "you person", "Up."]:
-        assert "nothing civil is left" in fluency_problem(insult, broken), broken
-    assert "without its verb" in fluency_problem(insult, "Up you bad.")
+        assert fluency_problem(insult, broken).kind is K.NOTHING_LEFT, broken
+    assert fluency_problem(insult, "Up you bad.").kind is K.LEFT_WITHOUT_VERB
     assert fluency_problem("sh1t edit, you m0r0n", "edit, you person") is None  # "edit" is kept
-    assert "without its verb" in fluency_problem("please shut the fuck up .", "please up .")
-    assert "without its verb" in fluency_problem("shut up, you are a moron", "up, you are wrong")
+    assert fluency_problem("please shut the fuck up .", "please up .").kind is K.LEFT_WITHOUT_VERB
+    assert fluency_problem("shut up, you are a moron", "up, you are wrong").kind is K.LEFT_WITHOUT_VERB
     for fine in ["please shut up .", "hurry up", "get out", "you are wrong", "you 've never seen !",
                  "why don 't you ? -"]:
         assert fluency_problem("please shut the fuck up , you are a moron who get the fuck out", fine) is None, fine
 
 
 def test_vocative_insults_and_counter_speech_are_never_sent_broken(model):
-    """Found by hand after the table: the lexicon swapped "stupid fucking loser" for "bad"
-    ("You bad."); guided removal took "Shut" from "Shut up" ("Up."); the edit tagger cut five
-    words annotators keep from counter-speech ("Calling someone you stop.")."""
-    res = one(model, "Shut up you stupid fucking loser.")  # one() checks the fluency guards
-    assert res.rewrite.lower().strip(" .") not in {"you bad", "up you bad", "up"}
+    """Found by hand after the table, with the shipped model: the lexicon swapped "stupid fucking
+    loser" for "bad" ("You bad."); guided removal took "Shut" from "Shut up" ("Up."); the edit
+    tagger cut five words annotators keep from counter-speech ("Calling someone you stop.")."""
+    res = one(model, "Shut up you stupid fucking loser.")
     assert (res.rewrite, res.method) == ("Please stop talking.", "template:request")  # the request, kept
-    res = one(model, 'Calling someone a "faggot" is homophobic and you should stop.')
-    assert "homophobic" in res.rewrite and "faggot" not in res.rewrite or not res.civil
+    text = 'Calling someone a "faggot" is homophobic and you should stop.'
+    res = one(model, text)
+    # the shipped model still flags the mention ("a slur ... homophobic"): sent as the best it has
+    assert (res.rewrite, res.civil) == ("Calling someone a slur is homophobic and you should stop.", False)
+    assert res.rejection.broken  # a civil edit existed, but it cut the sentence
 
 
 def test_informal_english_is_english():
@@ -174,7 +185,7 @@ def test_informal_english_is_english():
 
 
 def test_only_violence_aimed_at_the_reader_makes_a_threat():
-    from cleanspeech.rewrite.api import _threatens_you
+    from cleanspeech.rewrite.pipeline import _threatens_you
 
     assert _threatens_you("I will find you and kill you, you worthless piece of garbage.", civil=False)
     assert _threatens_you("i'm gonna beat the crap out of you", civil=False)
@@ -195,29 +206,29 @@ def test_a_threat_minus_its_violent_words_is_not_sent(default_model):
     # piece of garbage" and leaves "I will find you." -- the frame of the threat, read as civil
     text = "I will find you and kill you, you worthless piece of garbage."
     res = one(default_model, text)
-    assert not res.rewrite.startswith("I will find you")
-    assert (res.civil and res.method == "template:threat") or (not res.civil and res.reason)
+    assert (res.rewrite, res.method) == ("I am very angry with you.", "template:threat")
 
 
 def test_a_rude_idiom_keeps_its_meaning(model):
     """Found on the ParaDetox dev split: "don 't give a shit" lost its verb ("i dont about your
     rules .") because the cut kept the most characters; the plain idiom is a candidate now."""
     res = one(model, "i dont give a shit about your rules .")
-    assert "shit" not in res.rewrite or not res.civil
-    if res.civil:
-        assert "care" in res.rewrite and "dont" in res.rewrite
+    assert (res.rewrite, res.civil) == ("i dont care about your rules .", True)
 
 
-def test_a_short_insult_whose_edits_read_as_broken_gets_a_template(model):
+def test_a_short_insult_whose_edits_read_as_broken_gets_a_template():
     """Found by hand: every edit of "you 're a god damn fucking idiot ." left a "god" without
     "damn"; a comment this short has nothing else to keep, so a statement of the feeling serves."""
-    res = one(model, "you 're a god damn fucking idiot .")
-    assert res.civil is False or res.method.startswith("template:") or fluency_problem(res.original, res.rewrite) is None
-    if res.method.startswith("template:"):
-        assert res.rewrite in ("I strongly disagree with you.", "I do not like you.")
+    text = "you 're a god damn fucking idiot ."
+    res = one(stub("damn", "fucking", "idiot"), text, **OFFLINE)
+    assert (res.rewrite, res.civil) == ("I do not like you.", True)
+    assert res.candidate.template is Template.DISAGREE
 
 
-def test_a_rude_dismissal_becomes_its_request_not_a_dislike(model):
-    res = one(model, "shut yo bitch ass up !")
-    if res.method.startswith("template:"):
-        assert res.rewrite in ("Please stop talking.", "Please be quiet.")
+def test_a_rude_dismissal_becomes_its_request_not_a_dislike():
+    text = "shut yo bitch ass up !"
+    assert templates_for(text, threat=False) == ["Please stop talking.", "Please be quiet."]
+    res = one(stub("shut", "bitch", "ass"), text, **OFFLINE)  # "shut" flagged: no edit is civil
+    assert (res.rewrite, res.civil) == ("Please stop talking.", True)
+    assert res.candidate.template is Template.REQUEST
+

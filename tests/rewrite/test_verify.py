@@ -1,30 +1,55 @@
 import numpy as np
 
-from cleanspeech.rewrite.verify import MEANING_MARGIN, Candidate, attach_meaning, choose, guided_removals, similarity
+from cleanspeech.rewrite.candidate import Candidate, Rejection, RejectionKind, Source, Tier
+from cleanspeech.rewrite.verify import MEANING_MARGIN, attach_meaning, choose, guided_removals, similarity
+
+
+def edit(text, tox, civil, label="offline:lexicon", tier=Tier.EDITS, source=Source.LEXICON):
+    return Candidate(text, source, tier, label=label, tox=tox, civil=civil)
 
 
 def test_choose_prefers_first_tier_then_similarity():
-    cands = [Candidate("you are wrong", "openai", 0, 0.1, True),
-             Candidate("you are a person", "offline:lexicon", 1, 0.1, True),
-             Candidate("you are a", "offline:lexicon-delete", 1, 0.2, True)]
-    assert choose("you are a idiot", 0.9, cands).method == "openai"
+    cands = [edit("you are wrong", 0.1, True, "openai", Tier.BACKEND, Source.BACKEND),
+             edit("you are a person", 0.1, True),
+             edit("you are a", 0.2, True, "offline:lexicon-delete")]
+    assert choose("you are a idiot", 0.9, cands).candidate is cands[0]
     r = choose("you are a idiot", 0.9, cands[1:])
-    assert r.civil and r.rewrite == "you are a"  # the most similar civil candidate
+    assert r.civil and r.rewrite == "you are a" and r.rejection is None  # the most similar civil candidate
 
 
 def test_choose_least_toxic_when_none_civil_and_never_worse():
-    cands = [Candidate("a", "x", 1, 0.7, False), Candidate("b", "y", 1, 0.6, False)]
+    cands = [edit("a", 0.7, False), edit("b", 0.6, False)]
     r = choose("orig", 0.8, cands)
     assert (r.rewrite, r.civil, r.toxicity_after) == ("b", False, 0.6)
+    assert r.rejection.kind is RejectionKind.NOT_CIVIL
     r = choose("orig", 0.5, cands)
-    assert (r.rewrite, r.method, r.toxicity_after) == ("orig", "none", 0.5)
+    assert (r.rewrite, r.candidate, r.toxicity_after) == ("orig", None, 0.5)
+
+
+def test_a_guard_that_turned_down_a_civil_candidate_is_the_reason():
+    broken = edit("you 're .", 0.1, True)
+    broken.rejection = Rejection(RejectionKind.COPULA_CUT, ("re",))
+    toxic = edit("you 're an idiot", 0.9, False)
+    toxic.rejection = Rejection(RejectionKind.LOST_NEGATION, ("not",))
+    r = choose("you 're a fucking idiot .", 0.95, [edit("you 're a idiot .", 0.9, False)], [toxic, broken])
+    assert not r.civil and r.rejection is broken.rejection
+    r = choose("you 're a fucking idiot .", 0.95, [], [toxic])
+    assert r.rejection is toxic.rejection
+
+
+def test_the_fallback_is_the_rows_whichever_candidate_wins():
+    r = choose("orig", 0.9, [edit("fine", 0.1, True, "openai", Tier.BACKEND, Source.BACKEND)], fallback="openai HTTP 500")
+    assert r.method == "openai (fallback: openai HTTP 500)"
 
 
 def test_guided_removal_deletes_the_word_the_classifier_blames(keyword_model):
-    start = Candidate("well you moron , go away", "offline:lexicon", 1, 0.9, False)
+    start = edit("well you moron , go away", 0.9, False)
+    start.fallback = "openai timeout"
     chain = guided_removals(keyword_model.predict_proba, np.full(6, 0.5), start)
     assert chain[-1].civil and "moron" not in chain[-1].text and "go away" in chain[-1].text
-    assert chain[-1].method == "offline:lexicon+guided"
+    last = chain[-1]
+    assert last.guided and (last.source, last.label, last.tier) == (Source.LEXICON, "offline:lexicon", Tier.LAST_RESORT)
+    assert last.fallback == "openai timeout"  # made in place of the backend, like its start
 
 
 def test_similarity_bounds():
@@ -44,8 +69,8 @@ class _FakeMeaning:
 
 def test_meaning_breaks_a_near_tie_in_characters():
     src = "the way the shit clings to the air"
-    cands = [Candidate("the way the clings to the air", "offline:lexicon-delete", 1, 0.1, True),
-             Candidate("the way the mess clings to the air", "offline:lexicon", 1, 0.1, True)]
+    cands = [edit("the way the clings to the air", 0.1, True, "offline:lexicon-delete"),
+             edit("the way the mess clings to the air", 0.1, True)]
     assert choose(src, 0.9, cands).rewrite == "the way the clings to the air"  # characters alone
     fake = _FakeMeaning()
     attach_meaning(fake, [(src, 0.9, cands)])
@@ -55,12 +80,12 @@ def test_meaning_breaks_a_near_tie_in_characters():
 
 def test_meaning_skips_inputs_without_a_choice_and_far_candidates():
     fake = _FakeMeaning()
-    one = [Candidate("you are wrong", "offline:lexicon", 1, 0.1, True),
-           Candidate("you are a mess", "offline:lexicon", 1, 0.9, False)]  # not civil: no choice
+    one = [edit("you are wrong", 0.1, True),
+           edit("you are a mess", 0.9, False)]  # not civil: no choice
     src = "well then you are a total idiot"
-    far = [Candidate("well then you are a total", "offline:lexicon-delete", 1, 0.1, True),
-           Candidate("well then you are a", "offline:lexicon-delete", 1, 0.1, True),
-           Candidate("a mess", "offline:lexicon", 1, 0.1, True)]  # under MEANING_MARGIN
+    far = [edit("well then you are a total", 0.1, True, "offline:lexicon-delete"),
+           edit("well then you are a", 0.1, True, "offline:lexicon-delete"),
+           edit("a mess", 0.1, True)]  # under MEANING_MARGIN
     attach_meaning(fake, [("you are a idiot", 0.9, one), (src, 0.9, far)])
     assert fake.calls == [["well then you are a total", "well then you are a"]]
     assert one[0].meaning is None and far[2].meaning is None

@@ -12,7 +12,7 @@ set, else offline). See :mod:`cleanspeech.rewrite.result` for "toxicity" and "ci
 
 from __future__ import annotations
 
-from cleanspeech.rewrite.api import BACKENDS, make_rewriter, rewrite_texts
+from cleanspeech.rewrite.pipeline import BACKENDS, make_rewriter, rewrite_texts
 from cleanspeech.rewrite.base import Proposal, Rewriter, RewriteRequest
 from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
 

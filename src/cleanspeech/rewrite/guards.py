@@ -1,4 +1,5 @@
-"""Checks a candidate rewrite must pass before the verification loop may send it.
+"""Checks a candidate rewrite must pass before the verification loop may send it: each returns a
+:class:`~cleanspeech.rewrite.candidate.Rejection` or None, and proposes nothing.
 
 A classifier scores toxicity, not meaning: it happily calls "The killed millions of in the
 Holocaust." civil. These cheap, rule-based checks catch what it cannot:
@@ -10,7 +11,9 @@ Holocaust." civil. These cheap, rule-based checks catch what it cannot:
 * **fluency** — deletions must not leave a dangling determiner or possessive ("your is",
   "an is", "the killed"), a verb's subject next to its object ("find you and you"), a modifier
   without its word ("a really bill", "boring as"), or an output with no content word left
-  ("you", "you are"); rude idioms get their plain form as a candidate ("don 't care");
+  ("you", "you are");
+* **threats** — an edit of a threat must not still name the violent act, nor keep its frame
+  ("I will find you.");
 * **obfuscation** — ``fold`` maps leet spellings back to letters ("m0r0n" → "moron") so the
   lexicon can match them.
 """
@@ -22,7 +25,10 @@ import re
 from collections import Counter
 
 from cleanspeech.identity import IDENTITY_TERMS
-from cleanspeech.rewrite.tokens import cleanup, mining_tokens, tokenize
+from cleanspeech.rewrite.candidate import Candidate, Rejection, RejectionKind
+from cleanspeech.rewrite.tokens import mining_tokens, tokenize
+
+K = RejectionKind
 
 # Identity terms and named groups (cleanspeech.identity): deleting them changes who a sentence is
 # about; the classifier's occlusion signal is most biased exactly on these words.
@@ -72,7 +78,7 @@ _RUDE_VERBS = frozenset("fuck fuckin fck fuk piss shut sod bugger screw".split()
 _STRANDED = _PARTICLES | frozenset("yourself yourselves themselves himself herself myself".split())
 _DAMNS = frozenset("damn damned dammit".split())
 # Words that say nothing of their own beside FUNCTION_WORDS: "please and kindly ." is empty.
-_FILLERS = frozenset("please kindly lol lmao haha now".split())
+FILLERS = frozenset("please kindly lol lmao haha now".split())
 # A word that modifies or compares needs what followed it: "a really (stupid) bill", "boring as
 # (fuck)", "hurts like (a bitch) .", "a jealous (bitch) ." lose it; a cut rude intensifier does not
 # ("so (fucking) good", "yo pretty (ass) eyes").
@@ -101,13 +107,13 @@ def fold(word: str) -> str:
     return w.translate(_LEET)
 
 
-def _words(text: str) -> list[str]:
+def word_norms(text: str) -> list[str]:
     return [t.norm for t in tokenize(text) if t.is_word]
 
 
 def identity_terms(text: str) -> Counter:
     """Counts of the identity terms in ``text`` (lowercased)."""
-    return Counter(w for w in _words(text) if w in IDENTITY_TERMS)
+    return Counter(w for w in word_norms(text) if w in IDENTITY_TERMS)
 
 
 def lost_negations(original: str, candidate: str) -> list[str]:
@@ -122,12 +128,12 @@ def lost_identity_terms(original: str, candidate: str) -> list[str]:
     return sorted((identity_terms(original) - identity_terms(candidate)).elements())
 
 
-def fluency_problem(original: str, candidate: str) -> str | None:
-    """Why ``candidate`` reads as broken, or ``None``. Looks at the seams deletions leave in the
+def fluency_problem(original: str, candidate: str) -> Rejection | None:
+    """Why ``candidate`` reads as broken (a rejection whose ``broken`` is true), or ``None``. Looks at the seams deletions leave in the
     original's word sequence and at what remains."""
-    words, orig_words = _words(candidate), _words(original)
-    if not words or all(w in FUNCTION_WORDS or w in _FILLERS for w in words) or (len(words) == 1 and len(orig_words) >= 3):
-        return "nothing civil is left once the offensive words are removed"
+    words, orig_words = word_norms(candidate), word_norms(original)
+    if not words or all(w in FUNCTION_WORDS or w in FILLERS for w in words) or (len(words) == 1 and len(orig_words) >= 3):
+        return Rejection(K.NOTHING_LEFT)
     src = [t.norm for t in tokenize(original)]
     tgt = [t.norm for t in tokenize(candidate)]
     sm = difflib.SequenceMatcher(a=src, b=tgt, autojunk=False)
@@ -135,27 +141,27 @@ def fluency_problem(original: str, candidate: str) -> str | None:
         if op == "equal":
             continue
         if op == "delete" and i2 - i1 == 1 and j2 < len(tgt) and tgt[j2] in _STRANDED and src[i1] in _RUDE_VERBS:
-            return f'"{tgt[j2]}" is left without its verb'
+            return Rejection(K.LEFT_WITHOUT_VERB, (tgt[j2],))
         if op == "delete" and j2 > 0 and tgt[j2 - 1] == "go" and src[i1] in _RUDE_VERBS:
-            return '"go" is left without what it told the reader to do'  # "for you to go (fuck yourself)"
+            return Rejection(K.GO_WITHOUT_ACTION)  # "for you to go (fuck yourself)"
         if j1 > 1 and tgt[j1 - 1] == "god" and tgt[j1 - 2] in ("a", "an", "the") and src[i1] in _DAMNS:
-            return '"god" is left without "damn"'
+            return Rejection(K.GOD_WITHOUT_DAMN)
         if op == "delete" and j2 < len(tgt) and tgt[j2] in _PARTICLES and (
                 j2 == 0 or tgt[j2 - 1] in _NOT_A_VERB or not tgt[j2 - 1].isalpha()):
-            return f'"{tgt[j2]}" is left without its verb'  # "(please) shut up" minus "shut"
+            return Rejection(K.LEFT_WITHOUT_VERB, (tgt[j2],))  # "(please) shut up" minus "shut"
         if j2 == 0:
             continue  # the seam is where the edited block meets the text after it
         left = tgt[j2 - 1]
         right = tgt[j2] if j2 < len(tgt) else ""
         if left in DETERMINERS and (not right or right in NOT_AFTER_DET or right in DETERMINERS
                                      or not re.match(r"\w", right) or right.endswith("ed")):
-            return f'a dangling "{left}" where words were removed'
+            return Rejection(K.DANGLING_DETERMINER, (left,))
         if op == "delete" and left in SUBJECTS and (right in OBJECTS or (left in MODALS and right in POSSESSIVES)):
-            return f'a verb is missing between "{left}" and "{right}"'
+            return Rejection(K.VERB_MISSING_BETWEEN, (left, right))
         if op == "delete" and left in MODALS and src[i1] in _RUDE_VERBS and (not right or right in CLAUSE_ENDS):
-            return f'a verb is missing after "{left}"'  # "you can (fuck off) or get comfortable"
+            return Rejection(K.VERB_MISSING_AFTER, (left,))  # "you can (fuck off) or get comfortable"
         if op == "delete" and _RUDE_VERB_FORM.match(src[i1]) and right in ("with", "around"):
-            return f'the verb before "{right}" is gone'  # "starting to (fuck) with my ability"
+            return Rejection(K.VERB_GONE_BEFORE, (right,))  # "starting to (fuck) with my ability"
         if op == "delete" and src[i1] not in _RUDE_INTENSIFIERS:
             cut = _modifier_cut(tgt, j2, left, right)
             if cut:
@@ -163,32 +169,32 @@ def fluency_problem(original: str, candidate: str) -> str | None:
         copula = left in COPULAS or (left in _COPULA_CLITICS and j2 >= 2 and tgt[j2 - 2] in ("'", "’"))
         if op == "delete" and copula and (not right or right in CLAUSE_ENDS):
             word = left if left in COPULAS else "'" + left
-            return f'"{word}" is left without what it said'
+            return Rejection(K.COPULA_CUT, (word,))
         if op == "delete" and (left == "'" or (src[i2 - 1] in ("'", "’") and right in _CONTRACTION_TAILS)):
-            return "a contraction is cut in two"  # "wasn ' *", "dad ' .": lost its tail; "coworker s": its "'"
-    if _GIVE_A_RE.search(original) and not _GIVE_A_RE.search(candidate) and not _CARE_RE.search(candidate):
-        return 'the idiom "give a ..." lost its verb'  # "they don 't (give a shit) about citizens"
+            return Rejection(K.CONTRACTION_CUT)  # "wasn ' *", "dad ' .": lost its tail; "coworker s": its "'"
+    if GIVE_A_RE.search(original) and not GIVE_A_RE.search(candidate) and not CARE_RE.search(candidate):
+        return Rejection(K.IDIOM_CUT)  # "they don 't (give a shit) about citizens"
     kept = set(orig_words)
     if len(words) <= 4 and {"you", "u"} & set(words) and all(w in {"you", "u"} or w not in kept for w in words) \
             and not any(w in _VERBS or w.endswith(("ed", "ing")) or "'" in w or "’" in w for w in words):
-        return f'nothing civil is left once the offensive words are removed ("{" ".join(words)}" has no verb)'
+        return Rejection(K.NOTHING_LEFT, (" ".join(words),))  # "you bad": no verb
     last = words[-1]
     # "... is what it is." ends on "is" in the original too: only a cut before the end dangles
     dangling = last in DETERMINERS or last in {"is", "are", "am", "was", "were", "of", "and", "or", "to"}
     if dangling and orig_words[-1:] != [last]:
-        return f'the rewrite ends on "{last}"'
+        return Rejection(K.DANGLING_END, (last,))
     return None
 
 
-def _modifier_cut(tgt: list[str], j2: int, left: str, right: str) -> str | None:
+def _modifier_cut(tgt: list[str], j2: int, left: str, right: str) -> Rejection | None:
     """Why the seam before ``tgt[j2]`` left a modifier or comparison without its word, or None."""
     end = not right or right in CLAUSE_ENDS
     if left in _INTENSIFIERS and re.match(r"\w", right):  # "me too (bitch) ." stays whole
-        return f'"{left}" is left without the word it modified'
+        return Rejection(K.MODIFIER_CUT, (left,))
     # "hurts like (a bitch) ." compares; "a way i dont like (and ...)" is the verb
     verb = left == "like" and j2 >= 2 and tgt[j2 - 2] in _LIKERS
     if left == "as" or (left in _COMPARERS and end and not verb):
-        return f'"{left}" is left without what it compared'
+        return Rejection(K.COMPARISON_CUT, (left,))
     return None
 
 
@@ -219,7 +225,7 @@ def generalises_about_group(text: str) -> str | None:
     """The identity term a sentence makes a claim about as a whole ("Gay people are ...",
     "Muslims should ..."), or ``None``. Such a sentence, once flagged, is hostile because of
     what it says about the group: deleting words either erases the group or keeps the claim."""
-    words = _words(text)
+    words = word_norms(text)
     for i, w in enumerate(words):
         if w not in IDENTITY_TERMS:
             continue
@@ -231,83 +237,42 @@ def generalises_about_group(text: str) -> str | None:
     return None
 
 
-# A comment that only tells the reader to be quiet or to leave keeps that request when its words
-# go: "shut the fuck up" -> "Please stop talking." (ParaDetox's annotators write it that way),
-# not a statement of dislike.
-_FUCK = r"(?:fuck|f\W*k)"  # also masked: "f**k", "f*ck"
-_SEND_OFF = rf"(?:{_FUCK}|piss|bugger|sod)\w*"  # the verbs of "... off"
-_REFLEXIVE = r"(?:yourself|yourselves|urself)"
-_DISMISSALS = (
-    (re.compile(r"\bshut\b(?:\W+\w+){0,3}?\W+up\b|\bstfu\b", re.IGNORECASE),
-     ["Please stop talking.", "Please be quiet."]),
-    (re.compile(rf"\b{_SEND_OFF}\W+off\b|\bget\W+(?:the\W+\w+\W+)?(?:lost|out)\b"
-                rf"|\bgo\W+away\b|\bgtfo\b|\b{_FUCK}\W+{_REFLEXIVE}\b", re.IGNORECASE),
-     ["Please go away.", "Please leave me alone."]),
-)
-# The same requests inside a longer comment, said plainly in place ("please and kindly fuck off"
-# -> "please and kindly go away"): the rude wording of the request only.
-_RUDE_REQUESTS = (  # in this order: "get the fuck off" is "get off", not "get the go away"
-    (re.compile(rf"\bget\W+the\W+(?:{_FUCK}|hell)\W+(off|out)\b", re.IGNORECASE), r"get \1"),
-    (re.compile(rf"\bshut\W+(?:the\W+)?(?:{_FUCK}|hell|heck)\W+up\b|\bstfu\b", re.IGNORECASE), "stop talking"),
-    (re.compile(rf"\b(?:go\W+)?{_SEND_OFF}\W+(?:off|{_REFLEXIVE})\b|\bgtfo\b", re.IGNORECASE), "go away"),
-)
-# Rude idioms with a plain equivalent, the way ParaDetox's annotators say them: "don 't give a
-# shit" -> "don 't care", "boring as fuck" -> "boring", "fuck up" -> "mess up", "hurts like a
-# bitch" -> "hurts a lot".
-_GIVES = {"give": "care", "gives": "cares", "gave": "cared", "giving": "caring", "given": "cared"}
-_GIVE_A_RE = re.compile(rf"\b({'|'.join(_GIVES)})\W+(?:a\W+)?(?:single\W+|flying\W+)?(?:{_FUCK}|shit|damn|crap)\w*",
-                        re.IGNORECASE)
-_MESS = {"": "mess", "s": "messes", "ed": "messed", "ing": "messing", "in": "messing"}
-_CARE_RE = re.compile(r"\bcar(?:e|es|ed|ing)\b", re.IGNORECASE)
-_RUDE_IDIOMS = (
-    (_GIVE_A_RE, lambda m: _GIVES[m.group(1).lower()]),
-    (re.compile(rf"\s+as\W+(?:{_FUCK}|shit|hell)\b(?!\W+(?:you|u|off|up)\b)", re.IGNORECASE), lambda m: ""),
-    (re.compile(rf"\b{_FUCK}(s|ed|ing|in)?\W+(up|with|around)\b", re.IGNORECASE),
-     lambda m: _mess(m)),  # not "fuck wit" (slang: "like")
-    (re.compile(r"\b(hurt|hurts|hurting)\W+like\W+(?:a\W+bitch|hell|shit)\b", re.IGNORECASE),
-     lambda m: m.group(1) + " a lot"),
-)
+
+# The rude idiom "give a ..." (said plainly by :mod:`cleanspeech.rewrite.plain`): a rewrite that cuts
+# its object must keep "care" or lose the verb too ("they don 't (give a shit) about citizens").
+FUCK = r"(?:fuck|f\W*k)"  # also masked: "f**k", "f*ck"
+GIVES = {"give": "care", "gives": "cares", "gave": "cared", "giving": "caring", "given": "cared"}
+GIVE_A_RE = re.compile(rf"\b({'|'.join(GIVES)})\W+(?:a\W+)?(?:single\W+|flying\W+)?(?:{FUCK}|shit|damn|crap)\w*",
+                       re.IGNORECASE)
+CARE_RE = re.compile(r"\bcar(?:e|es|ed|ing)\b", re.IGNORECASE)
 
 
-def _mess(m: re.Match) -> str:
-    """"fuck up" -> "mess up"; "shut the fuck up" is a request (:data:`_RUDE_REQUESTS`)."""
-    if re.search(r"\bthe\W+$", m.string[:m.start()], re.IGNORECASE):
-        return m.group()
-    return _MESS[(m.group(1) or "").lower()] + " " + m.group(2).lower()
+def rejection(original: str, candidate: str, threat: bool = False) -> Rejection | None:
+    """Why ``candidate`` must not be sent as a rewrite of ``original``, or None; ``threat``: the
+    input is a threat (flagged as one, or a violent act aimed at the reader)."""
+    lost = lost_identity_terms(original, candidate)
+    if lost:
+        return Rejection(K.LOST_IDENTITY, tuple(lost))
+    negations = lost_negations(original, candidate)
+    if negations:
+        return Rejection(K.LOST_NEGATION, tuple(negations))
+    problem = fluency_problem(original, candidate)
+    if problem:
+        return problem
+    if threat and carries_threat(candidate):
+        return Rejection(K.KEEPS_THREAT)
+    if threat and carries_threat(original):
+        # "I will find you and kill you, ..." minus its violent words is "I will find you.":
+        # the frame of the threat stays; only a statement of the feeling is safe to send
+        return Rejection(K.THREAT_FRAME)
+    return None
 
 
-def request_templates(text: str) -> list[str]:
-    """The civil form of what a dismissal asks for ("shut up", "fuck off"), or ``[]``."""
-    return [t for pattern, ts in _DISMISSALS if pattern.search(text) for t in ts]
-
-
-def _same_case(match: re.Match, plain: str) -> str:
-    return plain[:1].upper() + plain[1:] if match.group()[:1].isupper() else plain
-
-
-def say_plainly(text: str) -> str | None:
-    """``text`` with each rude idiom and rude request said plainly ("don 't give a shit" ->
-    "don 't care", "fuck off" -> "go away"), or None where there is none."""
-    out = text
-    for pattern, plain in _RUDE_IDIOMS:
-        out = pattern.sub(lambda m, p=plain: _same_case(m, p(m)) if p(m) else "", out)
-    requested, rest = out, out
-    for pattern, plain in _RUDE_REQUESTS:
-        requested = pattern.sub(lambda m, p=plain: _same_case(m, m.expand(p)), requested)
-        rest = pattern.sub(" ", rest)
-    # a comment that is only the request ("please shut the fuck up") gets its template instead
-    said = [w for w in _words(rest) if w not in FUNCTION_WORDS and w not in _FILLERS]
-    out = cleanup(requested if said else out, like=text)
-    return out if out != text else None
-
-
-def templates_for(text: str, threat: bool) -> list[str]:
-    """Civil statements of the feeling behind a comment that has nothing else to keep, most
-    faithful first (the verification loop scores them like any candidate)."""
-    you = bool(re.search(r"\b(?:you|u|ur|your|yourself)\b", text, re.IGNORECASE))
-    obj = "you" if you else "this"
-    if threat:
-        return [f"I am very angry with {obj}.", f"I am very upset with {obj}.", f"I strongly object to {obj}."]
-    # a dismissal's request says what it meant ("shut yo bitch ass up !" -> "Please stop talking."),
-    # never a statement of dislike, whichever is closer in characters
-    return request_templates(text) or [f"I strongly disagree with {obj}.", f"I do not like {obj}."]
+def screen(original: str, cands: list[Candidate], threat: bool = False
+           ) -> tuple[list[Candidate], list[Candidate]]:
+    """``(kept, rejected)``, in order; a rejected candidate's ``rejection`` says which guard it failed."""
+    kept, rejected = [], []
+    for c in cands:
+        c.rejection = rejection(original, c.text, threat)
+        (rejected if c.rejection else kept).append(c)
+    return kept, rejected

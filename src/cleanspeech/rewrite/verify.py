@@ -11,8 +11,8 @@ Rules (for each input):
    less toxic than the input; otherwise the input comes back unchanged (``method="none"``).
 3. A result is never more toxic than its input.
 4. Candidates that fail a guard (:mod:`cleanspeech.rewrite.guards`: an identity term or a
-   negation lost, a broken sentence, a threat kept or only its violent words removed) are never chosen; when
-   one of them was the only civil candidate the result says so in ``reason``.
+   negation lost, a broken sentence, a threat kept or only its violent words removed) are never
+   chosen; when one of them was the only civil candidate the result's ``rejection`` is its.
 """
 
 from __future__ import annotations
@@ -20,29 +20,16 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from cleanspeech.rewrite.guards import carries_threat, fluency_problem, lost_identity_terms, lost_negations
+from cleanspeech.rewrite.candidate import Candidate, Rejection, RejectionKind, Tier
 from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
 from cleanspeech.rewrite.tokens import Edit, apply_edits, tokenize
 
 ScoreFn = Callable[[Sequence[str]], np.ndarray]  # texts -> (n, 6) probabilities
-
-
-@dataclass
-class Candidate:
-    """A candidate rewrite: its text, how it was made, its tier, and (once scored) its scores."""
-
-    text: str
-    method: str
-    tier: int
-    tox: float = 1.0
-    civil: bool = False
-    reason: str = ""
-    meaning: float | None = None  # embedding cosine with the input, where computed
 
 
 def similarity(a: str, b: str) -> float:
@@ -76,7 +63,8 @@ def guided_removals(score: ScoreFn, thresholds: np.ndarray, start: Candidate, ma
                     max_words: int = 60, protected: Callable[[str], bool] | None = None) -> list[Candidate]:
     """Delete, one word at a time, the word whose removal lowers toxicity most (occlusion with
     the classifier), up to ``max_steps`` words or until civil; words for which ``protected``
-    is true are never removed. Returns the chain of candidates."""
+    is true are never removed. Returns the chain of candidates, one tier after ``start`` and
+    made the way it was (its source, label and fallback)."""
     chain: list[Candidate] = []
     current = start
     for _ in range(max_steps):
@@ -90,47 +78,12 @@ def guided_removals(score: ScoreFn, thresholds: np.ndarray, start: Candidate, ma
         best = int(np.argmin(tox - ok.astype(float)))  # civil first, then least toxic
         if tox[best] >= current.tox or not any(t.is_word for t in tokenize(texts[best])):
             break
-        base, sep, note = start.method.partition(" (fallback:")
-        method = base.split("+")[0] + "+guided" + (sep + note if sep else "")
-        current = Candidate(texts[best], method, start.tier + 1, float(tox[best]), bool(ok[best]))
+        current = replace(start, text=texts[best], tier=Tier(start.tier + 1), guided=True,
+                          tox=float(tox[best]), civil=bool(ok[best]), rejection=None, meaning=None)
         chain.append(current)
         if current.civil:
             break
     return chain
-
-
-def rejection(original: str, cand: str, threat: bool = False) -> str | None:
-    """Why ``cand`` must not be sent as a rewrite of ``original`` (see the guards), or None."""
-    lost = lost_identity_terms(original, cand)
-    if lost:
-        return "it reads as civil only without the identity terms " + ", ".join(f'"{w}"' for w in lost)
-    negations = lost_negations(original, cand)
-    if negations:
-        return "the candidate drops the negation " + ", ".join(f'"{w}"' for w in negations)
-    problem = fluency_problem(original, cand)
-    if problem:
-        return f"the candidate edits read as broken ({problem})"
-    if threat and carries_threat(cand):
-        return "every edit still carries the threat"
-    if threat and carries_threat(original):
-        # "I will find you and kill you, ..." minus its violent words is "I will find you.":
-        # the frame of the threat stays; only a statement of the feeling is safe to send
-        return "removing the violent words leaves the rest of the threat"
-    return None
-
-
-def screen(original: str, cands: list[Candidate], threat: bool = False
-           ) -> tuple[list[Candidate], list[Candidate]]:
-    """``(kept, rejected)``; a rejected candidate's ``reason`` says which guard it failed."""
-    kept, rejected = [], []
-    for c in cands:
-        why = rejection(original, c.text, threat)
-        if why:
-            c.reason = why
-            rejected.append(c)
-        else:
-            kept.append(c)
-    return kept, rejected
 
 
 def choosable(tox_before: float, cands: Sequence[Candidate]) -> list[Candidate]:
@@ -169,19 +122,19 @@ def attach_meaning(meaning: Any, rows: Sequence[tuple[str, float, list[Candidate
 
 
 def choose(original: str, tox_before: float, cands: list[Candidate],
-           rejected: Sequence[Candidate] = ()) -> RewriteResult:
+           rejected: Sequence[Candidate] = (), fallback: str | None = None) -> RewriteResult:
     """The verified result for one input from its scored, screened candidates (rules in the
-    module doc); ``rejected`` only feeds the ``reason`` of a result that is not civil."""
+    module doc); ``rejected`` only feeds the ``rejection`` of a result that is not civil;
+    ``fallback``: why the backend failed for this input, if it did."""
     civil = choosable(tox_before, cands)
     if civil:
         # where meaning was computed, only its contenders compete (closeness mixes no scales)
         pool = [c for c in civil if c.meaning is not None] or civil
         best = max(pool, key=lambda c: (closeness(c, original), -c.tox))
-        return RewriteResult(original, best.text, tox_before, best.tox, best.method, True, best.reason)
-    why = next((c.reason for c in rejected if c.civil), "") or next((c.reason for c in rejected), "")
-    reason = f"cannot be made civil: {why}" if why else "cannot be made civil: no candidate is under every threshold"
+        return RewriteResult.chosen(original, tox_before, best, True, fallback=fallback)
+    # a guard that turned down a civil candidate explains the failure better than the scores
+    why = (next((c.rejection for c in rejected if c.civil), None) or next((c.rejection for c in rejected), None)
+           or Rejection(RejectionKind.NOT_CIVIL))
     less = [c for c in cands if c.tox < tox_before]
-    if less:
-        best = min(less, key=lambda c: (c.tox, -similarity(c.text, original)))
-        return RewriteResult(original, best.text, tox_before, best.tox, best.method, False, reason)
-    return RewriteResult(original, original, tox_before, tox_before, "none", False, reason)
+    best = min(less, key=lambda c: (c.tox, -similarity(c.text, original))) if less else None
+    return RewriteResult.chosen(original, tox_before, best, False, why, fallback)

@@ -1,0 +1,219 @@
+"""``rewrite_texts``, the rewrite pipeline: for each comment that needs it, **propose** candidates
+(the chosen backend and the offline sources, :mod:`cleanspeech.rewrite.sources`), **score** them
+with the classifier, **screen** them with the guards (:mod:`cleanspeech.rewrite.guards`), and
+**choose** the result (:mod:`cleanspeech.rewrite.verify`).
+
+An input is rewritten when the classifier flags it (not civil) or when it holds a phrase that
+ParaDetox annotators almost always remove (``lexicon_trigger``; e.g. "fucking", masked
+profanity). Every other input comes back unchanged with ``method="unchanged"``.
+
+Inputs the rewriter cannot serve come back unedited with ``civil=False`` and a ``rejection``:
+non-English text the classifier flags (the lexicon is English), and flagged generalisations
+about a protected group ("Gay people are ..."). When no edit passes the guards, the last resorts
+are classifier-guided removals and, for threats and comments with nothing left to keep, a
+template statement of the feeling ("I am very angry with you.").
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from cleanspeech.labels import LABELS, labels_over
+from cleanspeech.language import guess_language, has_offensive_words
+from cleanspeech.rewrite.base import Rewriter, RewriteRequest
+from cleanspeech.rewrite.candidate import (Candidate, CandidateSource, Rejection, RejectionKind, Source,
+                                           Template, Tier)
+from cleanspeech.rewrite.edit_tagger import load_edit_tagger
+from cleanspeech.rewrite.guards import generalises_about_group, identity_terms, screen, threatens_reader
+from cleanspeech.rewrite.meaning import load_meaning
+from cleanspeech.rewrite.offline import OfflineRewriter
+from cleanspeech.rewrite.plain import request_templates, templates_for
+from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
+from cleanspeech.rewrite.sources import BackendSource, EditTaggerSource, LexiconSource, PlainSource
+from cleanspeech.rewrite.verify import ScoreFn, attach_meaning, choose, guided_removals, score_candidates
+
+BACKENDS = ("offline", "gemini", "openai", "auto")
+
+
+def make_rewriter(backend: str = "offline", **kw: Any) -> Rewriter:
+    """The rewriter for ``backend`` (LLM settings from ``kw``, the environment, a config file)."""
+    if backend == "auto":
+        backend = os.environ.get("CLEANSPEECH_LLM_BACKEND") or "offline"
+    if backend == "offline":
+        return OfflineRewriter()
+    if backend in ("gemini", "openai"):
+        from cleanspeech.rewrite.llm import make_llm_rewriter
+
+        if "llm_model" in kw:
+            kw["model"] = kw.pop("llm_model")
+        return make_llm_rewriter(backend, **kw)
+    raise ValueError(f"unknown rewrite backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+
+
+def _model_scorer(model: Any) -> ScoreFn:
+    def score(texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(model.predict_proba([t if isinstance(t, str) else "" for t in texts]), dtype=float)
+
+    return score
+
+
+def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
+                  rewriter: Rewriter | None = None, offline: OfflineRewriter | None = None,
+                  lexicon_trigger: bool = True, guided_steps: int = 3,
+                  scorer: Callable[[Sequence[str]], np.ndarray] | None = None,
+                  edit_tagger: Any = "auto", meaning: Any = "auto", **kw: Any) -> list[RewriteResult]:
+    """One verified :class:`RewriteResult` per text, in order.
+
+    ``model``: anything with ``predict_proba(texts) -> (n, 6)`` and ``thresholds (6,)``.
+    ``rewriter`` overrides the backend; ``kw`` go to the LLM config (``base_url``, ``api_key``,
+    ``llm_model``, ``timeout``, ``max_retries``, ``backoff``, ``max_workers``).
+    ``guided_steps``: at most this many extra words removed by classifier occlusion when no
+    lexicon/LLM candidate is civil (0 disables).
+    ``scorer``: ``texts -> (n, 6)`` used for every score (the Moderator passes its own, which
+    holds the empty-text policy), else ``model.predict_proba``.
+    ``edit_tagger``: an :class:`~cleanspeech.rewrite.edit_tagger.EditTagger` whose candidates join
+    the offline rewriter's, ``"auto"`` for the shipped one (skipped where it or torch is missing),
+    None for none.
+    ``meaning``: a :class:`~cleanspeech.rewrite.meaning.Meaning` whose embedding cosine joins
+    character similarity in choosing among civil candidates, ``"auto"`` for the packaged
+    MiniLM (skipped where it or torch is missing), None for characters alone.
+    """
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    if not texts:
+        return []
+    score = scorer or _model_scorer(model)
+    thresholds = np.asarray(model.thresholds, dtype=float)
+    before = score(texts)
+    tox_before, civil_before = toxicity(before), civil_mask(before, thresholds)
+    offline = offline or OfflineRewriter()
+    results = {i: _unserved(t, float(tox_before[i]), bool(civil_before[i])) for i, t in enumerate(texts)}
+    results = {i: r for i, r in results.items() if r is not None}
+    todo = [i for i, t in enumerate(texts) if i not in results and t.strip() and (
+        not civil_before[i] or (lexicon_trigger and offline.has_known_toxic_terms(t)))]
+    todo_set = set(todo)
+    results.update({i: RewriteResult.unchanged(t, float(tox_before[i]))
+                    for i, t in enumerate(texts) if i not in todo_set and i not in results})
+    if not todo:
+        return [results[i] for i in range(len(texts))]
+
+    # propose
+    primary = rewriter or make_rewriter(backend, **kw)
+    labels = labels_over(before[todo], thresholds)
+    requests = [RewriteRequest(texts[i], tuple(lab), tuple(offline.spans(texts[i])))
+                for i, lab in zip(todo, labels)]
+    tagger = load_edit_tagger() if isinstance(edit_tagger, str) and edit_tagger == "auto" else edit_tagger
+    sources: list[CandidateSource] = [LexiconSource(offline), PlainSource(offline)]
+    if tagger is not None:
+        sources.append(EditTaggerSource(tagger, offline))
+    # the offline rewriter is one of the sources already, never a backend of its own
+    backend_source = None if isinstance(primary, OfflineRewriter) else BackendSource(primary)
+    rows = propose(requests, backend_source, sources)
+    # score
+    score_candidates(score, thresholds, [c for row in rows for c in row])
+    # screen, with the last resorts where nothing civil passed
+    threat = before[:, LABELS.index("threat")] >= thresholds[LABELS.index("threat")]
+    screened = [_screen_one(texts[i], float(tox_before[i]), row, score, thresholds, offline,
+                            guided_steps, bool(threat[i]) or _threatens_you(texts[i], civil_before[i]))
+                for i, row in zip(todo, rows)]
+    # choose
+    enc = load_meaning() if isinstance(meaning, str) and meaning == "auto" else meaning
+    if enc is not None:
+        attach_meaning(enc, [(texts[i], float(tox_before[i]), kept) for i, (kept, _) in zip(todo, screened)])
+    for i, row, (kept, rejected) in zip(todo, rows, screened):
+        # rows whose backend call failed say so, whichever candidate wins
+        fallback = next((c.fallback for c in row if c.fallback), None)
+        res = choose(texts[i], float(tox_before[i]), kept, rejected, fallback)
+        if civil_before[i] and not res.civil:  # triggered by the lexicon only: keep the input
+            res = RewriteResult.unchanged(texts[i], res.toxicity_before, fallback)
+        results[i] = res
+    return [results[i] for i in range(len(texts))]
+
+
+def propose(requests: Sequence[RewriteRequest], backend: BackendSource | None,
+            sources: Sequence[CandidateSource]) -> list[list[Candidate]]:
+    """Per request, the backend's candidates then each source's, in order. Where the backend
+    failed for a request, the offline edits that stand in for it carry why (``fallback``)."""
+    if backend is not None:
+        rows, failures = backend.propose(requests)
+    else:
+        rows, failures = [[] for _ in requests], [None] * len(requests)
+    for source in sources:
+        for row, cands, failure in zip(rows, source.candidates(requests), failures):
+            for c in cands:
+                if failure and _stands_in(c):
+                    c.fallback = failure
+            row.extend(cands)
+    return rows
+
+
+def _stands_in(c: Candidate) -> bool:
+    """Whether ``c`` is an edit made in place of the backend's: the lexicon's and the tagger's,
+    of the input or of its plain form (the plain form itself is not marked)."""
+    return c.source in (Source.LEXICON, Source.EDIT_TAGGER) or (c.source is Source.PLAIN and bool(c.label))
+
+
+def _threatens_you(text: str, civil: bool) -> bool:
+    """A flagged comment naming a violent act against the reader counts as a threat even when
+    the threat label stays under its threshold (the classifier reads "kill you" as an insult)."""
+    return not civil and threatens_reader(text)
+
+
+def _unserved(text: str, tox: float, civil: bool) -> RewriteResult | None:
+    """The result for an input the rewriter must not edit, or None: non-English text (clean
+    text comes back as it is; text the classifier flags or that holds a word of the language's
+    short insult list comes back unedited with ``civil=False``) and flagged generalisations
+    about a protected group."""
+    lang = guess_language(text) if text.strip() else "en"
+    if lang != "en":
+        if civil and not has_offensive_words(text, lang):
+            return RewriteResult.unchanged(text, tox)
+        return RewriteResult.refused(text, tox, Rejection(RejectionKind.UNSUPPORTED_LANGUAGE, (lang,)))
+    group = None if civil else generalises_about_group(text)
+    if group:
+        return RewriteResult.refused(text, tox, Rejection(RejectionKind.GROUP_CLAIM, (group,)))
+    return None
+
+
+def _screen_one(text: str, tox: float, cands: list[Candidate], score: ScoreFn, thresholds: np.ndarray,
+                offline: OfflineRewriter, guided_steps: int, threat: bool
+                ) -> tuple[list[Candidate], list[Candidate]]:
+    """Screen the scored candidates, add classifier-guided removals and, for threats or nothing
+    left to keep, a template: ``(kept, rejected)`` for :func:`choose`."""
+    kept, rejected = screen(text, cands, threat)
+    # Occlusion on a sentence about a group mostly finds the group's name or its verbs.
+    if guided_steps and not any(c.civil for c in kept) and not identity_terms(text):
+        # with no edit left, occlusion starts from the input itself
+        start = min(kept, key=lambda c: c.tox) if kept else Candidate(text, Source.LEXICON, Tier.EDITS,
+                                                                      label="offline", tox=tox)
+        more, bad = screen(text, guided_removals(score, thresholds, start, guided_steps,
+                                                 protected=offline.is_protected), threat)
+        kept, rejected = kept + more, rejected + bad
+    asks = [] if threat else request_templates(text)
+    nothing_left = any(c.rejection is not None and c.rejection.kind is RejectionKind.NOTHING_LEFT for c in rejected)
+    if not any(c.civil for c in kept) and (threat or asks or nothing_left or _short_and_broken(text, rejected)):
+        tmpls = [_template(t, threat, t in asks) for t in templates_for(text, threat)]
+        score_candidates(score, thresholds, tmpls)
+        kept += tmpls
+    return kept, rejected
+
+
+SHORT_INSULT_WORDS = 8  # a broken edit of a comment this short leaves nothing worth keeping
+_AT_READER = re.compile(r"\b(?:you|u|ur|your|you're|youre)\b", re.IGNORECASE)
+
+
+def _short_and_broken(text: str, rejected: list[Candidate]) -> bool:
+    """A short insult at the reader whose only civil edits read as broken ("you 're a god damn ."):
+    a statement of disagreement says what it meant. A longer comment, or one about a group
+    (counter-speech quoting a slur), keeps ``civil=False`` and its words."""
+    return (len(text.split()) <= SHORT_INSULT_WORDS and bool(_AT_READER.search(text)) and not identity_terms(text)
+            and any(c.civil and c.rejection is not None and c.rejection.broken for c in rejected))
+
+
+def _template(text: str, threat: bool, request: bool) -> Candidate:
+    kind = Template.THREAT if threat else Template.REQUEST if request else Template.DISAGREE
+    return Candidate(text, Source.TEMPLATE, Tier.LAST_RESORT, template=kind)
