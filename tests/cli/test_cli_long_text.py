@@ -83,3 +83,10 @@ def test_rewrite_file_keeps_a_200k_row_unchanged_with_a_reason(tmp_path, tiny_li
     big = df.iloc[1]
     assert big["rewrite"] == huge and big["method"] == "skipped" and "1,000-character limit" in big["reason"]
     assert "rewrite: 3 rows in" in result.output
+
+
+def test_an_existing_file_of_unknown_type_says_what_to_do(tmp_path, tiny_linear_dir):
+    (tmp_path / "notes").write_text("id,comment_text\n1,hi\n")
+    result = _run("explain", "-m", tiny_linear_dir, tmp_path / "notes", "-o", tmp_path / "o.jsonl")
+    message = " ".join(result.output.split())
+    assert result.exit_code == 2 and "unknown file type" in message and "--text" in message

@@ -100,6 +100,12 @@ def input_file(arg: str, output: Path | None, as_text: bool = False) -> Path | N
         return None
     path = Path(arg) if _could_be_path(arg) else None
     if path is not None and _is_file(path):
+        from cleanspeech.data.stream import file_format
+
+        try:
+            file_format(path)
+        except DataError as exc:
+            raise DataError(f"{exc}; or pass --text to treat INPUT as a comment") from None
         return path
     looks_like_file = path is not None and path.name.lower().endswith(FILE_SUFFIXES)
     if output is not None or looks_like_file:
