@@ -36,8 +36,8 @@ from cleanspeech.explain.lexicon import SpanLexicon
 from cleanspeech.explain.occlusion import delete_words, logit
 from cleanspeech.explain.span_metric import read_tsd
 from cleanspeech.explain.span_tuning import f1_at, tune_threshold
-from cleanspeech.explain.tagger import load_tagger
-from cleanspeech.explain.tagger_train import load_split
+from cleanspeech.explain.tagger_ensemble import load_tagger
+from cleanspeech.training.tagger import load_split
 from cleanspeech.explain.words import split_words
 from cleanspeech.models import load_model
 

@@ -30,7 +30,7 @@ from cleanspeech.training.cascade import cascade_scores, fit_cascade, mine_route
 from load import machine  # bench/load.py: CPU model, cores, load average
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from build_cascade import member_arguments, member_scores  # noqa: E402  the build's scorer and cache
+from cleanspeech.training.cascade_build import member_arguments, member_scores  # noqa: E402  the build's scorer and cache
 
 RESULTS = Path(__file__).parent / "results"
 RULES = [(None, None), (0.9, 10), (0.8, 10), (0.7, 5), (0.7, 10), (0.7, 20), (0.6, 10), (0.5, 10)]

@@ -48,7 +48,7 @@ from cleanspeech.explain.lexicon import SpanLexicon  # noqa: E402
 from cleanspeech.explain.span_metric import span_f1  # noqa: E402
 from cleanspeech.explain.span_rule import SpanRule, attribution_scores, lexicon_ratios  # noqa: E402
 from cleanspeech.explain.tagger import write_lexicon  # noqa: E402
-from cleanspeech.explain.tagger_train import load_split  # noqa: E402
+from cleanspeech.training.tagger import load_split  # noqa: E402
 from cleanspeech.explain.words import spans_to_offsets, split_words  # noqa: E402
 from cleanspeech.models import load_model  # noqa: E402
 

@@ -37,8 +37,9 @@ import numpy as np
 from cleanspeech.data.io import write_text_atomic
 from cleanspeech.explain.span_metric import read_tsd
 from cleanspeech.explain.span_rule import SpanRule, rule_f1
-from cleanspeech.explain.tagger import load_tagger, torch_threads
-from cleanspeech.explain.tagger_train import load_split
+from cleanspeech.explain.tagger_ensemble import load_tagger
+from cleanspeech.models.tagger import torch_threads
+from cleanspeech.training.tagger import load_split
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "results"

@@ -61,7 +61,7 @@ def old_tagger_comparison(texts: list[str], probs: list[np.ndarray], ratios: lis
                           rule: SpanRule, old_path: Path) -> dict:
     """The old tagger vs the new out-of-fold rule on the posts the old tagger never trained on."""
     from cleanspeech.explain.tagger import SpanTagger
-    from cleanspeech.explain.tagger_train import load_split
+    from cleanspeech.training.tagger import load_split
 
     index = {t: i for i, t in enumerate(texts)}
     _, val = load_split(TSD / "tsd_train.csv")

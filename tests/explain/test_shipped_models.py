@@ -50,8 +50,7 @@ def test_shipped_span_tagger_leaves_clean_comments_empty_and_marks_the_insult():
     """The shipped span tagger averages a MiniLM tagger trained on toxic posts only (it marked
     "logo" and "date of birth" in clean comments) with an all-mpnet-base-v2 LoRA tagger that also
     saw clean comments with no span."""
-    from cleanspeech.explain.tagger import load_tagger
-    from cleanspeech.explain.tagger_ensemble import TaggerEnsemble
+    from cleanspeech.explain.tagger_ensemble import TaggerEnsemble, load_tagger
 
     tagger = load_tagger(str(default_tagger_path()))
     assert isinstance(tagger, TaggerEnsemble) and len(tagger.members) == 2

@@ -3,11 +3,9 @@
 import numpy as np
 import pytest
 
-from cleanspeech.explain.tagger import (
-    SpanTagger, TaggerSettings, build_model, dequantize_state, is_frozen, quantize_state, resolve_base,
-    tokens_to_word_probs,
-)
+from cleanspeech.explain.tagger import SpanTagger, tokens_to_word_probs
 from cleanspeech.explain.words import split_words
+from cleanspeech.models.tagger import TaggerSettings, build_model, dequantize_state, is_frozen, quantize_state, resolve_base
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")

@@ -5,8 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from cleanspeech.explain.tagger import SpanTagger, TaggerSettings, build_model, load_tagger, resolve_base
-from cleanspeech.explain.tagger_ensemble import TaggerEnsemble
+from cleanspeech.explain.tagger import SpanTagger
+from cleanspeech.explain.tagger_ensemble import TaggerEnsemble, load_tagger
+from cleanspeech.models.tagger import TaggerSettings, build_model, resolve_base
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")

@@ -31,7 +31,7 @@ def test_explain_from_several_threads_matches_serial(tiny_transformer):
 
 
 def test_tagger_is_loaded_once_when_threads_ask_at_once(monkeypatch):
-    from cleanspeech.explain import tagger
+    from cleanspeech.explain import tagger_ensemble as tagger
 
     calls = []
 

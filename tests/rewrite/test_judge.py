@@ -3,7 +3,8 @@ embeddings, so no encoder is loaded)."""
 
 import numpy as np
 
-from cleanspeech.rewrite.judge import Judge, fit_judge
+from cleanspeech.rewrite.judge import Judge
+from cleanspeech.training.rewrite_lexicon import fit_judge
 
 
 def _data(n=400, d=16, seed=0):

@@ -42,7 +42,7 @@ def test_shipped_lexicon_loads():
 
 
 def test_export_pairs_round_trips(tmp_path):
-    from cleanspeech.rewrite.mine import export_pairs
+    from cleanspeech.training.rewrite_lexicon import export_pairs
 
     path = export_pairs(PAIRS, tmp_path / "held.tsv")
     assert read_pairs(path) == PAIRS

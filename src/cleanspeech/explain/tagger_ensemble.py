@@ -8,34 +8,28 @@ Folder layout: ``tagger.json`` holds the rule (threshold, gaps, post gate, lexic
 ``attribution_rule``, the one ``explain`` applies with the classifier's attributions),
 ``members`` (sub-folder names) and their ``weights``; ``lexicon.json``, when the rule blends in the
 word lexicon; each member is an ordinary :class:`SpanTagger` folder. The member rules are
-ignored: only their probabilities count.
+ignored: only their probabilities count. ``cleanspeech build-span-ensemble`` writes one.
 
-    python -m cleanspeech.explain.tagger_ensemble --member runs/a/split --member runs/b/split \\
-        --threshold 0.35 --out OUT
+:func:`load_tagger` loads any tagger folder, a single tagger or an ensemble; it lives here
+rather than beside :class:`SpanTagger` so that the single tagger never needs to know ensembles.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from cleanspeech.explain.lexicon import SpanLexicon
-from cleanspeech.explain.tagger import (
-    CONFIG_NAME,
-    SpanDecoder,
-    SpanTagger,
-    TaggerSettings,
-    needs_lexicon,
-    read_lexicon,
-    write_lexicon,
-)
+from cleanspeech.explain.tagger import SpanDecoder, SpanTagger, needs_lexicon, read_lexicon, write_lexicon
 from cleanspeech.explain.words import Word
+from cleanspeech.models.tagger import CONFIG_NAME, TaggerSettings
 
 
 class TaggerEnsemble(SpanDecoder):
@@ -87,21 +81,21 @@ class TaggerEnsemble(SpanDecoder):
         return cls(members, config.get("weights"), TaggerSettings.from_dict(config), read_lexicon(path))
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--member", action="append", required=True, help="a span-tagger folder (repeatable)")
-    ap.add_argument("--weight", type=float, action="append", help="one per member (default: equal)")
-    ap.add_argument("--threshold", type=float, required=True, help="word threshold on the mean")
-    ap.add_argument("--metrics", help="JSON file of metrics to record in tagger.json")
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args(argv)
-    members = [SpanTagger.load(m) for m in args.member]
-    settings = TaggerSettings(base_model=members[0].settings.base_model, threshold=args.threshold, join_gaps=True,
-                              metrics=json.loads(Path(args.metrics).read_text()) if args.metrics else {},
-                              training={"ensemble_of": [str(m) for m in args.member]})
-    TaggerEnsemble(members, args.weight, settings).save(args.out, args.member)
-    print(f"wrote {args.out}")
+
+_LOAD_LOCK = threading.Lock()
 
 
-if __name__ == "__main__":
-    main()
+def load_tagger(path: str) -> SpanDecoder:
+    """A cached tagger folder: a :class:`SpanTagger`, or a :class:`TaggerEnsemble` when
+    ``tagger.json`` lists members (loaded once per process, under a lock: threads that explain at
+    once share one load)."""
+    with _LOAD_LOCK:
+        return _load_tagger_cached(path)
+
+
+@lru_cache(maxsize=4)
+def _load_tagger_cached(path: str) -> SpanDecoder:
+    config_file = Path(path) / CONFIG_NAME
+    if config_file.exists() and "members" in json.loads(config_file.read_text(encoding="utf-8")):
+        return TaggerEnsemble.load(path)
+    return SpanTagger.load(path)

@@ -13,13 +13,12 @@
 * ``comparisons``: ``{what: macro ROC-AUC}`` (members alone, other backends, ...);
 * ``title``, ``summary`` (a sentence) and ``notes`` (a list of sentences) written by the builder.
 
-``python -m cleanspeech.models.card FOLDER`` rewrites ``FOLDER/README.md``.
+``cleanspeech model-card FOLDER`` rewrites ``FOLDER/README.md``.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -172,7 +171,3 @@ def write_card(folder: str | Path) -> Path:
 
     return write_text_atomic(render_card(folder), Path(folder) / "README.md")
 
-
-if __name__ == "__main__":
-    for arg in sys.argv[1:]:
-        print(write_card(arg))

