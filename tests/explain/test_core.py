@@ -80,31 +80,29 @@ def test_unknown_span_method_is_refused(tiny_linear):
         explain_texts(tiny_linear, ["x"], spans="magic")
 
 
-class _Ensemble:
-    """The shape of an ensemble: members with weights; its score is their weighted mean."""
+def test_a_misspelt_option_is_an_error_naming_it(tiny_linear):
+    with pytest.raises(TypeError, match="gate_span"):
+        explain_texts(tiny_linear, ["x"], gate_span=True)
 
-    model_type = "ensemble"
-    cleaning = "none"
 
-    def __init__(self, members, weights):
-        self.members, self.weights = members, weights
-        self.thresholds = np.full(6, 0.5)
+def _ensemble(members, weights):
+    """A probability-mean ensemble of loaded models (weighted mean of their scores)."""
+    from cleanspeech.models.ensemble import EnsembleModel
 
-    def predict_proba(self, texts):
-        return sum(w * m.predict_proba(texts) for m, w in zip(self.members, self.weights)) / sum(self.weights)
+    return EnsembleModel(members, weights, [{"ref": f"m{i}"} for i in range(len(members))])
 
 
 @pytest.mark.slow
 def test_ensemble_of_one_equals_its_member(tiny_linear):
     text = "you are a stupid idiot"
-    a = explain_texts(_Ensemble([tiny_linear], [1.0]), [text], spans="attribution")[0].attributions()
+    a = explain_texts(_ensemble([tiny_linear], [1.0]), [text], spans="attribution")[0].attributions()
     b = explain_texts(tiny_linear, [text], spans="attribution")[0].attributions()
     np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.slow
 def test_ensemble_mixes_linear_and_transformer(tiny_linear, tiny_transformer):
-    ens = _Ensemble([tiny_linear, tiny_transformer], [0.7, 0.3])
+    ens = _ensemble([tiny_linear, tiny_transformer], [0.7, 0.3])
     exp = explain_texts(ens, ["you are a stupid idiot"], spans="attribution", n_steps=4)[0]
     assert exp.method == "ensemble" and exp.attributions().shape == (5, 6)
     assert np.isfinite(exp.attributions()).all()
@@ -150,7 +148,7 @@ def test_a_tagger_whose_base_encoder_is_missing_falls_back_to_attribution_spans(
     """Offline without a member's base encoder (the all-mpnet-base-v2 wheels, say), the tagger
     cannot load: ``explain`` warns and marks words from attributions instead of failing; asked
     for the tagger explicitly, it raises."""
-    import cleanspeech.explain.tagger as tagger_module
+    import cleanspeech.explain.tagger_ensemble as tagger_module
 
     def missing(path):
         raise OSError("sentence-transformers/all-mpnet-base-v2 is not a local folder")

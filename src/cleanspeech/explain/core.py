@@ -24,6 +24,7 @@ from cleanspeech.explain.words import Word, split_words, words_to_spans
 from cleanspeech.identity import IDENTITY_TERMS
 from cleanspeech.labels import LABEL2ID, labels_over
 from cleanspeech.language import guess_language, offensive_word_spans
+from cleanspeech.models.base import ToxicityModel
 
 SPAN_METHODS = ("auto", "tagger", "attribution")
 TAGGER_DIR = "span-tagger"
@@ -59,7 +60,7 @@ def _tagger_or_none(path: str | Path | None, required: bool) -> Any:
             raise FileNotFoundError(f"{path}: no span tagger here (expected tagger.json)")
         return None
     try:
-        from cleanspeech.explain.tagger import load_tagger
+        from cleanspeech.explain.tagger_ensemble import load_tagger
 
         return load_tagger(str(path))
     except (ImportError, OSError) as exc:
@@ -83,9 +84,9 @@ def attribution_spans(
 
 
 def explain_texts(
-    model: Any, texts: list[str], *, method: str = "auto", spans: str = "auto",
+    model: ToxicityModel, texts: list[str], *, method: str = "auto", spans: str = "auto",
     tagger: str | Path | None = None, n_steps: int | None = None, gate_spans: bool | None = None,
-    scorer: Callable[[list[str]], np.ndarray] | None = None, **_: Any,
+    scorer: Callable[[list[str]], np.ndarray] | None = None,
 ) -> list[Explanation]:
     """Explain each text: ``(6,)`` scores, labels over the model's thresholds, per-word ``(6,)``
     attributions with offsets into the original text, and toxic character spans.
@@ -95,7 +96,8 @@ def explain_texts(
     ``gate_spans``: give spans only to texts with a label at/over threshold (default
     ``GATE_SPANS``); ``n_steps``: Integrated-Gradients steps for transformers;
     ``scorer``: ``texts -> (n, 6)`` for the reported scores (the Moderator passes its own, which
-    holds the empty-text policy), else ``model.predict_proba``.
+    holds the empty-text policy), else ``model.predict_proba``. Any other keyword is a
+    ``TypeError`` (a misspelt option is never ignored).
     """
     gate = GATE_SPANS if gate_spans is None else gate_spans
     if spans not in SPAN_METHODS:
