@@ -13,7 +13,7 @@ from cleanspeech.models.base import ToxicityModel
 
 # the stages above the models (data -> models -> evaluation/training -> explain -> rewrite ->
 # pipeline -> cli/server/ui)
-ABOVE_MODELS = ("evaluation", "training", "rewrite", "pipeline", "cli", "server", "ui")
+ABOVE_MODELS = ("evaluation", "training", "explain", "rewrite", "pipeline", "cli", "server", "ui")
 
 
 class _Half(ToxicityModel):
