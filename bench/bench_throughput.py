@@ -141,8 +141,8 @@ def main() -> None:
                        "repeats": args.repeats,
                        "comments_per_s": len(texts) / secs,
                        "macro_roc_auc": weighted_macro_auc(y, probs)}
-                if name == "cascade":
-                    row["routed_share"] = float(model.last_routed.mean())
+                if name == "cascade":  # routing is returned, not kept on the model: one more call
+                    row["routed_share"] = float(model.predict_proba_routed(texts)[1].mean())
                 rows.append(row)
                 print(json.dumps(row), flush=True)
         finally:
