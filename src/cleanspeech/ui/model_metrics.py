@@ -128,7 +128,7 @@ def limitations(metrics: Any, table: pd.DataFrame | None) -> list[str]:
     if table is not None and "recall" in table:
         weak = [f"{lab} ({rec:.0%})" for lab, rec in table["recall"].items() if rec < 0.5]
         if weak:
-            items.append("Misses more than half of the comments with these labels (recall): "
+            items.append("Catches less than half of the comments that carry these labels (recall): "
                          + ", ".join(weak) + ".")
     notes = metrics.get("notes") if isinstance(metrics, dict) else None
     if isinstance(notes, list):
