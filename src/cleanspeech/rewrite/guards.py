@@ -94,6 +94,14 @@ _LIKERS = SUBJECTS | frozenset("you dont don't t not do does did would really".s
 _NEGATIONS = frozenset("""not no never nor neither cannot dont doesnt didnt isnt arent wasnt werent wont cant
 couldnt shouldnt wouldnt aint hasnt havent hadnt mustnt nobody nothing""".split())
 
+# The rude idiom "give a ..." (said plainly by :mod:`cleanspeech.rewrite.plain`): a rewrite that cuts
+# its object must keep "care" or lose the verb too ("they don 't (give a shit) about citizens").
+FUCK = r"(?:fuck|f\W*k)"  # also masked: "f**k", "f*ck"
+GIVES = {"give": "care", "gives": "cares", "gave": "cared", "giving": "caring", "given": "cared"}
+GIVE_A_RE = re.compile(rf"\b({'|'.join(GIVES)})\W+(?:a\W+)?(?:single\W+|flying\W+)?(?:{FUCK}|shit|damn|crap)\w*",
+                       re.IGNORECASE)
+CARE_RE = re.compile(r"\bcar(?:e|es|ed|ing)\b", re.IGNORECASE)
+
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
                        "$": "s", "!": "i", "|": "l"})
 
@@ -235,16 +243,6 @@ def generalises_about_group(text: str) -> str | None:
         if j < len(words) and words[j] in _GROUP_VERBS:
             return w
     return None
-
-
-
-# The rude idiom "give a ..." (said plainly by :mod:`cleanspeech.rewrite.plain`): a rewrite that cuts
-# its object must keep "care" or lose the verb too ("they don 't (give a shit) about citizens").
-FUCK = r"(?:fuck|f\W*k)"  # also masked: "f**k", "f*ck"
-GIVES = {"give": "care", "gives": "cares", "gave": "cared", "giving": "caring", "given": "cared"}
-GIVE_A_RE = re.compile(rf"\b({'|'.join(GIVES)})\W+(?:a\W+)?(?:single\W+|flying\W+)?(?:{FUCK}|shit|damn|crap)\w*",
-                       re.IGNORECASE)
-CARE_RE = re.compile(r"\bcar(?:e|es|ed|ing)\b", re.IGNORECASE)
 
 
 def rejection(original: str, candidate: str, threat: bool = False) -> Rejection | None:

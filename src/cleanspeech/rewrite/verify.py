@@ -1,8 +1,8 @@
 """The verification loop: score every candidate with the classifier and keep the best one.
 
 Rules (for each input):
-1. Candidates come in tiers (the configured backend's first, then the offline rewriter's, then
-   classifier-guided removals). Within the first tier that has a civil candidate, the civil
+1. Candidates come in tiers (:class:`~cleanspeech.rewrite.candidate.Tier`: the configured
+   backend's first, then the offline edits, then templates and classifier-guided removals). Within the first tier that has a civil candidate, the civil
    candidate most similar to the input wins (small edits keep meaning: J rewards them): the
    product of character similarity and, where the candidates carry it (``meaning``), the cosine
    of sentence embeddings (:mod:`cleanspeech.rewrite.meaning`). Characters alone cannot tell
