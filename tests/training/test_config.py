@@ -19,7 +19,8 @@ def test_mdeberta_preset_is_the_design_recipe():
     assert (cfg.max_grad_norm, cfg.mixed_precision, cfg.seed) == (1.0, "bf16", 42)
 
 
-@pytest.mark.parametrize("name", ["mdeberta-v3-base", "minilm-l6", "minilm-l6-shipped", "all-mpnet-base-v2"])
+@pytest.mark.parametrize("name", ["mdeberta-v3-base", "minilm-l6", "minilm-l6-shipped", "all-mpnet-base-v2",
+                                  "minilm-l6-mixture"])
 def test_presets_round_trip_through_yaml(name, tmp_path):
     cfg = TrainConfig.from_yaml(CONFIGS / f"{name}.yaml")
     cfg.to_yaml(tmp_path / "c.yaml")
@@ -51,3 +52,14 @@ def test_shipped_recipe_is_what_the_gpu_run_used():
     shipped = TrainConfig.from_yaml(CONFIGS / "minilm-l6-shipped.yaml")
     assert shipped == ran
     assert (shipped.loss, shipped.learning_rate, shipped.epochs) == ("bce", 1e-4, 5)
+
+
+def test_mixture_preset_continues_from_the_shipped_member_and_stops_on_both_dev_figures():
+    """The multi-source pass starts where the judgement passes did (the shipped int8 member) and
+    never chooses on eval-only sets: Jigsaw dev + held-out parts of the train sources."""
+    cfg = TrainConfig.from_yaml(CONFIGS / "minilm-l6-mixture.yaml")
+    judgement = TrainConfig.from_yaml(CONFIGS / "minilm-l6-judgement.yaml")
+    assert cfg.model_name_or_path == judgement.model_name_or_path
+    assert (cfg.split, cfg.cleaning, cfg.loss) == ("project", "normalize-v1", "bce")
+    assert cfg.mixture and cfg.mixture_sources is None and cfg.mixture_max_per_source
+    assert cfg.early_stopping_metric == "jigsaw_and_sources"

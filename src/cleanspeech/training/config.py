@@ -15,6 +15,9 @@ import yaml
 LOSSES = ("weighted_bce", "bce", "pos_weight")
 PRECISIONS = ("no", "fp16", "bf16")
 SPLITS = ("legacy", "project")
+# "macro_roc_auc": Jigsaw dev macro ROC-AUC; "jigsaw_and_sources": its mean with the mean held-out
+# source ROC-AUC (mixture runs), so neither the Jigsaw ranking nor the other sites are traded away.
+STOPPING_METRICS = ("macro_roc_auc", "jigsaw_and_sources")
 
 
 @dataclass
@@ -36,6 +39,14 @@ class TrainConfig:
     augment: list[str] = field(default_factory=list)  # training.augment names, e.g. hard, paradetox
     augment_max_rows: int | None = None  # a seeded sample of at most this many rows per augmentation
     data_dir: str = "../shared/data"  # where augmentations read ParaDetox / toxic spans
+    # The multi-source mixture (cleanspeech.data.sources.build_mixture): its train rows are
+    # appended to the Jigsaw rows (NaN = the source says nothing: masked by the loss) and its
+    # held-out parts join the validation frame; eval-only sources are never read for training.
+    mixture: bool = False
+    mixture_sources: list[str] | None = None  # train sources to use; None = every one
+    mixture_max_per_source: int | None = None  # seeded cap per source, so no source dominates
+    mixture_cache: str | None = "runs/mixture/mixture.parquet"  # building it reads 15 sets
+    val_rows_per_source: int | None = 300  # held-out rows per source in validation (seed 0)
     max_length: int = 256
     loss: str = "weighted_bce"
     learning_rate: float = 2e-5
@@ -69,6 +80,13 @@ class TrainConfig:
             raise ValueError("effective_batch_size must be a multiple of per_device_batch_size")
         if self.split not in SPLITS:
             raise ValueError(f"split must be one of {SPLITS}, got {self.split!r}")
+        if self.early_stopping_metric not in STOPPING_METRICS:
+            raise ValueError(f"early_stopping_metric must be one of {STOPPING_METRICS}, "
+                             f"got {self.early_stopping_metric!r}")
+        if self.early_stopping_metric == "jigsaw_and_sources" and not self.mixture:
+            raise ValueError("early_stopping_metric jigsaw_and_sources needs mixture: true")
+        if self.mixture and self.split != "project":
+            raise ValueError("mixture needs split: project (its decontamination uses project_split)")
         if not 0.0 <= self.warmup_ratio < 1.0:
             raise ValueError(f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -65,10 +66,64 @@ def training_frames(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
         extra = augmentation_rows(cfg.augment, train, cfg.data_dir, seed=cfg.seed,
                                   max_rows=cfg.augment_max_rows)
         train = pd.concat([train[["comment_text", *LABELS]], extra], ignore_index=True)
+    if cfg.mixture:
+        mix_train, heldout = mixture_frames(cfg)
+        train = pd.concat([train[["comment_text", *LABELS]], mix_train], ignore_index=True)
+        val = pd.concat([val.assign(source=JIGSAW_SOURCE), heldout], ignore_index=True)
     if cfg.max_train_rows is not None:
         train = train.sample(frac=1.0, random_state=cfg.seed).iloc[:cfg.max_train_rows].reset_index(drop=True)
         val = val.iloc[: max(8, cfg.max_train_rows // 4)].reset_index(drop=True)
     return train, val
+
+
+JIGSAW_SOURCE = "jigsaw"  # the ``source`` of the Jigsaw dev rows in a mixture run's validation frame
+
+
+def cached_mixture(data_dir: str, jigsaw_path: str, cache: str | None) -> pd.DataFrame:
+    """Every train source's rows from ``build_mixture`` (``part`` = train / heldout), read from the
+    parquet ``cache`` when it exists: building the mixture reads fifteen sets (minutes)."""
+    if cache and Path(cache).is_file():
+        return pd.read_parquet(cache)
+    from cleanspeech.data.sources import build_mixture
+
+    mix = build_mixture(data_dir, jigsaw_path=jigsaw_path)
+    cols = ["source", "text", "target", *LABELS]
+    frame = pd.concat([mix.train[cols].assign(part="train"), mix.heldout[cols].assign(part="heldout")],
+                      ignore_index=True)
+    if cache:
+        Path(cache).parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(str(cache) + ".tmp")
+        frame.to_parquet(tmp, index=False)
+        tmp.replace(cache)  # a half-written cache is never read
+    return frame
+
+
+def mixture_frames(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(train rows, validation rows)`` from the multi-source mixture for a mixture run.
+
+    Training: the mixture's train rows of ``cfg.mixture_sources`` (all train sources when unset),
+    at most ``mixture_max_per_source`` per source (seeded), so the large Twitter sets do not
+    dominate; labels keep ``NaN`` (masked by the loss). Validation: each source's held-out part,
+    at most ``val_rows_per_source`` rows (seed 0), with ``source`` and ``target`` columns.
+    """
+    frame = cached_mixture(cfg.data_dir, cfg.train_path, cfg.mixture_cache)
+    if cfg.mixture_sources:
+        unknown = sorted(set(cfg.mixture_sources) - set(frame["source"]))
+        if unknown:
+            raise ValueError(f"unknown mixture source(s) {unknown}")
+        frame = frame[frame["source"].isin(cfg.mixture_sources)]
+    frame = frame.rename(columns={"text": "comment_text"})
+
+    def capped(part: pd.DataFrame, cap: int | None, seed: int) -> pd.DataFrame:
+        if cap is None:
+            return part.reset_index(drop=True)
+        kept = [g.sample(n=min(cap, len(g)), random_state=seed)
+                for _, g in part.groupby("source", sort=False)]
+        return pd.concat(kept).sort_index().reset_index(drop=True)
+
+    train = capped(frame[frame["part"] == "train"], cfg.mixture_max_per_source, cfg.seed)
+    val = capped(frame[frame["part"] == "heldout"], cfg.val_rows_per_source, 0)
+    return train[["comment_text", *LABELS]], val[["comment_text", "source", "target", *LABELS]]
 
 
 def tokenize(tokenizer, texts: Sequence[str], max_length: int, cleaning: str = "none") -> list[list[int]]:

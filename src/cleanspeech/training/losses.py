@@ -1,8 +1,10 @@
 """Losses for six-label training: plain BCE, the design's inverse-frequency weighted BCE, pos_weight.
 
 Every loss maps ``(logits (b, 6), targets (b, 6))`` to a scalar: the mean over the known targets.
-A ``NaN`` target means "label unknown" (an augmentation row that only says ``toxic``) and is left
-out of the loss, never read as 0.
+A ``NaN`` target means "label unknown" (an augmentation row that only says ``toxic``, a source of
+the multi-source mixture that says nothing about a label) and is left out of the loss, never read
+as 0. ``bce`` and ``pos_weight`` are :func:`~cleanspeech.training.masked.masked_bce_with_logits`;
+``weighted_bce`` keeps its own path, bit-identical to the design's when no target is NaN.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Callable
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from cleanspeech.training.masked import masked_bce_with_logits
 
 LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
@@ -44,7 +48,7 @@ def make_loss(name: str, train_labels: np.ndarray) -> tuple[LossFn, dict[str, li
         return F.binary_cross_entropy_with_logits(logits, torch.nan_to_num(y), reduction="none", **kw)
 
     if name == "bce":
-        return (lambda logits, y: masked_mean(bce(logits, y), y)), {}
+        return (lambda logits, y: masked_bce_with_logits(logits, y)), {}
     if name == "weighted_bce":
         w = torch.tensor(inverse_frequency_weights(train_labels), dtype=torch.float32)
 
@@ -57,7 +61,7 @@ def make_loss(name: str, train_labels: np.ndarray) -> tuple[LossFn, dict[str, li
         pw = torch.tensor(positive_weights(train_labels), dtype=torch.float32)
 
         def pos_weighted(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-            return masked_mean(bce(logits, y, pos_weight=pw.to(logits.device, logits.dtype)), y)
+            return masked_bce_with_logits(logits, y, pos_weight=pw.to(logits.device, logits.dtype))
 
         return pos_weighted, {"pos_weight": pw.tolist()}
     raise ValueError(f"unknown loss {name!r}; choose weighted_bce, bce or pos_weight")

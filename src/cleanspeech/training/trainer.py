@@ -83,6 +83,12 @@ class Trainer:
         set_seed(cfg.seed)
         self.tokenizer, model = load_backbone(cfg.model_name_or_path)
         train_df, val_df = tdata.training_frames(cfg)
+        # a mixture run validates on Jigsaw dev and on the sources' held-out rows; thresholds and
+        # the best folder's metrics stay on the Jigsaw rows alone (the design's operating point)
+        self.val_sources = val_df["source"].to_numpy() if "source" in val_df else None
+        self.val_target = val_df["target"].to_numpy(dtype=float) if "target" in val_df else None
+        self.jigsaw_val = (np.ones(len(val_df), dtype=bool) if self.val_sources is None
+                           else self.val_sources == tdata.JIGSAW_SOURCE)
         self.val_labels = tdata.label_matrix(val_df)
         train_y = tdata.label_matrix(train_df)
         self.loss_fn, self.loss_info = make_loss(cfg.loss, train_y)
@@ -161,9 +167,20 @@ class Trainer:
         return out
 
     def evaluate(self) -> tuple[dict[str, Any], np.ndarray]:
+        """Jigsaw dev metrics (and, for a mixture run, held-out source ROC-AUCs); the probs
+        returned are the Jigsaw rows' only."""
         probs = self.predict_val()
-        per_label = roc_auc_per_label(self.val_labels, probs)
-        return {"macro_roc_auc": macro(per_label), "roc_auc": per_label}, probs
+        jig = self.jigsaw_val
+        per_label = roc_auc_per_label(self.val_labels[jig], probs[jig])
+        metrics: dict[str, Any] = {"macro_roc_auc": macro(per_label), "roc_auc": per_label}
+        if self.val_sources is not None:
+            per_source = source_aucs(self.val_sources[~jig], self.val_target[~jig],
+                                     self.val_labels[~jig], probs[~jig])
+            metrics["sources_roc_auc"] = per_source
+            metrics["mean_sources_roc_auc"] = (float(np.mean(list(per_source.values())))
+                                               if per_source else float("nan"))
+            metrics["jigsaw_and_sources"] = (metrics["macro_roc_auc"] + metrics["mean_sources_roc_auc"]) / 2
+        return metrics, probs[jig]
 
     def fit(self) -> dict[str, Any]:
         """Train with early stopping; returns the summary also written to ``summary.json``."""
@@ -178,7 +195,9 @@ class Trainer:
             metrics, probs = self.evaluate()
             row.update(metrics, seconds=round(time.time() - t0, 1))
             self._record_epoch(row, probs)
-            acc.print(f"epoch {epoch}: val macro ROC-AUC {metrics['macro_roc_auc']:.5f}")
+            extra = (f", held-out sources {metrics['mean_sources_roc_auc']:.5f}"
+                     if "mean_sources_roc_auc" in metrics else "")
+            acc.print(f"epoch {epoch}: val macro ROC-AUC {metrics['macro_roc_auc']:.5f}{extra}")
             stop = (self.state["bad_epochs"] >= cfg.patience
                     or (cfg.max_steps is not None and self.state["global_step"] >= cfg.max_steps)
                     or (deadline is not None and time.time() > deadline))
@@ -210,7 +229,7 @@ class Trainer:
         from cleanspeech.training.export import save_trained_model
 
         save_trained_model(self.output_dir / BEST_DIR, acc.unwrap_model(self.model), self.tokenizer,
-                           self.config, self.val_labels, probs, row, self.loss_info)
+                           self.config, self.val_labels[self.jigsaw_val], probs, row, self.loss_info)
 
     def _save_checkpoint(self, epoch: int) -> None:
         acc = self.accelerator
@@ -233,6 +252,25 @@ class Trainer:
         self.state = json.loads(state_file.read_text())
         self.accelerator.print(f"resumed after epoch {self.state['epoch']} "
                                f"(best {self.state['best_metric']:.5f} at epoch {self.state['best_epoch']})")
+
+
+def source_aucs(sources: np.ndarray, target: np.ndarray, labels: np.ndarray,
+                probs: np.ndarray) -> dict[str, float]:
+    """Per held-out source, as ``bench/bench_sources.py`` scores it: ``SOURCE/any`` = its own
+    target against the highest of the six scores, ``SOURCE/identity_hate`` = its identity_hate
+    against that score; rows where the source says nothing and one-class sets are left out."""
+    from sklearn.metrics import roc_auc_score
+
+    out: dict[str, float] = {}
+    ident = LABEL2ID["identity_hate"]
+    for name in dict.fromkeys(sources):
+        rows = sources == name
+        for task, y, score in (("any", target[rows], probs[rows].max(axis=1)),
+                               ("identity_hate", labels[rows, ident], probs[rows, ident])):
+            known = ~np.isnan(y)
+            if len(np.unique(y[known])) == 2:
+                out[f"{name}/{task}"] = float(roc_auc_score(y[known], score[known]))
+    return out
 
 
 def train(config: TrainConfig, output_dir: str | Path, resume: bool = True) -> dict[str, Any]:
