@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
-from cleanspeech.labels import LABELS, labels_over, scores_to_dicts
+from cleanspeech.decision import UNFAMILIAR_MIN, raised  # noqa: F401  (re-exported)
+from cleanspeech.labels import LABELS, scores_to_dicts
 from cleanspeech.models import ToxicityModel, load_model
 
 if TYPE_CHECKING:  # the stages load on first use: moderating alone never imports them
@@ -39,10 +40,14 @@ class ModerationResult:
 
     Read it by label name: ``result.scores_by_label["insult"]`` (a float),
     ``result.flags["insult"]`` (a bool), ``result.flagged`` (any label flagged).
+    ``language`` / ``supported`` say whether the English classifier could judge the text
+    (:func:`cleanspeech.language.assess`).
     """
 
     scores: np.ndarray
     labels: list[str]
+    language: str = "en"
+    supported: bool = True
 
     @property
     def scores_by_label(self) -> dict[str, float]:
@@ -60,8 +65,11 @@ class ModerationResult:
         return bool(self.labels)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"scores": {label: score rounded to 6 digits}, "labels": [...]}`` (plain JSON types)."""
-        return {"scores": scores_to_dicts(self.scores[None, :])[0], "labels": list(self.labels)}
+        """``{"scores": {label: score rounded to 6 digits}, "labels": [...], "language": ...,
+        "supported": ...}`` (plain JSON types)."""
+        return {"scores": scores_to_dicts(self.scores[None, :])[0], "labels": list(self.labels),
+                "language": self.language, "supported": self.supported}
+
 
 
 def as_batch(texts: Any, what: str = "texts") -> tuple[list[Any], bool]:
@@ -155,17 +163,26 @@ class Moderator:
         return out, routed
 
     @overload
-    def moderate(self, texts: str) -> ModerationResult: ...
+    def moderate(self, texts: str, thresholds: np.ndarray | None = ...) -> ModerationResult: ...
     @overload
-    def moderate(self, texts: Iterable[str]) -> list[ModerationResult]: ...
+    def moderate(self, texts: Iterable[str], thresholds: np.ndarray | None = ...) -> list[ModerationResult]: ...
 
-    def moderate(self, texts):
+    def moderate(self, texts, thresholds: np.ndarray | None = None):
         """Scores and flagged labels: one :class:`ModerationResult` per comment, in order; a
-        single ``str`` gives its result alone."""
+        single ``str`` gives its result alone. ``thresholds`` ``(6,)`` replaces the model's
+        (see :mod:`cleanspeech.operating` for sensitivity levels and per-label overrides)."""
         batch, single = as_batch(texts)
-        scores = self.scores(batch)
-        results = [ModerationResult(s, lab) for s, lab in zip(scores, labels_over(scores, self.thresholds))]
+        results = self.judge(batch, self.scores(batch), thresholds)
         return results[0] if single else results
+
+    def judge(self, texts: list[str], scores: np.ndarray,
+              thresholds: np.ndarray | None = None) -> list[ModerationResult]:
+        """:class:`ModerationResult` s for ``texts`` already scored (``scores`` ``(n, 6)``), at
+        ``thresholds`` (the model's by default): the one moderation decision, :func:`raised`."""
+        thresholds = self.thresholds if thresholds is None else thresholds
+        flags, support = raised(texts, scores, thresholds)
+        return [ModerationResult(s, [lab for lab, on in zip(LABELS, f) if on], sup.language, sup.supported)
+                for s, f, sup in zip(np.asarray(scores), flags, support)]
 
     @overload
     def explain(self, texts: str, **kwargs: Any) -> Explanation: ...
@@ -182,6 +199,8 @@ class Moderator:
 
         batch, single = as_batch(texts)
         out = explain_texts(self.model, batch, scorer=self.scores, **kwargs)
+        for exp, res in zip(out, self.judge(batch, np.array([e.scores for e in out]))):
+            exp.labels = res.labels  # the moderation decision, language support included
         return out[0] if single else out
 
     @overload

@@ -118,6 +118,7 @@ def predict_cmd(
     from cleanspeech.data.progress import ProgressLog
     from cleanspeech.data.stream import ChunkReader, ScoreWriter, score_stream
     from cleanspeech.operating import operating_thresholds
+    from cleanspeech.pipeline import raised
 
     if engine not in {"local", "ray"}:
         raise typer.BadParameter(f"--engine must be local or ray, got {engine!r}")
@@ -150,8 +151,9 @@ def predict_cmd(
             reader = ChunkReader(input_path, text_column=text_column, id_column=id_column, sep=sep)
             moderator = load_moderator(model, backend, route_all=no_cascade)
             ths = operating_thresholds(moderator.thresholds, level, overrides) if labels else None
+            judge = (lambda texts, scores: raised(texts, scores, ths)[0]) if labels else None
             with ScoreWriter(out, sep=sep, flags=labels) as writer:
-                rows = score_stream(reader, writer, score, progress, thresholds=ths)
+                rows = score_stream(reader, writer, score, progress, flags_of=judge)
             if reader.bad_utf8_lines:
                 err_console.print(f"[yellow]warning:[/] {input_path}: {reader.bad_utf8_lines} row(s) "
                                   "held non-UTF-8 bytes; they were replaced with U+FFFD")
@@ -209,9 +211,7 @@ def moderate_cmd(
     import json
 
     from cleanspeech import __version__
-    from cleanspeech.labels import labels_over
     from cleanspeech.operating import operating_thresholds
-    from cleanspeech.pipeline import ModerationResult
 
     with friendly_errors():
         overrides, level = parse_operating(threshold, sensitivity)
@@ -220,11 +220,10 @@ def moderate_cmd(
             check_text_bytes(item, "TEXT" if len(items) == 1 else f"TEXT {k + 1}")
         moderator = load_moderator(model, backend)
         ths = operating_thresholds(moderator.thresholds, level, overrides)
-        scores = moderator.scores(items)
-        results = [ModerationResult(s, lab) for s, lab in zip(scores, labels_over(scores, ths))]
+        results = moderator.moderate(items, thresholds=ths)
     if as_json:
         for text, res in zip(items, results):
-            print(json.dumps({"text": text, **res.to_dict(), "flagged": bool(res.labels),
+            print(json.dumps({"text": text, **res.to_dict(), "flagged": res.flagged,
                               "model": moderator.name, "version": __version__}))
         return
     console.print(_moderation_table(items, results, ths))

@@ -386,15 +386,16 @@ class ScoreWriter:
 
 def score_stream(reader: ChunkReader, writer: ScoreWriter,
                  score: Callable[[list[str]], np.ndarray], progress: ProgressLog | None = None,
-                 thresholds: np.ndarray | None = None) -> int:
+                 flags_of: Callable[[list[str], np.ndarray], np.ndarray] | None = None) -> int:
     """Score every chunk of ``reader`` with ``score`` (texts → ``(n, 6)``) into ``writer``;
-    ``thresholds`` (6,) gives the flags of a writer made with ``flags=True``.
+    ``flags_of`` (texts, scores → ``(n, 6)`` bool) gives the flags of a writer made with
+    ``flags=True`` (the pipeline's moderation decision).
 
     Returns the number of rows written. The caller commits or aborts ``writer``.
     """
     for chunk in reader:
         scores = score(chunk.texts)
-        flags = scores >= np.asarray(thresholds)[None, :] if thresholds is not None else None
+        flags = flags_of(chunk.texts, scores) if flags_of is not None else None
         writer.write(chunk.ids, scores, flags)
         if progress:
             progress.update(writer.rows, reader.fraction_read(), reader.total_rows)

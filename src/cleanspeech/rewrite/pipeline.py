@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from cleanspeech.labels import LABELS, labels_over
-from cleanspeech.language import guess_language, has_offensive_words
+from cleanspeech.decision import raised
+from cleanspeech.language import guess_language
 from cleanspeech.rewrite.base import Rewriter, RewriteRequest
 from cleanspeech.rewrite.candidate import (Candidate, CandidateSource, Rejection, RejectionKind, Source,
                                            Template, Tier)
@@ -33,7 +34,7 @@ from cleanspeech.rewrite.guards import generalises_about_group, identity_terms, 
 from cleanspeech.rewrite.meaning import load_meaning
 from cleanspeech.rewrite.offline import OfflineRewriter
 from cleanspeech.rewrite.plain import request_templates, templates_for
-from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
+from cleanspeech.rewrite.result import RewriteResult, toxicity
 from cleanspeech.rewrite.sources import BackendSource, EditTaggerSource, LexiconSource, PlainSource
 from cleanspeech.rewrite.verify import ScoreFn, attach_meaning, choose, guided_removals, score_candidates
 
@@ -89,7 +90,9 @@ def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
     score = scorer or _model_scorer(model)
     thresholds = np.asarray(model.thresholds, dtype=float)
     before = score(texts)
-    tox_before, civil_before = toxicity(before), civil_mask(before, thresholds)
+    # civil = the moderation step raises nothing (language support included: a Spanish thank-you
+    # the classifier scores 0.43 is not flagged, so it is not "rewritten")
+    tox_before, civil_before = toxicity(before), ~raised(texts, before, thresholds)[0].any(axis=1)
     offline = offline or OfflineRewriter()
     results = {i: _unserved(t, float(tox_before[i]), bool(civil_before[i])) for i, t in enumerate(texts)}
     results = {i: r for i, r in results.items() if r is not None}
@@ -164,13 +167,13 @@ def _threatens_you(text: str, civil: bool) -> bool:
 
 
 def _unserved(text: str, tox: float, civil: bool) -> RewriteResult | None:
-    """The result for an input the rewriter must not edit, or None: non-English text (clean
-    text comes back as it is; text the classifier flags or that holds a word of the language's
-    short insult list comes back unedited with ``civil=False``) and flagged generalisations
-    about a protected group."""
+    """The result for an input the rewriter must not edit, or None: non-English text (civil
+    text comes back as it is; flagged text, e.g. by a word of the language's short insult list,
+    comes back unedited with ``civil=False``) and flagged generalisations about a protected
+    group."""
     lang = guess_language(text) if text.strip() else "en"
     if lang != "en":
-        if civil and not has_offensive_words(text, lang):
+        if civil:
             return RewriteResult.unchanged(text, tox)
         return RewriteResult.refused(text, tox, Rejection(RejectionKind.UNSUPPORTED_LANGUAGE, (lang,)))
     group = None if civil else generalises_about_group(text)

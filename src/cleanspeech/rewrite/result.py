@@ -1,8 +1,9 @@
 """What a rewrite returns, and the one definition of "toxicity" and "civil" the rewriter uses.
 
 * **toxicity** of a text = the maximum over the six labels of the model's probability, in [0, 1].
-* **civil** = no label's probability is at or over that label's tuned threshold
-  (``model.thresholds``), i.e. the moderation step would flag nothing.
+* **civil** = the moderation step would flag nothing (:func:`cleanspeech.decision.raised`):
+  no label's probability at or over its tuned threshold (``model.thresholds``), read with the
+  caution that decision applies to text the English classifier cannot judge.
 
 The ``method`` and ``reason`` strings are rendered here, and only here, from the typed state of
 :mod:`cleanspeech.rewrite.candidate`.

@@ -44,7 +44,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from cleanspeech import __version__
-from cleanspeech.labels import LABELS, labels_over, scores_to_dicts
+from cleanspeech.labels import LABELS
 from cleanspeech.limits import (
     MAX_BODY_BYTES,
     MAX_CHARS,
@@ -55,7 +55,7 @@ from cleanspeech.limits import (
     warm_up,
 )
 from cleanspeech.operating import SENSITIVITIES, apply_sensitivity, operating_thresholds
-from cleanspeech.pipeline import Moderator
+from cleanspeech.pipeline import ModerationResult, Moderator
 from cleanspeech.server.docs import mount_local_docs
 from cleanspeech.server.gate import ClientGone, HeavyGate, run_heavy
 from cleanspeech.server.schemas import (
@@ -260,8 +260,7 @@ def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
         overrides = request.thresholds.model_dump(exclude_none=True) if request.thresholds else {}
         thresholds = operating_thresholds(moderator.thresholds, request.sensitivity, overrides)
         scores, routed = moderator.scores_routed(request.texts)
-        labels = labels_over(scores, thresholds)
-        results = [_moderation(s, lab) for s, lab in zip(scores, labels)]
+        results = [_moderation(r) for r in moderator.judge(request.texts, scores, thresholds)]
         share = float(routed.mean()) if routed is not None and len(routed) else None
         return {"results": results, "thresholds": _label_dict(thresholds),
                 "sensitivity": request.sensitivity, "model": identity, "routed_fraction": share}
@@ -296,11 +295,10 @@ def _label_dict(values: Any) -> dict[str, float]:
     return {label: float(v) for label, v in zip(LABELS, values)}
 
 
-def _moderation(scores: Any, labels: list[str]) -> dict[str, Any]:
-    """One text's answer: scores as the pipeline reports them, the verdict and per-label flags."""
-    raised = set(labels)
-    return {"scores": scores_to_dicts(scores[None, :])[0], "labels": list(labels),
-            "flagged": bool(labels), "flags": {label: label in raised for label in LABELS}}
+def _moderation(result: ModerationResult) -> dict[str, Any]:
+    """One text's answer: scores as the pipeline reports them, the verdict, per-label flags and
+    whether the English classifier could judge the text."""
+    return {**result.to_dict(), "flagged": result.flagged, "flags": result.flags}
 
 
 def _jsonable(data: Any) -> Any:

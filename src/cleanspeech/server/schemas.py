@@ -121,9 +121,15 @@ class ModelId(BaseModel):
 
 class Moderation(BaseModel):
     scores: LabelScores  # type: ignore[valid-type]
-    labels: list[str] = Field(description="Labels whose score is at or over its threshold.")
+    labels: list[str] = Field(description="Labels raised: score at or over its threshold (for text "
+                                          "the classifier cannot judge, see `supported`).")
     flagged: bool = Field(description="The verdict: true when any label is raised.")
     flags: LabelFlags  # type: ignore[valid-type]
+    language: str = Field(description="`en`, another language's code (`fr`, `de`, ...), `other` "
+                                      "(non-Latin script), `la` (placeholder Latin) or `code`.")
+    supported: bool = Field(description="False when the English classifier cannot judge the text: "
+                                        "its scores then raise a label only at 0.8 or over, or "
+                                        "when the language's own insult list names a word.")
 
 
 class ModerateResponse(BaseModel):

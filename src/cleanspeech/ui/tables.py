@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from cleanspeech.labels import LABELS, labels_over
+from cleanspeech.pipeline import raised as decide
 
 LABELS_COLUMN = "labels"
 FLAGGED_COLUMN = "flagged"
@@ -52,7 +53,14 @@ def predictions_frame(
         if len(texts) != len(ids):
             raise ValueError(f"{len(ids)} ids but {len(texts)} texts")
         frame[COMMENT_COLUMN] = list(texts)
-    raised = labels_over(scores, thresholds) if len(scores) else []
+    # the pipeline's decision (language support included) when the texts are known
+    if not len(scores):
+        raised = []
+    elif texts is not None:
+        flags = decide(list(texts), scores, thresholds)[0]
+        raised = [[lab for lab, on in zip(LABELS, row) if on] for row in flags]
+    else:
+        raised = labels_over(scores, thresholds)
     frame[FLAGGED_COLUMN] = pd.Series([bool(row) for row in raised], dtype=bool)
     frame[LABELS_COLUMN] = pd.Series([LABEL_SEPARATOR.join(row) for row in raised], dtype=object)
     for j, label in enumerate(LABELS):

@@ -1,0 +1,39 @@
+"""The moderation decision every edge shares: which labels a text raises.
+
+A label is raised when its score is at or over its threshold, for text the English classifier
+can judge (:func:`cleanspeech.language.assess`). Outside that domain the scores are kept as they
+are but read with more caution, below.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cleanspeech.labels import LABEL2ID, LABELS
+from cleanspeech.language import Support, assess, has_offensive_words
+
+__all__ = ["UNFAMILIAR_MIN", "raised"]
+
+# Out of the classifier's domain a middling score means "unfamiliar", not "toxic": Spanish and
+# Portuguese thanks, German praise and placeholder Latin all scored 0.42-0.45 toxic, over the
+# 0.39 threshold. There a label is raised only when its score also reaches UNFAMILIAR_MIN (an
+# English insult inside foreign text still scores 0.96-0.99), or when the language's own short
+# insult list names a word of the text ("Tu es un connard." scores 0.00): then toxic and insult.
+UNFAMILIAR_MIN = 0.8
+_LIST_LABELS = (LABEL2ID["toxic"], LABEL2ID["insult"])
+
+
+def raised(texts: list[str], scores: np.ndarray, thresholds: np.ndarray) -> tuple[np.ndarray, list[Support]]:
+    """The moderation decision: ``(n, 6)`` bool, which labels each text raises at
+    ``thresholds`` ``(6,)``, and each text's :class:`~cleanspeech.language.Support`. Every edge
+    (moderate, predict ``--labels``, the HTTP API, the UI) decides here."""
+    scores = np.asarray(scores, dtype=float).reshape(len(texts), len(LABELS))
+    over = scores >= np.asarray(thresholds, dtype=float)[None, :]
+    support = [assess(t) if isinstance(t, str) else Support("en", True) for t in texts]
+    for i, (text, sup) in enumerate(zip(texts, support)):
+        if sup.supported:
+            continue
+        over[i] &= scores[i] >= UNFAMILIAR_MIN
+        if has_offensive_words(text, sup.language):
+            over[i, list(_LIST_LABELS)] = True
+    return over, support
