@@ -77,7 +77,7 @@ SHIPPED := src/cleanspeech/shipped_models
 linear-model: setup
 	$(CLI) train-linear --train $(DATA)/jigsaw/train.csv.gz -o $(SHIPPED)/linear --val-fraction 0.1 --seed 42 \
 	  --cleaning normalize-v1 --augment paradetox --data-dir $(DATA)
-	# default copies linear in and pins it: rebuild it afterwards with scripts/build_cascade.py
+	# default copies linear in and pins it: rebuild it afterwards with `cleanspeech build-cascade`
 
 clean-venv:
 	rm -rf $(VENV)

@@ -3,7 +3,7 @@
     HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_route_words.py --cache runs/cascade_scores
 
 For each (min_rate, min_count) the words are mined from the project split's train part, the
-cascade is fitted on dev exactly as ``scripts/build_cascade.py --route-identity
+cascade is fitted on dev exactly as ``cleanspeech build-cascade --route-identity
 --route-words-rate R --route-words-min-count C`` fits it, and the dev figures are reported:
 routed share at natural prevalence, cascade and full-route macro ROC-AUC. Test is not scored
 here. Members' dev scores come from (or go to) the same cache as ``build_cascade.py``.

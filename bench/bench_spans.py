@@ -1,6 +1,6 @@
 """Toxic-span F1 of the cross-validated span tagger and its decision rule.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python -m cleanspeech.explain.tagger_cv --train tsd_train.csv \\
+    HF_HUB_OFFLINE=1 .venv/bin/python scripts/experiments/tagger_cv.py --train tsd_train.csv \\
         --trial tsd_trial.csv --jigsaw train.csv.gz --out runs/span_cv --final
     HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_spans.py --cv runs/span_cv [--install]
 
@@ -152,7 +152,7 @@ def to_markdown(res: dict) -> str:
         lines.append("")
     lines += ["Per fold (nested): " + "; ".join(f"fold {f['fold']} F1 {f['f1']:.4f} ({_rule_text(f['rule'])})"
                                                for f in res["nested"]["folds"]), "",
-              "Reproduce: `HF_HUB_OFFLINE=1 .venv/bin/python -m cleanspeech.explain.tagger_cv --train "
+              "Reproduce: `HF_HUB_OFFLINE=1 .venv/bin/python scripts/experiments/tagger_cv.py --train "
               "../shared/data/toxic_spans/tsd_train.csv --trial ../shared/data/toxic_spans/tsd_trial.csv "
               "--jigsaw ../shared/data/jigsaw/train.csv.gz --out runs/span_cv --final` (about 50 min on "
               "2 CPU cores), then `HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_spans.py --cv runs/span_cv "

@@ -23,7 +23,7 @@ def test_path_loads(tiny_linear_dir):
 
 def test_shipped_default_pins_the_shipped_members():
     """Retuning or retraining a shipped member without re-pinning the ensemble fails here:
-    run ``scripts/build_default.py pin --out src/cleanspeech/shipped_models/default``."""
+    rebuild it with ``cleanspeech build-cascade``."""
     import json
 
     from cleanspeech.models.ensemble import member_folder, check_member

@@ -9,7 +9,7 @@ clean comments should come back empty). Where the classifier's word attributions
 :func:`attribution_scores` (each word's attribution relative to the post's largest):
 ``(1 - a) * p + a * attribution``, then the lexicon as above.
 
-:func:`choose_rule` picks the parameters on out-of-fold probabilities (``tagger_cv``) by mean
+:func:`choose_rule` picks the parameters on out-of-fold probabilities (``scripts/experiments/tagger_cv.py``) by mean
 span F1 over the TSD posts; :func:`cross_validated_f1` re-runs that choice with each fold held
 out and scores the fold, so the reported figure never judges a rule on the posts that chose it.
 """

@@ -145,7 +145,7 @@ def check_member(ensemble_dir: Path, spec: dict[str, Any], folder: Path) -> None
             f"{ensemble_dir}: member {name!r} ({folder}) has changed since the ensemble was built "
             f"(fingerprint {actual[:19]}..., recorded {expected[:19]}...); its weights and "
             "thresholds were tuned for the old member. Rebuild the ensemble "
-            "(scripts/build_default.py ensemble), restore the member, or load anyway with "
+            "with its members, restore the member, or load anyway with "
             f"verify_members=False / {ALLOW_CHANGED_ENV}=1.")
 
 
