@@ -23,11 +23,18 @@ UNFAMILIAR_MIN = 0.8
 _LIST_LABELS = (LABEL2ID["toxic"], LABEL2ID["insult"])
 
 
-def raised(texts: list[str], scores: np.ndarray, thresholds: np.ndarray) -> tuple[np.ndarray, list[Support]]:
+def raised(texts: list[str], scores: np.ndarray, thresholds: np.ndarray,
+           part_scores: np.ndarray | None = None) -> tuple[np.ndarray, list[Support]]:
     """The moderation decision: ``(n, 6)`` bool, which labels each text raises at
     ``thresholds`` ``(6,)``, and each text's :class:`~cleanspeech.language.Support`. Every edge
-    (moderate, predict ``--labels``, the HTTP API, the UI) decides here."""
+    (moderate, predict ``--labels``, the HTTP API, the UI) decides here.
+
+    ``part_scores`` ``(n, 6)``: each text's worst sentence scored alone
+    (:mod:`cleanspeech.models.parts`; zeros where there is none): a label either reaches raises
+    it, so abuse cannot hide in a long polite comment."""
     scores = np.asarray(scores, dtype=float).reshape(len(texts), len(LABELS))
+    if part_scores is not None:
+        scores = np.maximum(scores, np.asarray(part_scores, dtype=float).reshape(scores.shape))
     over = scores >= np.asarray(thresholds, dtype=float)[None, :]
     support = [assess(t) if isinstance(t, str) else Support("en", True) for t in texts]
     for i, (text, sup) in enumerate(zip(texts, support)):

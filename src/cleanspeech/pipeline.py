@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from cleanspeech.decision import UNFAMILIAR_MIN, raised  # noqa: F401  (re-exported)
+from cleanspeech.language import Support
 from cleanspeech.labels import LABELS, scores_to_dicts
 from cleanspeech.models import ToxicityModel, load_model
+from cleanspeech.models.parts import worst_parts
 
 if TYPE_CHECKING:  # the stages load on first use: moderating alone never imports them
     from cleanspeech.explain import Explanation
@@ -41,13 +43,17 @@ class ModerationResult:
     Read it by label name: ``result.scores_by_label["insult"]`` (a float),
     ``result.flags["insult"]`` (a bool), ``result.flagged`` (any label flagged).
     ``language`` / ``supported`` say whether the English classifier could judge the text
-    (:func:`cleanspeech.language.assess`).
+    (:func:`cleanspeech.language.assess`). ``part``: ``[start, end)`` of the sentence that was
+    also scored alone (the comment's worst, :mod:`cleanspeech.models.parts`), or None; a label
+    is raised when the whole comment or that sentence reaches its threshold, while ``scores``
+    stay the whole comment's.
     """
 
     scores: np.ndarray
     labels: list[str]
     language: str = "en"
     supported: bool = True
+    part: tuple[int, int] | None = None
 
     @property
     def scores_by_label(self) -> dict[str, float]:
@@ -68,7 +74,8 @@ class ModerationResult:
         """``{"scores": {label: score rounded to 6 digits}, "labels": [...], "language": ...,
         "supported": ...}`` (plain JSON types)."""
         return {"scores": scores_to_dicts(self.scores[None, :])[0], "labels": list(self.labels),
-                "language": self.language, "supported": self.supported}
+                "language": self.language, "supported": self.supported,
+                "part": list(self.part) if self.part else None}
 
 
 
@@ -179,10 +186,22 @@ class Moderator:
               thresholds: np.ndarray | None = None) -> list[ModerationResult]:
         """:class:`ModerationResult` s for ``texts`` already scored (``scores`` ``(n, 6)``), at
         ``thresholds`` (the model's by default): the one moderation decision, :func:`raised`."""
+        flags, support, parts = self._decide(texts, scores, thresholds)
+        return [ModerationResult(s, [lab for lab, on in zip(LABELS, f) if on], sup.language, sup.supported, part)
+                for s, f, sup, part in zip(np.asarray(scores), flags, support, parts)]
+
+    def flags(self, texts: list[str], scores: np.ndarray, thresholds: np.ndarray | None = None) -> np.ndarray:
+        """``(n, 6)`` bool: the labels :meth:`judge` raises, for writers that want a matrix."""
+        return self._decide(texts, scores, thresholds)[0]
+
+    def _decide(self, texts: list[str], scores: np.ndarray, thresholds: np.ndarray | None
+                ) -> tuple[np.ndarray, list[Support], list[tuple[int, int] | None]]:
         thresholds = self.thresholds if thresholds is None else thresholds
-        flags, support = raised(texts, scores, thresholds)
-        return [ModerationResult(s, [lab for lab, on in zip(LABELS, f) if on], sup.language, sup.supported)
-                for s, f, sup in zip(np.asarray(scores), flags, support)]
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        # the worst sentence of each comment, scored alone (models/parts.py: no laundering by length)
+        parts, part_scores = worst_parts(self.model.strong_terms(), self.scores, texts)
+        flags, support = raised(texts, scores, thresholds, part_scores)
+        return flags, support, parts
 
     @overload
     def explain(self, texts: str, **kwargs: Any) -> Explanation: ...

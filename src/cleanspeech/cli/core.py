@@ -118,7 +118,6 @@ def predict_cmd(
     from cleanspeech.data.progress import ProgressLog
     from cleanspeech.data.stream import ChunkReader, ScoreWriter, score_stream
     from cleanspeech.operating import operating_thresholds
-    from cleanspeech.pipeline import raised
 
     if engine not in {"local", "ray"}:
         raise typer.BadParameter(f"--engine must be local or ray, got {engine!r}")
@@ -151,7 +150,7 @@ def predict_cmd(
             reader = ChunkReader(input_path, text_column=text_column, id_column=id_column, sep=sep)
             moderator = load_moderator(model, backend, route_all=no_cascade)
             ths = operating_thresholds(moderator.thresholds, level, overrides) if labels else None
-            judge = (lambda texts, scores: raised(texts, scores, ths)[0]) if labels else None
+            judge = (lambda texts, scores: moderator.flags(texts, scores, ths)) if labels else None
             with ScoreWriter(out, sep=sep, flags=labels) as writer:
                 rows = score_stream(reader, writer, score, progress, flags_of=judge)
             if reader.bad_utf8_lines:

@@ -79,6 +79,12 @@ class ToxicityModel:
         """
         return self.predict_proba(texts), None
 
+    def strong_terms(self) -> frozenset[str]:
+        """Lower-cased words that alone push some label's score up strongly: the cheap screen
+        that picks the one sentence of a comment worth scoring alone
+        (:mod:`cleanspeech.models.parts`). Empty by default: no part is scored."""
+        return frozenset()
+
     def attribution_method(self) -> str:
         """The faithful default way to attribute this model's scores to words: ``"exact"``,
         ``"integrated-gradients"``, ``"occlusion"``, or a composite (``"ensemble"``,

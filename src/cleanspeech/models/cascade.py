@@ -195,6 +195,10 @@ class CascadeModel(ToxicityModel):
             out = scale_untargeted(out, self.untargeted_scale, names_target(texts))
         return out, routed
 
+    def strong_terms(self) -> frozenset[str]:
+        """The fast model's: the screen must cost no more than the fast route."""
+        return self.fast.strong_terms()
+
     def slow_proba(self, texts: list[str]) -> np.ndarray:
         """The slow model's probabilities; long comments' windows ranked by the fast model."""
         return self.slow.predict_proba(texts)

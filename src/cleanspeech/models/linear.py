@@ -23,6 +23,7 @@ from sklearn.linear_model import LogisticRegression
 
 from cleanspeech.data.clean import clean_texts
 from cleanspeech.labels import LABELS, N_LABELS
+from cleanspeech.language import STOPWORDS
 from cleanspeech.models.base import ToxicityModel
 
 WEIGHTS_FILE = "linear.safetensors"
@@ -88,6 +89,11 @@ def _make_vectorizers(cfg: LinearConfig, vocab: dict[str, dict[str, int]] | None
     return _Vectorizers(word, char)
 
 
+# A word whose weight reaches this many logits per unit of TF-IDF screens a sentence for scoring
+# alone (strong_terms); one word fills most of a short sentence's unit-length vector.
+STRONG_WEIGHT = 1.0
+
+
 class LinearModel(ToxicityModel):
     """TF-IDF features ``(n, F)`` → six independent logistic regressions → ``(n, 6)``."""
 
@@ -98,6 +104,7 @@ class LinearModel(ToxicityModel):
         super().__init__(thresholds=thresholds, cleaning=self.config.cleaning)
         self.vectorizers: _Vectorizers | None = None
         self.coef_: np.ndarray | None = None  # (6, F)
+        self._strong: frozenset[str] | None = None  # strong_terms, derived from coef_ once
         self.intercept_: np.ndarray | None = None  # (6,)
 
     # --- fitting -------------------------------------------------------------------------
@@ -131,6 +138,7 @@ class LinearModel(ToxicityModel):
             if progress is not None:
                 progress(label)
         self.coef_, self.intercept_ = np.vstack(coefs), np.array(intercepts, dtype=np.float32)
+        self._strong = None
 
     def _prune(self, keep_cols: np.ndarray) -> None:
         """Keep only the given feature columns (re-indexing both vocabularies and idf)."""
@@ -144,6 +152,7 @@ class LinearModel(ToxicityModel):
         self.vectorizers = _make_vectorizers(self.config, vocab)
         self.vectorizers.word.idf_ = idf["word"]
         self.vectorizers.char.idf_ = idf["char"]
+        self._strong = None
 
     # --- inference -----------------------------------------------------------------------
     def features(self, texts: Sequence[str]) -> sp.csr_matrix:
@@ -159,6 +168,20 @@ class LinearModel(ToxicityModel):
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities ``(n, 6)``: the sigmoid of :meth:`decision_function`."""
         return 1.0 / (1.0 + np.exp(-self.decision_function(texts)))
+
+    def strong_terms(self) -> frozenset[str]:
+        """Word unigrams whose weight for some label reaches ``STRONG_WEIGHT`` logits per unit
+        of TF-IDF, English stopwords left out (about 590 words in the shipped model:
+        obscenities, insults, threats, slurs and the group names the model associates with
+        them)."""
+        if self._strong is None:
+            vocab = self.vectorizers.word.vocabulary_
+            top = self.coef_[:, : len(vocab)].max(axis=0)
+            # "you", "your", "my" carry weight too (insults address someone) but are in most
+            # sentences; as a screen they would pick a sentence in nearly every comment
+            self._strong = frozenset(t for t, j in vocab.items()
+                                     if " " not in t and t not in STOPWORDS["en"] and top[j] >= STRONG_WEIGHT)
+        return self._strong
 
     def attribution_method(self) -> str:
         """``"exact"`` per-feature contributions, unless cleaning moves character offsets (then

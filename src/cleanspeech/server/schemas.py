@@ -130,6 +130,10 @@ class Moderation(BaseModel):
     supported: bool = Field(description="False when the English classifier cannot judge the text: "
                                         "its scores then raise a label only at 0.8 or over, or "
                                         "when the language's own insult list names a word.")
+    part: list[int] | None = Field(None, description="[start, end) of the comment's worst sentence, "
+                                                     "also scored alone: a label is raised when the "
+                                                     "whole comment or this sentence reaches its "
+                                                     "threshold (`scores` stay the whole comment's).")
 
 
 class ModerateResponse(BaseModel):

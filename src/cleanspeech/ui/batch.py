@@ -79,8 +79,8 @@ def _score(moderator: Moderator, frame: pd.DataFrame) -> pd.DataFrame:
         progress.progress(done / max(len(texts), 1), text=f"Scored {done:,} / {len(texts):,}")
     scores = np.vstack(parts) if parts else np.zeros((0, len(LABELS)))
     progress.empty()
-    return predictions_frame(frame[ID_COLUMN].tolist(), scores, moderator.thresholds,
-                             texts=frame[TEXT_COLUMN].tolist())
+    return predictions_frame(frame[ID_COLUMN].tolist(), scores, moderator.thresholds, texts=texts,
+                             flags=moderator.flags(texts, scores))
 
 
 def _show(result: pd.DataFrame, name: str) -> None:

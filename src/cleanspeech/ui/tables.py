@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from cleanspeech.labels import LABELS, labels_over
-from cleanspeech.pipeline import raised as decide
 
 LABELS_COLUMN = "labels"
 FLAGGED_COLUMN = "flagged"
@@ -37,13 +36,13 @@ def score_bars_frame(scores: np.ndarray, thresholds: np.ndarray) -> pd.DataFrame
 
 def predictions_frame(
     ids: Sequence[str], scores: np.ndarray, thresholds: np.ndarray,
-    texts: Sequence[str] | None = None,
+    texts: Sequence[str] | None = None, flags: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The batch result table, one row per input row in order: ``id``, the comment (when
     ``texts`` are given: a moderator must see what was flagged), ``flagged`` (the verdict),
     ``labels`` and the six scores.
 
-    ``labels`` joins the labels at or over their thresholds with ``LABEL_SEPARATOR`` ("" if none).
+    ``labels`` joins the raised labels with ``LABEL_SEPARATOR`` ("" if none).
     """
     scores = np.asarray(scores, float)
     if len(ids) != len(scores):
@@ -53,11 +52,11 @@ def predictions_frame(
         if len(texts) != len(ids):
             raise ValueError(f"{len(ids)} ids but {len(texts)} texts")
         frame[COMMENT_COLUMN] = list(texts)
-    # the pipeline's decision (language support included) when the texts are known
+    # ``flags`` (n, 6): the pipeline's decision (Moderator.flags: language support and the
+    # worst sentence included); without it, the thresholds alone
     if not len(scores):
         raised = []
-    elif texts is not None:
-        flags = decide(list(texts), scores, thresholds)[0]
+    elif flags is not None:
         raised = [[lab for lab, on in zip(LABELS, row) if on] for row in flags]
     else:
         raised = labels_over(scores, thresholds)

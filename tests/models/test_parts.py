@@ -1,0 +1,62 @@
+"""A comment is as toxic as its most toxic part: the worst sentence is scored alone too."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cleanspeech.labels import LABEL2ID, LABELS
+from cleanspeech.models.base import ToxicityModel
+from cleanspeech.models.parts import sentences, worst_part, worst_parts
+
+POLITE = ("Thanks for taking the time to look at the article yesterday. I hope the rest of your week "
+          "goes well. The references in the second section were very helpful. ")
+ABUSE = "You are a worthless fucking idiot and I will kill you."
+
+
+class Diluting(ToxicityModel):
+    """A stand-in that dilutes like TF-IDF: threat = share of words that are 'kill'."""
+
+    def predict_proba(self, texts):
+        out = np.zeros((len(texts), len(LABELS)))
+        for i, t in enumerate(texts):
+            words = t.lower().split()
+            out[i, LABEL2ID["threat"]] = sum(w.strip(".") == "kill" for w in words) / max(1, len(words)) * 10
+        return np.clip(out, 0, 1)
+
+    def strong_terms(self):
+        return frozenset({"kill"})
+
+
+def test_sentences_are_found_with_their_offsets():
+    text = "Hello there.  How are you?\nFine!!! ok"
+    assert [text[s:e] for s, e in sentences(text)] == ["Hello there.", "How are you?", "Fine!!!", "ok"]
+    assert sentences("   ") == []
+
+
+def test_the_worst_part_is_the_sentence_with_most_strong_terms():
+    text = POLITE + ABUSE + " " + POLITE
+    s, e = worst_part(text, frozenset({"kill", "idiot"}))
+    assert text[s:e] == ABUSE
+    assert worst_part(ABUSE, frozenset({"kill"})) is None  # one sentence: nothing more to score
+    assert worst_part(POLITE, frozenset({"kill"})) is None  # no strong term
+
+
+def test_the_worst_part_is_scored_alone_where_there_is_one():
+    model = Diluting()
+    text = POLITE * 5 + ABUSE + " " + POLITE * 5
+    assert model.predict_proba([text])[0, LABEL2ID["threat"]] < 0.2  # diluted whole
+    spans, scores = worst_parts(model.strong_terms(), model.predict_proba, [text, ABUSE, POLITE])
+    assert text[spans[0][0]:spans[0][1]] == ABUSE and spans[1:] == [None, None]
+    np.testing.assert_allclose(scores[0], model.predict_proba([ABUSE])[0])
+    assert not scores[1:].any()
+
+
+def test_no_strong_terms_means_no_part():
+    spans, scores = worst_parts(frozenset(), Diluting().predict_proba, [POLITE + ABUSE])
+    assert spans == [None] and not scores.any()
+
+
+def test_linear_strong_terms_come_from_its_weights(tiny_linear):
+    strong = tiny_linear.strong_terms()
+    assert strong and all(" " not in w for w in strong)
