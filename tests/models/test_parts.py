@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from cleanspeech.labels import LABEL2ID, LABELS
 from cleanspeech.models.base import ToxicityModel
