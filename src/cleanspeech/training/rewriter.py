@@ -1,0 +1,193 @@
+"""LoRA fine-tuning of the generative rewriter (SmolLM2-135M-Instruct) on ParaDetox pairs.
+
+    nice -n 10 .venv/bin/python -m cleanspeech.training.rewriter --out runs/rewriter-smollm2
+
+Every human paraphrase of a toxic sentence is one target: the model sees the instruction and the
+toxic sentence as a chat (:func:`cleanspeech.rewrite.generative.build_messages`, without the
+few-shot turns the base model needs) and learns the paraphrase; the loss is on the answer's
+tokens only. Rank-``r`` adapters on the attention's query and value projections train; the base
+weights stay frozen, so a checkpoint is a few hundred KB.
+
+Data: by default the ParaDetox training 90% less its dev 10% (the bench's ``--dev`` split), so
+the dev figures stay honest; ``--with-dev`` adds the dev pairs back for a final model. The
+held-out 10% is never read.
+
+Resumable: every ``--save-every`` steps the adapters (safetensors), the optimiser state and the
+step are written to ``--out``; a rerun with the same arguments continues from there with the same
+data order. :func:`cleanspeech.models.generator.load_finetuned` loads the result, merged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cleanspeech.models.generator import ADAPTER_FILE, CONFIG_FILE, TARGETS, add_adapters
+from cleanspeech.rewrite.generative import INSTRUCTION, build_messages
+
+STATE_FILE = "optimizer.pt"
+IGNORE = -100  # label id the loss skips (prompt and padding)
+
+
+def training_examples(pairs: Sequence[Any]) -> list[tuple[str, str]]:
+    """``(toxic, paraphrase)`` for every reference of every pair."""
+    return [(p.toxic, ref) for p in pairs for ref in p.references if ref.strip()]
+
+
+def paradetox_examples(path: str | Path | None = None, with_dev: bool = False) -> list[tuple[str, str]]:
+    """The training examples: ParaDetox training 90%, less its dev 10% unless ``with_dev``."""
+    from cleanspeech.rewrite.paradetox import DEFAULT_PARADETOX, read_pairs, split_pairs
+
+    train, _held = split_pairs(read_pairs(path or DEFAULT_PARADETOX))
+    if with_dev:
+        return training_examples(train)
+    fit, _dev = split_pairs(train, seed=43)  # the bench's --dev split (bench/bench_rewrite.py)
+    return training_examples(fit)
+
+
+def encode(tok: Any, toxic: str, target: str, max_length: int) -> tuple[list[int], list[int]]:
+    """``(input_ids, labels)``: the chat prompt (labels ignored) then the target and end token."""
+    prompt = tok.apply_chat_template(build_messages(toxic, shots=()), add_generation_prompt=True, tokenize=False)
+    p_ids = tok(prompt, add_special_tokens=False).input_ids
+    t_ids = tok(target, add_special_tokens=False).input_ids + [tok.eos_token_id]
+    ids = (p_ids + t_ids)[:max_length]
+    labels = ([IGNORE] * len(p_ids) + t_ids)[:max_length]
+    return ids, labels
+
+
+def adapter_state(model: Any) -> dict[str, Any]:
+    from cleanspeech.models.lora import is_lora_param
+
+    return {n: p.detach().clone().contiguous() for n, p in model.named_parameters() if is_lora_param(n)}
+
+
+def train(model: Any, tok: Any, examples: Sequence[tuple[str, str]], out: str | Path, *, rank: int = 8,
+          alpha: float = 16.0, lr: float = 2e-4, batch_size: int = 8, epochs: int = 1, max_length: int = 128,
+          save_every: int = 50, max_steps: int | None = None, seed: int = 0, log: Any = print) -> dict:
+    """Fine-tune ``model`` in place (adapters added here) and write its adapters to ``out``;
+    resumes from ``out`` when a checkpoint of the same settings is there."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    settings = {"rank": rank, "alpha": alpha, "lr": lr, "batch_size": batch_size, "epochs": epochs,
+                "max_length": max_length, "seed": seed, "targets": list(TARGETS), "examples": len(examples),
+                "instruction": INSTRUCTION, "shots": 0}
+    torch.manual_seed(seed)
+    add_adapters(model, rank, alpha)
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.0)
+    steps_per_epoch = -(-len(examples) // batch_size)
+    total = steps_per_epoch * epochs if max_steps is None else min(max_steps, steps_per_epoch * epochs)
+    step, cfg_path = 0, out / CONFIG_FILE
+    if cfg_path.exists() and (out / ADAPTER_FILE).exists():
+        saved = json.loads(cfg_path.read_text(encoding="utf-8"))
+        if saved.get("settings") != settings:
+            raise ValueError(f"{out} holds a run with other settings; choose another --out")
+        model.load_state_dict(load_file(str(out / ADAPTER_FILE)), strict=False)
+        if (out / STATE_FILE).exists():
+            opt.load_state_dict(torch.load(out / STATE_FILE, weights_only=True))
+        step = int(saved["step"])
+        log(f"resuming at step {step}/{total}")
+    # the order of every epoch is fixed by the seed, so a resumed run sees what it would have
+    orders = [np.random.default_rng(seed + e).permutation(len(examples)) for e in range(epochs)]
+    model.train()
+    losses: list[float] = []
+    t0 = time.perf_counter()
+
+    def save(done: int) -> None:
+        save_file(adapter_state(model), str(out / ADAPTER_FILE))
+        torch.save(opt.state_dict(), out / STATE_FILE)
+        cfg_path.write_text(json.dumps({"settings": settings, "step": done, "total": total, "base": "smollm2",
+                                        "recent_loss": round(float(np.mean(losses[-50:])), 4) if losses else None},
+                                       indent=2), encoding="utf-8")
+
+    while step < total:
+        epoch, k = divmod(step, steps_per_epoch)
+        idx = orders[epoch][k * batch_size:(k + 1) * batch_size]
+        batch = [encode(tok, *examples[i], max_length) for i in idx]
+        width = max(len(ids) for ids, _ in batch)
+        pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
+        x = torch.tensor([ids + [pad] * (width - len(ids)) for ids, _ in batch])
+        y = torch.tensor([lab + [IGNORE] * (width - len(lab)) for _, lab in batch])
+        mask = torch.tensor([[1] * len(ids) + [0] * (width - len(ids)) for ids, _ in batch])
+        loss = model(input_ids=x, attention_mask=mask, labels=y).loss
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        losses.append(float(loss.detach()))
+        step += 1
+        if step % save_every == 0 or step == total:
+            save(step)
+            log(f"step {step}/{total} loss {np.mean(losses[-save_every:]):.4f} "
+                f"({(time.perf_counter() - t0) / len(losses):.2f} s/step)")
+    model.eval()
+    return {"step": step, "total": total, "loss": float(np.mean(losses[-50:])) if losses else None}
+
+
+def tiny_llama(seed: int = 0) -> tuple[Any, Any]:
+    """A tiny random ``LlamaForCausalLM`` and a byte-level tokenizer with a chat template, built in
+    memory (no download), for tests and dry runs of the generator and of :func:`train`."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    byte_vocab = {ch: i + len(specials) for i, ch in enumerate(pre_tokenizers.ByteLevel.alphabet())}
+    vocab = {s: i for i, s in enumerate(specials)} | byte_vocab
+    core = Tokenizer(models.BPE(vocab=vocab, merges=[]))
+    core.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    core.decoder = decoders.ByteLevel()
+    core.add_special_tokens(specials)
+    tok = PreTrainedTokenizerFast(tokenizer_object=core, eos_token="<|im_end|>", bos_token="<|im_start|>",
+                                  pad_token="<|im_end|>", unk_token="<|endoftext|>")
+    tok.chat_template = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n"
+                         "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+    torch.manual_seed(seed)
+    config = LlamaConfig(vocab_size=len(vocab), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                         num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=2048,
+                         bos_token_id=1, eos_token_id=2, pad_token_id=2, tie_word_embeddings=True)
+    return LlamaForCausalLM(config).eval(), tok
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description="LoRA fine-tune of SmolLM2-135M-Instruct on ParaDetox pairs")
+    ap.add_argument("--out", required=True, help="checkpoint folder (resumed when it exists)")
+    ap.add_argument("--pairs", default=None, help="ParaDetox TSV (default: the shared copy)")
+    ap.add_argument("--with-dev", action="store_true", help="train on the dev 10%% too (final model)")
+    ap.add_argument("--rank", type=int, default=8)
+    ap.add_argument("--alpha", type=float, default=16.0)
+    ap.add_argument("--lr", type=float, default=2e-4)
+    ap.add_argument("--batch-size", type=int, default=8)
+    ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--max-steps", type=int, default=None)
+    ap.add_argument("--save-every", type=int, default=50)
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (the machine is shared)")
+    ap.add_argument("--tiny", action="store_true", help="a tiny random model: a dry run of the loop")
+    args = ap.parse_args(argv)
+    import torch
+
+    torch.set_num_threads(args.threads)
+    if args.tiny:
+        model, tok = tiny_llama()
+    else:
+        from cleanspeech.models.generator import load_smollm2_fresh
+
+        model, tok = load_smollm2_fresh()
+    examples = paradetox_examples(args.pairs, args.with_dev)
+    res = train(model, tok, examples, args.out, rank=args.rank, alpha=args.alpha, lr=args.lr,
+                batch_size=args.batch_size, epochs=args.epochs, max_steps=args.max_steps,
+                save_every=args.save_every, log=lambda m: print(m, flush=True))
+    print(json.dumps(res))
+
+
+if __name__ == "__main__":
+    main()

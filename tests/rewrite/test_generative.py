@@ -1,0 +1,96 @@
+"""The generative candidate source on a tiny random Llama (no download): prompts, cleaning,
+seeding, and its place in the pipeline (off unless asked for)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleanspeech.rewrite.base import RewriteRequest
+from cleanspeech.rewrite.candidate import Source, Tier
+from cleanspeech.rewrite.generative import SHOTS, GenerativeSource, build_messages, clean_output, text_seed
+
+
+@pytest.fixture(scope="module")
+def tiny_lm():
+    pytest.importorskip("transformers")
+    from cleanspeech.training.rewriter import tiny_llama
+
+    return tiny_llama()
+
+
+def test_messages_put_the_shots_before_the_comment():
+    msgs = build_messages("you idiot")
+    assert msgs[0]["role"] == "system"
+    assert [m["role"] for m in msgs[1:-1]] == ["user", "assistant"] * len(SHOTS)
+    assert msgs[-1] == {"role": "user", "content": "you idiot"}
+    assert len(build_messages("x", shots=())) == 2
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("  Rewrite: You are wrong.\nmore text", "You are wrong."),
+    ('"Please stop."', "Please stop."),
+    ("\n\n", ""),
+    ("Polite version: ok", "ok"),
+])
+def test_clean_output(raw, clean):
+    assert clean_output(raw) == clean
+
+
+def test_seed_depends_on_text_not_batch():
+    assert text_seed(0, "a") == text_seed(0, "a") != text_seed(0, "b")
+    assert text_seed(1, "a") != text_seed(0, "a")
+
+
+def test_candidates_are_seeded_and_distinct(tiny_lm):
+    model, tok = tiny_lm
+    src = GenerativeSource(model, tok, k=3, max_new_tokens=6)
+    reqs = [RewriteRequest("you are an idiot ."), RewriteRequest("shut up .")]
+    rows = src.candidates(reqs)
+    assert len(rows) == 2
+    for req, row in zip(reqs, rows):
+        assert len(row) <= 3
+        texts = [c.text.lower() for c in row]
+        assert len(set(texts)) == len(texts) and req.text.lower() not in texts
+        assert all(c.source is Source.BACKEND and c.tier is Tier.EDITS and c.label == "generator:smollm2"
+                   for c in row)
+    # the same comment gets the same samples alone or in a batch
+    alone = src.candidates(reqs[1:])
+    assert [c.text for c in alone[0]] == [c.text for c in rows[1]]
+
+
+def test_k_must_be_positive():
+    with pytest.raises(ValueError):
+        GenerativeSource(k=0)
+
+
+class Fixed:
+    """A source proposing one fixed civil rewrite, standing in for the generator."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def candidates(self, requests):
+        from cleanspeech.rewrite.candidate import Candidate
+
+        self.seen += [r.text for r in requests]
+        return [[Candidate("I think you are mistaken .", Source.BACKEND, Tier.EDITS, label="generator:fixed")]
+                for _ in requests]
+
+
+def test_pipeline_uses_a_generator_only_when_given():
+    from stubs import KeywordModel
+
+    from cleanspeech.rewrite import rewrite_texts
+
+    class Model(KeywordModel):
+        def strong_terms(self) -> frozenset[str]:  # no word makes a sentence score alone
+            return frozenset()
+
+    keyword_model = Model()
+    texts = ["you are an idiot ."]
+    gen = Fixed()
+    rewrite_texts(keyword_model, texts, edit_tagger=None, meaning=None)
+    assert gen.seen == []
+    res = rewrite_texts(keyword_model, texts, edit_tagger=None, meaning=None, generator=gen)
+    assert gen.seen == texts
+    assert res[0].civil
