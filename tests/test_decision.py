@@ -40,3 +40,15 @@ def test_the_language_s_insult_list_flags_what_the_classifier_missed():
     flags, support = raised(["Tu es un connard."], scores(0.0)[None, :], THRESHOLDS)
     assert {LABELS[j] for j in np.flatnonzero(flags[0])} == {"toxic", "insult"}
     assert support == [Support("fr", False)]
+
+
+def test_a_worst_sentence_raises_a_label_only_at_the_stricter_bar():
+    from cleanspeech.decision import PART_ODDS
+    from cleanspeech.operating import scale_odds
+
+    strict = scale_odds(THRESHOLDS, PART_ODDS)[LABEL2ID["toxic"]]
+    text = ["Thanks for the edit. You are an idiot."]
+    whole = scores(0.1)[None, :]
+    below, _ = raised(text, whole, THRESHOLDS, scores(strict - 0.01)[None, :])
+    above, _ = raised(text, whole, THRESHOLDS, scores(strict)[None, :])
+    assert not below.any() and above[0, LABEL2ID["toxic"]]

@@ -40,10 +40,15 @@ def apply_sensitivity(thresholds: np.ndarray | Iterable[float], level: str | Non
     level = "default" if level is None else str(level).strip().lower()
     if level not in SENSITIVITY_ODDS:
         raise ValueError(f"unknown sensitivity {level!r}; choose one of {', '.join(SENSITIVITIES)}")
-    k = SENSITIVITY_ODDS[level]
+    return scale_odds(th, SENSITIVITY_ODDS[level])
+
+
+def scale_odds(thresholds: np.ndarray, k: float) -> np.ndarray:
+    """Thresholds whose odds are ``k`` times ``thresholds``' (``t' = k t / (k t + 1 - t)``);
+    0 and 1 are fixed points."""
+    th = np.asarray(thresholds, dtype=float)
     if k == 1.0:
         return th.copy()
-    # t' = k t / (k t + 1 - t): the odds times k; 0 and 1 are fixed points.
     return (k * th) / (k * th + (1.0 - th))
 
 

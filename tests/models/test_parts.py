@@ -24,7 +24,7 @@ class Diluting(ToxicityModel):
         return np.clip(out, 0, 1)
 
     def strong_terms(self):
-        return frozenset({"kill"})
+        return {"kill": 2.0}
 
 
 def test_sentences_are_found_with_their_offsets():
@@ -35,10 +35,14 @@ def test_sentences_are_found_with_their_offsets():
 
 def test_the_worst_part_is_the_sentence_with_most_strong_terms():
     text = POLITE + ABUSE + " " + POLITE
-    s, e = worst_part(text, frozenset({"kill", "idiot"}))
+    s, e = worst_part(text, {"kill": 2.0, "idiot": 1.5})
     assert text[s:e] == ABUSE
-    assert worst_part(ABUSE, frozenset({"kill"})) is None  # one sentence: nothing more to score
-    assert worst_part(POLITE, frozenset({"kill"})) is None  # no strong term
+    assert worst_part(ABUSE, {"kill": 2.0}) is None  # one sentence: nothing more to score
+    assert worst_part(POLITE, {"kill": 2.0}) is None  # no strong term
+    # weights, not counts: one threat outweighs two mild words
+    mild = "What the hell, what the hell. I will kill you."
+    s, e = worst_part(mild, {"hell": 1.0, "kill": 3.0})
+    assert mild[s:e] == "I will kill you."
 
 
 def test_the_worst_part_is_scored_alone_where_there_is_one():
@@ -52,10 +56,10 @@ def test_the_worst_part_is_scored_alone_where_there_is_one():
 
 
 def test_no_strong_terms_means_no_part():
-    spans, scores = worst_parts(frozenset(), Diluting().predict_proba, [POLITE + ABUSE])
+    spans, scores = worst_parts({}, Diluting().predict_proba, [POLITE + ABUSE])
     assert spans == [None] and not scores.any()
 
 
 def test_linear_strong_terms_come_from_its_weights(tiny_linear):
     strong = tiny_linear.strong_terms()
-    assert strong and all(" " not in w for w in strong)
+    assert strong and all(" " not in w and weight >= 1.0 for w, weight in strong.items())

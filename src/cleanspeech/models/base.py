@@ -11,7 +11,7 @@ A model folder holds ``cleanspeech.json`` (model type, labels, cleaning, kind-sp
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -79,11 +79,11 @@ class ToxicityModel:
         """
         return self.predict_proba(texts), None
 
-    def strong_terms(self) -> frozenset[str]:
-        """Lower-cased words that alone push some label's score up strongly: the cheap screen
-        that picks the one sentence of a comment worth scoring alone
+    def strong_terms(self) -> Mapping[str, float]:
+        """Lower-cased words that alone push some label's score up strongly, with their weight:
+        the cheap screen that picks the one sentence of a comment worth scoring alone
         (:mod:`cleanspeech.models.parts`). Empty by default: no part is scored."""
-        return frozenset()
+        return {}
 
     def attribution_method(self) -> str:
         """The faithful default way to attribute this model's scores to words: ``"exact"``,

@@ -50,7 +50,7 @@ Folder layout (members copied in, so retraining a shipped model never changes th
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -195,7 +195,7 @@ class CascadeModel(ToxicityModel):
             out = scale_untargeted(out, self.untargeted_scale, names_target(texts))
         return out, routed
 
-    def strong_terms(self) -> frozenset[str]:
+    def strong_terms(self) -> Mapping[str, float]:
         """The fast model's: the screen must cost no more than the fast route."""
         return self.fast.strong_terms()
 

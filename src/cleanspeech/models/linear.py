@@ -104,7 +104,7 @@ class LinearModel(ToxicityModel):
         super().__init__(thresholds=thresholds, cleaning=self.config.cleaning)
         self.vectorizers: _Vectorizers | None = None
         self.coef_: np.ndarray | None = None  # (6, F)
-        self._strong: frozenset[str] | None = None  # strong_terms, derived from coef_ once
+        self._strong: dict[str, float] | None = None  # strong_terms, derived from coef_ once
         self.intercept_: np.ndarray | None = None  # (6,)
 
     # --- fitting -------------------------------------------------------------------------
@@ -169,7 +169,7 @@ class LinearModel(ToxicityModel):
         """Probabilities ``(n, 6)``: the sigmoid of :meth:`decision_function`."""
         return 1.0 / (1.0 + np.exp(-self.decision_function(texts)))
 
-    def strong_terms(self) -> frozenset[str]:
+    def strong_terms(self) -> dict[str, float]:
         """Word unigrams whose weight for some label reaches ``STRONG_WEIGHT`` logits per unit
         of TF-IDF, English stopwords left out (about 590 words in the shipped model:
         obscenities, insults, threats, slurs and the group names the model associates with
@@ -179,8 +179,8 @@ class LinearModel(ToxicityModel):
             top = self.coef_[:, : len(vocab)].max(axis=0)
             # "you", "your", "my" carry weight too (insults address someone) but are in most
             # sentences; as a screen they would pick a sentence in nearly every comment
-            self._strong = frozenset(t for t, j in vocab.items()
-                                     if " " not in t and t not in STOPWORDS["en"] and top[j] >= STRONG_WEIGHT)
+            self._strong = {t: float(top[j]) for t, j in vocab.items()
+                            if " " not in t and t not in STOPWORDS["en"] and top[j] >= STRONG_WEIGHT}
         return self._strong
 
     def attribution_method(self) -> str:

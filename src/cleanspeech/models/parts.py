@@ -6,15 +6,15 @@ nothing was flagged: the linear model's TF-IDF vector is length-normalised and t
 attention spreads over the polite text, so both routes of the cascade dilute it.
 
 So the moderation decision (:func:`cleanspeech.decision.raised`) also reads the comment's
-sentence most likely to be abusive, scored alone: a label is raised when the whole comment or
-that sentence reaches its threshold. The probabilities stay the whole comment's: they estimate
+sentence most likely to be abusive, scored alone: a label is raised when the whole comment
+reaches its threshold or that sentence a stricter one (``decision.PART_ODDS``). The probabilities stay the whole comment's: they estimate
 what annotators said of whole comments, and raising them to a sentence's cost 0.002 to 0.005
 Jigsaw dev ROC-AUC (annotators often leave a comment with one rude sentence unlabelled), where
 the decision costs no ranking at all (``bench/bench_parts.py``).
 
 Scoring every sentence would multiply the cost by the number of sentences; instead a cheap screen
-picks at most one sentence per comment: the one holding the most of the model's *strong terms*
-(words that alone push a label up, :meth:`~cleanspeech.models.base.ToxicityModel.strong_terms`).
+picks at most one sentence per comment: the one whose *strong terms* weigh the most (words that
+alone push a label up, :meth:`~cleanspeech.models.base.ToxicityModel.strong_terms`).
 A comment of one sentence, or with no strong term, costs nothing more; the others cost one more
 short text through the same scorer.
 """
@@ -22,7 +22,7 @@ short text through the same scorer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -45,18 +45,19 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def worst_part(text: str, strong: frozenset[str]) -> tuple[int, int] | None:
-    """The sentence of ``text`` holding the most strong terms (the first on a tie), or None when
-    ``text`` has one sentence or no strong term."""
+def worst_part(text: str, strong: Mapping[str, float]) -> tuple[int, int] | None:
+    """The sentence of ``text`` whose strong terms weigh the most (the first on a tie), or None
+    when ``text`` has one sentence or no strong term. Weights, not counts: in a long comment a
+    polite sentence that says "hell" must not win over the one that threatens."""
     parts = sentences(text)
     if len(parts) < 2:
         return None
-    counts = [sum(w.lower() in strong for w in _WORD.findall(text[s:e])) for s, e in parts]
-    best = int(np.argmax(counts))
-    return parts[best] if counts[best] else None
+    weights = [sum(strong.get(w.lower(), 0.0) for w in _WORD.findall(text[s:e])) for s, e in parts]
+    best = int(np.argmax(weights))
+    return parts[best] if weights[best] > 0 else None
 
 
-def worst_parts(strong: frozenset[str], score: Callable[[list[str]], np.ndarray],
+def worst_parts(strong: Mapping[str, float], score: Callable[[list[str]], np.ndarray],
                 texts: Sequence[str]) -> tuple[list[tuple[int, int] | None], np.ndarray]:
     """Per text, its worst part ``[start, end)`` (None where there is none) and that part's scores
     ``(n, 6)`` (0 where there is none), scored by ``score`` (texts -> ``(n, 6)``)."""
