@@ -8,15 +8,12 @@ Skips only when no Chromium is installed (``scripts/install_browser.sh``).
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM_FLAGS, STEP_TIMEOUT_MS, chromium_path, free_port
 from api_support import KeywordModel
 
 from cleanspeech.pipeline import Moderator
@@ -24,32 +21,14 @@ from cleanspeech.server import create_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
-]
-STEP_TIMEOUT_MS = 60_000  # generous: the machine may be shared and loaded
 ROUTES = ("/v1/moderate", "/v1/explain", "/v1/rewrite", "/v1/model", "/healthz")
-
-
-def _chromium() -> str | None:
-    env = os.environ.get("CLEANSPEECH_CHROMIUM")
-    if env:
-        return env if Path(env).exists() else None
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     import uvicorn
 
-    port = _free_port()
+    port = free_port()
     app = create_app(Moderator(KeywordModel(), name="keyword-test"))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -67,7 +46,7 @@ def base_url() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def chromium():  # not "browser": pytest-playwright's fixture of that name uses its own download
-    path = _chromium()
+    path = chromium_path()
     if path is None:
         pytest.skip("no Chromium found: run scripts/install_browser.sh (apt-get install -y "
                     "chromium chromium-driver) or set CLEANSPEECH_CHROMIUM")

@@ -9,8 +9,6 @@ skips with that message only when none is installed. Playwright's own browsers a
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -18,33 +16,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM_FLAGS, STEP_TIMEOUT_MS, chromium_path, free_port
 
 from cleanspeech.ui import streamlit_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
-]
 COMMENT = "You are a disgusting idiot."
 START_TIMEOUT_S = 60
-STEP_TIMEOUT_MS = 60_000  # generous: the CI machine may be shared and loaded
-
-
-def chromium_path() -> str | None:
-    """``$CLEANSPEECH_CHROMIUM``, else chromium / chromium-browser on PATH, else None."""
-    env = os.environ.get("CLEANSPEECH_CHROMIUM")
-    if env:
-        return env if Path(env).exists() else None
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> None:
@@ -64,7 +44,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float) -> None:
 @pytest.fixture(scope="module")
 def streamlit_url(ui_model: str) -> Iterator[str]:
     """Start ``streamlit run`` (the same command as ``cleanspeech ui``) on a free port."""
-    port = _free_port()
+    port = free_port()
     cmd = streamlit_command(ui_model, "127.0.0.1", port, headless=True)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "CLEANSPEECH_MODEL": ui_model}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
