@@ -58,3 +58,36 @@ def test_torch_module_needs_a_module_or_folder():
 
     with pytest.raises(ValueError, match="torch module"):
         torch_module(Bare())
+
+
+def test_batched_windows_match_one_window_at_a_time(tiny_transformer):
+    """Padding is masked: a window batched with longer ones gets the attributions and logits it
+    gets alone (up to float rounding), and results come back in input order."""
+    from cleanspeech.explain.gradients import windows_ig
+
+    model = tiny_transformer
+    texts = ["you are a stupid idiot and everyone knows it", "idiot", "", "what a bunch of morons, really"]
+    windows = [model.tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
+    special = special_ids(model.tokenizer)
+    for steps in (1, 3):
+        batched = windows_ig(model.module, windows, special, steps, batch_size=3)
+        for ids, (attrs, logits) in zip(windows, batched):
+            alone_attrs, alone_logits = window_ig(model.module, ids, special, steps)
+            assert attrs.shape == (len(ids), 6)
+            np.testing.assert_allclose(attrs, alone_attrs, atol=1e-5)
+            np.testing.assert_allclose(logits, alone_logits, atol=1e-5)
+
+
+def test_attributions_of_a_batch_match_text_by_text(tiny_linear, tiny_transformer):
+    from cleanspeech.explain.attributions import word_attributions, word_attributions_many
+    from cleanspeech.models.ensemble import EnsembleModel
+    from cleanspeech.models.transformer import TransformerModel
+
+    short = TransformerModel(tiny_transformer.tokenizer, tiny_transformer.module, max_length=24, overlap=8)
+    ens = EnsembleModel([tiny_linear, short], [0.6, 0.4], [{"ref": "a"}, {"ref": "b"}])
+    texts = ["you are a stupid idiot", "", " ".join(["what a bunch of morons"] * 8), "thanks!"]
+    words = [split_words(t) for t in texts]
+    for model, method in ((short, "auto"), (ens, "auto"), (tiny_linear, "occlusion"), (ens, "occlusion")):
+        many = word_attributions_many(model, texts, words, method)
+        for t, w, got in zip(texts, words, many):
+            np.testing.assert_allclose(got, word_attributions(model, t, w, method), atol=1e-5)

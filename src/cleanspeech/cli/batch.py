@@ -116,14 +116,15 @@ class RecordWriter:
 
 def run_batch(reader: ChunkReader, writer: RecordWriter,
               process: Callable[[list[str], list[str]], list[dict[str, Any]]],
-              progress: ProgressLog) -> int:
+              progress: ProgressLog, total: int | None = None) -> int:
     """``process(ids, texts)`` → one record per row, for every chunk of ``reader``, into
-    ``writer``; progress (rows, rows/s) goes to ``progress``. Returns the rows written."""
+    ``writer``; progress (rows, rows/s, share done) goes to ``progress``, the share from
+    ``total`` rows when the caller counted them, else from the reader. Returns the rows written."""
     for chunk in reader:
         records = process(chunk.ids, chunk.texts)
         if len(records) != len(chunk.ids):  # a broken invariant, not a user error
             raise RuntimeError(f"{len(records)} records for {len(chunk.ids)} rows")
         writer.write(records)
-        progress.update(writer.rows, reader.fraction_read(), reader.total_rows)
+        progress.update(writer.rows, reader.fraction_read(), total if total is not None else reader.total_rows)
     progress.done(writer.rows)
     return writer.rows

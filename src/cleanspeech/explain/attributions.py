@@ -11,15 +11,20 @@
 * ``occlusion``: anything else, or a model whose cleaning moves character offsets (:mod:`.occlusion`).
 
 All return ``(n_words, 6)`` arrays in logit units, aligned with the words of the original text.
+:func:`word_attributions_many` explains a batch: each member model is called once for all the
+texts that need it (Integrated Gradients batches their windows by length), with the results of
+:func:`word_attributions` text by text, up to float rounding.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from cleanspeech.explain.gradients import DEFAULT_STEPS, ENSEMBLE_MEMBER_STEPS, transformer_word_attributions
+from cleanspeech.explain.gradients import (
+    DEFAULT_STEPS, ENSEMBLE_MEMBER_STEPS, transformer_word_attributions, transformer_word_attributions_many,
+)
 from cleanspeech.explain.linear_attr import linear_word_attributions
-from cleanspeech.explain.occlusion import occlusion_word_attributions
+from cleanspeech.explain.occlusion import occlusion_word_attributions, occlusion_word_attributions_many
 from cleanspeech.explain.words import Word
 from cleanspeech.models.base import AttributionMix, ToxicityModel
 
@@ -63,7 +68,61 @@ def mixed_word_attributions(mix: AttributionMix, text: str, words: list[Word], n
     """``Σ_m weight_m ⊙ a_m`` (divided by ``mix.divisor`` when given) over the mix's members, each
     explained by its own default method with ``n_steps``; labels in ``mix.follow_toxic`` then take
     the ``toxic`` column."""
-    attrs = sum(np.asarray(w) * word_attributions(m, text, words, "auto", n_steps) for m, w in mix.terms)
+    return combine_mix(mix, [word_attributions(m, text, words, "auto", n_steps) for m, _ in mix.terms])
+
+
+def word_attributions_many(model: ToxicityModel, texts: list[str], words: list[list[Word]],
+                           method: str = "auto", n_steps: int | None = None,
+                           scores: np.ndarray | None = None) -> list[np.ndarray]:
+    """:func:`word_attributions` of every text (``words[i]`` from ``texts[i]``; ``scores``:
+    ``(n, 6)`` when the caller has them), each model's share computed for all texts at once."""
+    out = [np.zeros((0, 6)) for _ in texts]
+    todo = [i for i, w in enumerate(words) if w]
+    if not todo:
+        return out
+    chosen = method_for(model, method)
+    if chosen in COMPOSITE_METHODS:
+        mixes = {}
+        for i in todo:
+            mix = model.attribution_mix(texts[i], None if scores is None else scores[i])
+            if mix is None:
+                raise ValueError(f"{model.model_type}: attribution method {chosen!r} needs an attribution_mix")
+            mixes[i] = mix
+        # a member's attributions for every text whose mix names it, in one batched call
+        members: dict[tuple[int, int], list[int]] = {}
+        shared = {i: chosen == "ensemble" or len(mix.terms) > 1 for i, mix in mixes.items()}
+        for i, mix in mixes.items():
+            steps = n_steps or (ENSEMBLE_MEMBER_STEPS if shared[i] else DEFAULT_STEPS)
+            for m, _ in mix.terms:
+                members.setdefault((id(m), steps), []).append(i)
+        by_member = {}
+        for (key, steps), idx in members.items():
+            m = next(m for m, _ in mixes[idx[0]].terms if id(m) == key)
+            got = word_attributions_many(m, [texts[i] for i in idx], [words[i] for i in idx], "auto", steps)
+            by_member.update({(key, steps, i): a for i, a in zip(idx, got)})
+        for i, mix in mixes.items():
+            steps = n_steps or (ENSEMBLE_MEMBER_STEPS if shared[i] else DEFAULT_STEPS)
+            out[i] = combine_mix(mix, [by_member[(id(m), steps, i)] for m, _ in mix.terms])
+        return out
+    if chosen == "integrated-gradients":
+        got = transformer_word_attributions_many(model, [texts[i] for i in todo], [words[i] for i in todo],
+                                                 n_steps=n_steps or DEFAULT_STEPS)
+        for i, a in zip(todo, got):
+            out[i] = a
+        return out
+    if chosen == "occlusion":
+        got = occlusion_word_attributions_many(model, [texts[i] for i in todo], [words[i] for i in todo])
+        for i, a in zip(todo, got):
+            out[i] = a
+        return out
+    for i in todo:
+        out[i] = word_attributions(model, texts[i], words[i], chosen, n_steps)
+    return out
+
+
+def combine_mix(mix: AttributionMix, member_attrs: list[np.ndarray]) -> np.ndarray:
+    """The mix's attributions from its members' (in ``mix.terms`` order)."""
+    attrs = sum(np.asarray(w) * a for (_, w), a in zip(mix.terms, member_attrs))
     if mix.divisor is not None:
         attrs = attrs / mix.divisor
     for j in mix.follow_toxic:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from cleanspeech.explain.attributions import method_for, word_attributions
+from cleanspeech.explain.attributions import method_for, word_attributions_many
 from cleanspeech.explain.span_tuning import spans_from_word_scores
 from cleanspeech.explain.types import Explanation, TokenAttribution
 from cleanspeech.explain.words import Word, split_words, words_to_spans
@@ -73,6 +73,15 @@ def _tagger_or_none(path: str | Path | None, required: bool) -> Any:
         return None
 
 
+def warm_explain(spans: str = "auto", tagger: str | Path | None = None) -> None:
+    """Load what :func:`explain_texts` with these options loads on its first call (the span
+    tagger, cached per process), so that a batch job's timing starts with the explaining."""
+    if spans not in SPAN_METHODS:
+        raise ValueError(f"unknown span method {spans!r}; choose one of {SPAN_METHODS}")
+    if spans != "attribution":
+        _tagger_or_none(tagger, required=spans == "tagger")
+
+
 def attribution_spans(
     text: str, words: Sequence[Word], attrs: np.ndarray, label: str = "toxic",
     threshold: float = ATTRIBUTION_THRESHOLD, join_gaps: bool = ATTRIBUTION_JOIN_GAPS,
@@ -111,10 +120,12 @@ def explain_texts(
     # the tagger's word probabilities; its rule also weighs the classifier's attributions below
     tagged = span_tagger.word_probs(texts) if span_tagger is not None else None
     used_method = method_for(model, method)
+    all_words = [w for w, _ in tagged] if tagged is not None else [split_words(t) for t in texts]
+    # every text's attributions at once: each model is called once per batch, not once per text
+    all_attrs = word_attributions_many(model, texts, all_words, method, n_steps, scores=scores)
     out = []
     for i, text in enumerate(texts):
-        words = split_words(text)
-        attrs = word_attributions(model, text, words, method, n_steps, scores=scores[i])
+        words, attrs = all_words[i], all_attrs[i]
         tokens = [TokenAttribution(w.text, w.start, w.end, a) for w, a in zip(words, attrs)]
         # attributions explain a toxic decision: a comment with no label keeps the tagger's own rule
         found = (span_tagger.spans_with_attributions(text, words, tagged[i][1], attrs if labels[i] else None)
