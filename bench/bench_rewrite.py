@@ -73,7 +73,7 @@ def rewriter_settings(spec: str | None) -> dict:
 
 def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: bool = False,
         rewriter: dict | None = None, edit_tagger: str = "auto", meaning: str | None = "auto",
-        fluency_limit: int = FLUENCY_LIMIT) -> dict:
+        fluency_limit: int = FLUENCY_LIMIT, generator: str | None = None, k: int = 4) -> dict:
     model = load_model(model_name)
     held, lexicon, split_desc = eval_split(pairs_path, dev)
     held = held[:limit] if limit else held
@@ -83,16 +83,25 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
     tagger = (load_edit_tagger() if edit_tagger == "auto" else
               None if edit_tagger is None else EditTagger.load(edit_tagger))
     encoder = load_meaning() if meaning == "auto" else None
+    gen, gen_secs, samples = None, 0.0, []
+    if generator:
+        gen = make_generator(generator, k)
+        t0 = time.perf_counter()
+        samples = [gen.generate(s) for s in sources]
+        gen_secs = time.perf_counter() - t0
     t0 = time.perf_counter()
     results = rewrite_texts(model, sources, backend=backend, offline=OfflineRewriter(lexicon, **(rewriter or {})),
-                            edit_tagger=tagger, meaning=encoder)
-    secs = time.perf_counter() - t0
-    ours_name = f"CleanSpeech ({backend})"
+                            edit_tagger=tagger, meaning=encoder,
+                            generator=Sampled(gen, dict(zip(sources, samples))) if gen else None)
+    secs = time.perf_counter() - t0 + gen_secs
+    ours_name = f"CleanSpeech ({backend}{' + generator' if gen else ''})"
     systems = {
         ours_name: [r.rewrite for r in results],
         "Duplicate": list(sources),
         "Delete": delete_baseline(sources, lexicon),
     }
+    if gen:  # what the generator says before any scoring or screening
+        systems["Generator alone (first sample)"] = [row[0] if row else src for row, src in zip(samples, sources)]
     judge = build_toxicity_judge()
     fluency = load_fluency_judge(FLUENCY_CACHE) if fluency_limit else None
     scores, same_refs = score_systems(model, judge, fluency, sources, refs, systems, fluency_limit)
@@ -120,9 +129,12 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
         "same_references": same_refs,
         "J_gain_over_Delete": round(scores[ours_name]["J"] - scores["Delete"]["J"], 4),
         "methods": dict(sorted(methods.items(), key=lambda kv: -kv[1])),
+        "generator": None if not gen else {"which": generator, "k": k, "seconds_sampling": round(gen_secs, 2),
+                                           "seconds_per_comment": round(gen_secs / max(len(sources), 1), 2)},
         "rewrite_seconds": round(secs, 2),
         "rewrites_per_second": round(len(sources) / secs, 1),
         "examples": [r.to_dict() for r in results[:12]],
+        "generator_samples": [{"input": src, "samples": row} for src, row in zip(sources[:12], samples)],
     }
 
 
@@ -152,6 +164,32 @@ def score_systems(model, judge, fluency, sources: list[str], refs: list[tuple[st
     same["Human (neutral1)"] = one(srcs_multi, human, others)
     scores["Human (neutral1) vs other refs"] = same["Human (neutral1)"]
     return scores, same
+
+
+def make_generator(which: str, k: int):
+    """The generative source: ``base`` (SmolLM2 with few-shot turns) or a fine-tuned folder
+    (no shots: it learned the task); loaded before any clock starts."""
+    from cleanspeech.models.generator import load_finetuned, load_smollm2
+    from cleanspeech.rewrite.generative import SHOTS, GenerativeSource
+
+    if which == "base":
+        return GenerativeSource(*load_smollm2(), k=k, shots=SHOTS)
+    return GenerativeSource(*load_finetuned(which), k=k, shots=(), name=f"lora:{Path(which).name}")
+
+
+class Sampled:
+    """A candidate source replaying samples drawn beforehand (the bench times them apart, and
+    scores the generator's first sample as a system of its own)."""
+
+    def __init__(self, gen, samples: dict[str, list[str]]) -> None:
+        self.gen, self.samples = gen, samples
+
+    def candidates(self, requests):
+        from cleanspeech.rewrite.candidate import Candidate, Source, Tier
+
+        return [[Candidate(t, Source.BACKEND, Tier.EDITS, label=f"generator:{self.gen.name}")
+                 for t in (self.samples[r.text] if r.text in self.samples else self.gen.generate(r.text))]
+                for r in requests]
 
 
 def code_version() -> str:
@@ -202,8 +240,11 @@ def to_markdown(res: dict) -> str:
     lines += ["", "## Against people: pairs with 2+ references, ChrF against references 2..n", "",
               "The first human paraphrase is the anchor, scored exactly like the systems.", ""]
     lines += _table(res["same_references"])
+    gen = res.get("generator")
     lines += ["", f"J gain over Delete (judge): {res['J_gain_over_Delete']:+.4f}. "
-              f"Rewrite speed: {res['rewrites_per_second']} sentences/s ({res['rewrite_seconds']} s).",
+              f"Rewrite speed: {res['rewrites_per_second']} sentences/s ({res['rewrite_seconds']} s"
+              + (f"; the generator's {gen['k']} samples took {gen['seconds_per_comment']} s per comment)."
+                 if gen else ")."),
               "", "Winning candidate methods: " + ", ".join(f"{k} {v}" for k, v in res["methods"].items()), ""]
     return "\n".join(lines)
 
@@ -222,12 +263,21 @@ def main() -> None:
     ap.add_argument("--rewriter", help='OfflineRewriter settings as JSON, e.g. \'{"must_rate": 2}\'')
     ap.add_argument("--fluency-limit", type=int, default=FLUENCY_LIMIT,
                     help="score fluency on the first N pairs (0: skip the language model)")
+    ap.add_argument("--generator", default=None,
+                    help="add the generative source: 'base' (SmolLM2, few-shot) or a fine-tuned folder")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="torch threads (1 is fastest on a machine whose cores are busy)")
+    ap.add_argument("--k", type=int, default=4, help="generator samples per comment")
     ap.add_argument("--out", default=None, help="results path without extension")
     args = ap.parse_args()
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     args.out = args.out or str(OUT / ("rewrite_dev" if args.dev else "rewrite"))
     res = run(args.model, args.pairs, args.limit, args.backend, args.dev, rewriter_settings(args.rewriter),
               None if args.edit_tagger == "none" else args.edit_tagger,
-              None if args.meaning == "none" else "auto", args.fluency_limit)
+              None if args.meaning == "none" else "auto", args.fluency_limit, args.generator, args.k)
     write_text_atomic(json.dumps(res, indent=2) + "\n", f"{args.out}.json")
     write_text_atomic(to_markdown(res), f"{args.out}.md")
     print(to_markdown(res))
