@@ -6,13 +6,14 @@ from __future__ import annotations
 import numpy as np
 
 from cleanspeech.labels import LABELS
+from cleanspeech.models.base import ToxicityModel
 
 INSULT = ("toxic", "insult")
 
 BAD = {"idiot": 0.95, "fucking": 0.97, "stupid": 0.8, "shit": 0.9, "moron": 0.9, "bad": 0.3}
 
 
-class KeywordModel:
+class KeywordModel(ToxicityModel):
     """A deterministic stand-in classifier for plumbing tests: toxicity comes from bad words.
 
     ``predict_proba`` gives ``(n, 6)``: each of ``labels`` (default: all six) gets the max weight
@@ -20,9 +21,10 @@ class KeywordModel:
     threshold exactly when a strong word is there. ``labels=INSULT`` keeps the threat label down.
     """
 
-    thresholds = np.full(6, 0.5)
+    model_type = "keyword-stub"
 
     def __init__(self, weights: dict[str, float] | None = None, labels: tuple[str, ...] = LABELS) -> None:
+        super().__init__(thresholds=np.full(6, 0.5))
         self.weights = BAD if weights is None else weights
         self.columns = [LABELS.index(label) for label in labels]
         self.calls = 0

@@ -25,6 +25,7 @@ import numpy as np
 
 from cleanspeech.labels import LABELS, labels_over
 from cleanspeech.decision import raised
+from cleanspeech.models.base import ToxicityModel
 from cleanspeech.models.parts import worst_parts
 from cleanspeech.language import guess_language
 from cleanspeech.rewrite.base import Rewriter, RewriteRequest
@@ -64,7 +65,7 @@ def _model_scorer(model: Any) -> ScoreFn:
     return score
 
 
-def rewrite_texts(model: Any, texts: list[str], backend: str = "offline", *,
+def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offline", *,
                   rewriter: Rewriter | None = None, offline: OfflineRewriter | None = None,
                   lexicon_trigger: bool = True, guided_steps: int = 3,
                   scorer: Callable[[Sequence[str]], np.ndarray] | None = None,
