@@ -29,7 +29,8 @@ def train_command(
 
     cfg = TrainConfig.from_yaml(config).with_overrides(overrides or [])
     summary = train(cfg, output, resume=resume)
-    typer.echo(json.dumps({"best_macro_roc_auc": summary["best_metric"], "best_epoch": summary["best_epoch"],
+    typer.echo(json.dumps({"best_metric": summary["best_metric"], "metric": cfg.early_stopping_metric,
+                           "best_epoch": summary["best_epoch"],
                            "model": str(output / BEST_DIR)}, indent=2))
 
 

@@ -77,7 +77,7 @@ def refresh_card(folder: Path, base_model: str) -> None:
     metrics_file = folder / "metrics.json"
     if metrics_file.exists():
         metrics = json.loads(metrics_file.read_text())
-        metrics["title"] = f"CleanSpeech transformer: {base_model}, fine-tuned (issue 12 judgement passes)"
+        metrics["title"] = f"CleanSpeech transformer: {base_model}, fine-tuned"
         metrics_file.write_text(json.dumps(metrics, indent=2) + "\n")
     write_card(folder)
 
