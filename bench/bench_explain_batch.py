@@ -120,6 +120,27 @@ def to_markdown(res: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def summarize(labels: list[str]) -> None:
+    """``explain_batch.{json,md}``: the runs with these labels side by side."""
+    runs = [json.loads((OUT / f"explain_batch_{label}.json").read_text(encoding="utf-8")) for label in labels]
+    lines = ["# `cleanspeech explain` batch throughput: runs side by side", "",
+             "Each run: `bench/bench_explain_batch.py` (the CLI's batch path on the first N posts of tsd_trial); "
+             "details in `explain_batch_LABEL.md`. The CPU is shared: wall-clock rates depend on the "
+             "neighbours' load (last column), CPU seconds per post less so.", "",
+             "| label | date | tagger | posts | posts/s | s per 2,000 posts | CPU s / post | span F1 | spans differ from | load avg |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in runs:
+        c = r.get("compare", {})
+        diff = f"{c['posts_with_other_spans']} posts vs `{Path(c['against']).stem}`" if "posts_with_other_spans" in c else ""
+        lines.append(f"| {r['label']} | {r['date']} | {r['tagger']} | {r['posts']} | {r['posts_per_s']} | "
+                     f"{r['s_per_2000_posts']} | {r['cpu_s_per_post']} | {r['span_f1']} | {diff} | "
+                     f"{r['load_average_1min_after']} |")
+    lines += ["", "Commands:", ""] + [f"- `{r['command']}`" for r in runs]
+    write_text_atomic(json.dumps({"runs": runs}, indent=2) + "\n", OUT / "explain_batch.json")
+    write_text_atomic("\n".join(lines) + "\n", OUT / "explain_batch.md")
+    print("\n".join(lines))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=690, help="posts of tsd_trial (default: all 690)")
@@ -127,10 +148,15 @@ def main() -> None:
     ap.add_argument("--label", default="latest", help="names the output files (results and explanations)")
     ap.add_argument("--compare", type=Path, help="an earlier run's explanations JSONL to diff against")
     ap.add_argument("--tagger", help="a span-tagger folder other than the shipped one")
+    ap.add_argument("--summarize", nargs="+", metavar="LABEL",
+                    help="write explain_batch.{json,md} from earlier runs' results with these labels")
     ap.add_argument("--compare-only", action="store_true",
                     help="add --compare to the results of an earlier run with this --label, explaining nothing")
     args = ap.parse_args()
     name = "explain_batch" + ("" if args.label == "latest" else f"_{args.label}")
+    if args.summarize:
+        summarize(args.summarize)
+        return
     if args.compare_only:
         res = json.loads((OUT / f"{name}.json").read_text(encoding="utf-8"))
         res["compare"] = compare(ROOT / res["output"], args.compare)

@@ -37,6 +37,20 @@ def test_explain_file_writes_one_record_per_row_in_order(tmp_path, tiny_linear_d
 
 
 @pytest.mark.slow
+def test_explain_file_progress_counts_rows_not_bytes(tmp_path, tiny_linear_dir, jigsaw_sample_path, monkeypatch):
+    """The share done comes from the file's row count (the reader's byte position runs ahead)."""
+    import cleanspeech.cli.explain as cli_explain
+
+    monkeypatch.setattr(cli_explain, "CHUNK", 5)
+    df = pd.read_csv(jigsaw_sample_path, dtype=str, keep_default_na=False).head(20)
+    df[["id", "comment_text"]].to_csv(tmp_path / "in.csv", index=False)
+    output = _ok(["explain", "--model", tiny_linear_dir, tmp_path / "in.csv", "-o", tmp_path / "out.jsonl",
+                  "--spans", "attribution", "--progress-every", "0"])
+    shares = [line.split(", ")[2] for line in output.splitlines() if line.startswith("explain: ") and "done" in line]
+    assert shares == ["25% done", "50% done", "75% done", "100% done"]
+
+
+@pytest.mark.slow
 def test_explain_text_prints_heatmap_and_writes_html(tmp_path, tiny_linear_dir):
     html = tmp_path / "h.html"
     out = _ok(["explain", "--model", tiny_linear_dir, "you are a <stupid> idiot", "--spans", "attribution",
