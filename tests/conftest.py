@@ -50,7 +50,8 @@ SLOW_MODULES = frozenset({
     "test_ui_signals.py", "test_long_text.py", "test_transformer.py", "test_onnx_backend.py",
     "test_snapshot.py", "test_cascade_fit.py", "test_docs.py", "test_runtime.py", "test_sweep.py",
     "test_docs_browser.py", "test_tagger_train.py", "test_tagger_ensemble.py", "test_lora.py",
-    "test_shipped_models.py",
+    "test_shipped_models.py", "test_moderator_behaviour.py", "test_mixture_training.py",
+    "test_rewriter.py",
 })
 SLOW_TESTS = frozenset({
     "test_predict_keeps_every_row_including_empty_and_huge", "test_train_evaluate_predict_score",
