@@ -108,3 +108,26 @@ def train_edit_tagger_command(
     folder = train_edit_tagger(output, pairs or DEFAULT_PARADETOX, base=base, max_phrases=max_phrases, epochs=epochs,
                                lr=lr, freeze=freeze, part=part, limit=limit, log=_log)
     typer.echo(f"edit tagger in {folder}")
+
+
+@app.command("train-rewriter")
+def train_rewriter_command(
+    output: Annotated[Path, typer.Option("-o", "--out", metavar="RUN_DIR", help="Checkpoint folder (resumed when it holds one).")],
+    pairs: Annotated[Path | None, typer.Option("--pairs", metavar="PAIRS.tsv", help="ParaDetox pairs (default: the shared copy).")] = None,
+    with_dev: Annotated[bool, typer.Option("--with-dev", help="Train on the dev 10% too (the final model).")] = False,
+    rank: Annotated[int, typer.Option(metavar="RANK", help="LoRA rank.")] = 8,
+    alpha: Annotated[float, typer.Option(metavar="ALPHA", help="LoRA alpha.")] = 16.0,
+    lr: Annotated[float, typer.Option(metavar="LR")] = 2e-4,
+    batch_size: Annotated[int, typer.Option("--batch-size", metavar="N")] = 8,
+    epochs: Annotated[int, typer.Option(metavar="EPOCHS")] = 1,
+    max_steps: Annotated[int | None, typer.Option("--max-steps", metavar="N")] = None,
+    save_every: Annotated[int, typer.Option("--save-every", metavar="STEPS")] = 50,
+    threads: Annotated[int, typer.Option(metavar="N", help="torch threads (leave cores for other work).")] = 1,
+    tiny: Annotated[bool, typer.Option("--tiny", help="A tiny random model: a dry run of the loop.")] = False,
+) -> None:
+    """LoRA fine-tune of SmolLM2-135M-Instruct on ParaDetox pairs (the generative rewriter)."""
+    from cleanspeech.training.rewriter import fine_tune
+
+    res = fine_tune(output, pairs, with_dev, rank, alpha, lr, batch_size, epochs, max_steps, save_every,
+                    threads, tiny)
+    typer.echo(json.dumps(res))

@@ -1,6 +1,6 @@
 """LoRA fine-tuning of the generative rewriter (SmolLM2-135M-Instruct) on ParaDetox pairs.
 
-    nice -n 10 .venv/bin/python -m cleanspeech.training.rewriter --out runs/rewriter-smollm2
+    nice -n 10 .venv/bin/cleanspeech train-rewriter --out runs/rewriter-smollm2
 
 Every human paraphrase of a toxic sentence is one target: the model sees the instruction and the
 toxic sentence as a chat (:func:`cleanspeech.rewrite.generative.build_messages`, without the
@@ -19,7 +19,6 @@ data order. :func:`cleanspeech.models.generator.load_finetuned` loads the result
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from collections.abc import Sequence
@@ -158,36 +157,23 @@ def tiny_llama(seed: int = 0) -> tuple[Any, Any]:
     return LlamaForCausalLM(config).eval(), tok
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description="LoRA fine-tune of SmolLM2-135M-Instruct on ParaDetox pairs")
-    ap.add_argument("--out", required=True, help="checkpoint folder (resumed when it exists)")
-    ap.add_argument("--pairs", default=None, help="ParaDetox TSV (default: the shared copy)")
-    ap.add_argument("--with-dev", action="store_true", help="train on the dev 10%% too (final model)")
-    ap.add_argument("--rank", type=int, default=8)
-    ap.add_argument("--alpha", type=float, default=16.0)
-    ap.add_argument("--lr", type=float, default=2e-4)
-    ap.add_argument("--batch-size", type=int, default=8)
-    ap.add_argument("--epochs", type=int, default=1)
-    ap.add_argument("--max-steps", type=int, default=None)
-    ap.add_argument("--save-every", type=int, default=50)
-    ap.add_argument("--threads", type=int, default=1, help="torch threads (the machine is shared)")
-    ap.add_argument("--tiny", action="store_true", help="a tiny random model: a dry run of the loop")
-    args = ap.parse_args(argv)
+def fine_tune(out: str | Path, pairs: str | Path | None = None, with_dev: bool = False, rank: int = 8,
+              alpha: float = 16.0, lr: float = 2e-4, batch_size: int = 8, epochs: int = 1,
+              max_steps: int | None = None, save_every: int = 50, threads: int = 1,
+              tiny: bool = False) -> dict:
+    """LoRA fine-tune of SmolLM2-135M-Instruct on ParaDetox pairs into ``out`` (resumed when it
+    holds a checkpoint); ``tiny``: a tiny random model, a dry run of the loop. ``cleanspeech
+    train-rewriter`` calls this."""
     import torch
 
-    torch.set_num_threads(args.threads)
-    if args.tiny:
+    torch.set_num_threads(threads)
+    if tiny:
         model, tok = tiny_llama()
     else:
         from cleanspeech.models.generator import load_smollm2_fresh
 
         model, tok = load_smollm2_fresh()
-    examples = paradetox_examples(args.pairs, args.with_dev)
-    res = train(model, tok, examples, args.out, rank=args.rank, alpha=args.alpha, lr=args.lr,
-                batch_size=args.batch_size, epochs=args.epochs, max_steps=args.max_steps,
-                save_every=args.save_every, log=lambda m: print(m, flush=True))
-    print(json.dumps(res))
-
-
-if __name__ == "__main__":
-    main()
+    examples = paradetox_examples(pairs, with_dev)
+    return train(model, tok, examples, out, rank=rank, alpha=alpha, lr=lr, batch_size=batch_size,
+                 epochs=epochs, max_steps=max_steps, save_every=save_every,
+                 log=lambda m: print(m, flush=True))
