@@ -199,7 +199,9 @@ class Moderator:
         thresholds = self.thresholds if thresholds is None else thresholds
         texts = [t if isinstance(t, str) else "" for t in texts]
         # the worst sentence of each comment, scored alone (models/parts.py: no laundering by length)
-        parts, part_scores = worst_parts(self.model.strong_terms(), self.scores, texts)
+        # (scored by the model directly: parts are never empty, and they are not comments of
+        # their own for the routing tally)
+        parts, part_scores = worst_parts(self.model.strong_terms(), self.model.predict_proba, texts)
         flags, support = raised(texts, scores, thresholds, part_scores)
         return flags, support, parts
 
