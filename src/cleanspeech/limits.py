@@ -1,5 +1,5 @@
 """Input limits every edge (HTTP API, CLI, UI) shares, so a text one edge accepts the others do
-too and each refuses with the same numbers; and the start-up warm-up they share.
+too and each refuses with the same numbers.
 
 Scoring (``moderate`` / ``predict``) takes long comments whole: the classifier's cost is bounded
 (the linear model reads the text once; transformers score at most a few windows of it). Explaining
@@ -9,11 +9,6 @@ candidate edits), so they take shorter texts.
 
 from __future__ import annotations
 
-import logging
-from typing import Any
-
-logger = logging.getLogger("cleanspeech")
-
 MAX_TEXTS = 64  # texts per HTTP request for scoring
 MAX_TEXTS_HEAVY = 16  # texts per HTTP request for explain / rewrite
 MAX_CHARS = 20_000  # characters per text over HTTP for scoring
@@ -21,18 +16,3 @@ MAX_CHARS_EXPLAIN = 5_000  # characters per text for explain (every edge)
 MAX_CHARS_REWRITE = 1_000  # characters per text for rewrite (every edge)
 MAX_BODY_BYTES = 2 * 1024 * 1024  # one HTTP request body
 MAX_TEXT_BYTES = 1_000_000  # one comment for scoring at the CLI / in a batch file: the 1 MB budget
-
-
-def warm_up(moderator: Any) -> None:
-    """Run explain and rewrite once so their lazy loads (the span tagger imports torch and loads
-    a transformer: ~20 s on a busy 2-core machine) happen before the first request or click.
-
-    The HTTP server and the Streamlit page both call it at start-up, in a background thread; it
-    lives here, with the limits, because both edges import this module and neither should
-    import the other's framework.
-    """
-    try:
-        moderator.explain(["warm up"])
-        moderator.rewrite(["warm up"])
-    except Exception as exc:  # a failed warm-up must not stop the edge; requests will say why
-        logger.warning("warm-up failed: %s", exc)

@@ -16,6 +16,7 @@ order) or a single ``str``, which is one comment (and returns that comment's res
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
@@ -239,6 +240,17 @@ class Moderator:
         batch, single = as_batch(texts)
         out = rewrite_texts(self.model, batch, backend=backend, scorer=self.scores, **kwargs)
         return out[0] if single else out
+
+    def warm_up(self) -> None:
+        """Run explain and rewrite once, so their lazy loads (the span tagger imports torch and
+        loads a transformer: ~20 s on a busy 2-core machine) happen before the first request or
+        click. The HTTP server and the Streamlit page call it at start-up in a background
+        thread; a failure is logged, not raised (requests will say why)."""
+        try:
+            self.explain(["warm up"])
+            self.rewrite(["warm up"])
+        except Exception as exc:
+            logging.getLogger("cleanspeech").warning("warm-up failed: %s", exc)
 
     def routed_fraction(self) -> float | None:
         """Models that route (cascades): share of the non-empty comments this moderator scored

@@ -52,7 +52,6 @@ from cleanspeech.limits import (
     MAX_CHARS_REWRITE,
     MAX_TEXTS,
     MAX_TEXTS_HEAVY,
-    warm_up,
 )
 from cleanspeech.operating import SENSITIVITIES, apply_sensitivity, operating_thresholds
 from cleanspeech.pipeline import ModerationResult, Moderator
@@ -207,7 +206,7 @@ def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
 
     ``rewrite_backends``: the backends ``/v1/rewrite`` accepts, the first being the default
     (LLM backends such as ``gemini`` / ``openai`` call out to the network; off by default).
-    ``warmup``: at start-up, run :func:`cleanspeech.limits.warm_up` in a background thread
+    ``warmup``: at start-up, run :meth:`Moderator.warm_up` in a background thread
     (``/healthz`` and ``/v1/moderate`` answer meanwhile). ``gate``: admission control for
     explain/rewrite.
     """
@@ -218,7 +217,7 @@ def create_app(moderator: Moderator, *, max_body_bytes: int = MAX_BODY_BYTES,
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if warmup:
-            threading.Thread(target=warm_up, args=(moderator,), daemon=True).start()
+            threading.Thread(target=moderator.warm_up, daemon=True).start()
         yield
 
     app = FastAPI(

@@ -13,7 +13,6 @@ import threading
 
 import streamlit as st
 
-from cleanspeech.limits import warm_up
 from cleanspeech.pipeline import Moderator
 from cleanspeech.ui import batch, model_page, single
 
@@ -34,7 +33,7 @@ def load_moderator(name: str, backend: str | None = None) -> Moderator:
     (``CLEANSPEECH_WARMUP=0`` turns that off)."""
     moderator = Moderator.load(name, **({"backend": backend} if backend else {}))
     if os.environ.get("CLEANSPEECH_WARMUP", "1") != "0":
-        threading.Thread(target=warm_up, args=(moderator,), daemon=True).start()
+        threading.Thread(target=moderator.warm_up, daemon=True).start()
     return moderator
 
 
