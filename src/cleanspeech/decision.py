@@ -13,7 +13,7 @@ from cleanspeech.labels import LABEL2ID, LABELS
 from cleanspeech.language import Support, assess, has_offensive_words
 from cleanspeech.operating import scale_odds
 
-__all__ = ["PART_ODDS", "UNFAMILIAR_MIN", "raised"]
+__all__ = ["PART_ODDS", "UNFAMILIAR_MIN", "part_evidence", "raised"]
 
 # A comment's worst sentence, scored alone, raises a label only at PART_ODDS times the threshold's
 # odds: a short sentence scores more extremely than the comment around it, and Jigsaw annotators
@@ -32,6 +32,13 @@ UNFAMILIAR_MIN = 0.8
 _LIST_LABELS = (LABEL2ID["toxic"], LABEL2ID["insult"])
 
 
+def part_evidence(part_scores: np.ndarray) -> np.ndarray:
+    """A worst sentence's scores as evidence about its comment: their odds divided by
+    ``PART_ODDS``, so comparing them with the thresholds is comparing the sentence with
+    thresholds at ``PART_ODDS`` times the odds. The rewriter reads candidates this way too."""
+    return scale_odds(np.asarray(part_scores, dtype=float), 1.0 / PART_ODDS)
+
+
 def raised(texts: list[str], scores: np.ndarray, thresholds: np.ndarray,
            part_scores: np.ndarray | None = None) -> tuple[np.ndarray, list[Support]]:
     """The moderation decision: ``(n, 6)`` bool, which labels each text raises at
@@ -46,7 +53,7 @@ def raised(texts: list[str], scores: np.ndarray, thresholds: np.ndarray,
     over = scores >= thresholds[None, :]
     if part_scores is not None:
         part = np.asarray(part_scores, dtype=float).reshape(scores.shape)
-        over |= part >= scale_odds(thresholds, PART_ODDS)[None, :]
+        over |= part_evidence(part) >= thresholds[None, :]
         scores = np.maximum(scores, part)  # the unfamiliar-text bar below reads either
     support = [assess(t) if isinstance(t, str) else Support("en", True) for t in texts]
     for i, (text, sup) in enumerate(zip(texts, support)):

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
-from cleanspeech.decision import UNFAMILIAR_MIN, raised  # noqa: F401  (re-exported)
+from cleanspeech.decision import raised
 from cleanspeech.language import Support
 from cleanspeech.labels import LABELS, scores_to_dicts
 from cleanspeech.models import ToxicityModel, load_model
@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # the stages load on first use: moderating alone never import
 @dataclass
 class ModerationResult:
     """One comment's verdict: ``scores`` ``(6,)`` in ``LABELS`` order and ``labels``, the labels
-    whose score is at or over its threshold.
+    the moderation decision raises (:func:`cleanspeech.decision.raised`).
 
     Read it by label name: ``result.scores_by_label["insult"]`` (a float),
     ``result.flags["insult"]`` (a bool), ``result.flagged`` (any label flagged).
@@ -63,12 +63,12 @@ class ModerationResult:
 
     @property
     def flags(self) -> dict[str, bool]:
-        """``{label: at or over its threshold}`` for the six labels, in ``LABELS`` order."""
+        """``{label: raised}`` for the six labels, in ``LABELS`` order."""
         return {lab: lab in self.labels for lab in LABELS}
 
     @property
     def flagged(self) -> bool:
-        """True when any label is at or over its threshold."""
+        """True when any label is raised."""
         return bool(self.labels)
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,7 +77,6 @@ class ModerationResult:
         return {"scores": scores_to_dicts(self.scores[None, :])[0], "labels": list(self.labels),
                 "language": self.language, "supported": self.supported,
                 "part": list(self.part) if self.part else None}
-
 
 
 def as_batch(texts: Any, what: str = "texts") -> tuple[list[Any], bool]:

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from cleanspeech.labels import LABELS, labels_over
-from cleanspeech.decision import raised
+from cleanspeech.decision import part_evidence, raised
 from cleanspeech.models.base import ToxicityModel
 from cleanspeech.models.parts import worst_parts
 from cleanspeech.language import guess_language
@@ -97,10 +97,10 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     strong = model.strong_terms()
 
     def score(batch: list[str]) -> np.ndarray:
-        # a text is as toxic as its worst sentence (models/parts.py), for the input and for
-        # every candidate alike: a rewrite that keeps an abusive sentence inside polite ones
-        # is not civil
-        return np.maximum(whole(batch), worst_parts(strong, whole, batch)[1])
+        # a text is as toxic as its worst sentence (models/parts.py), read as the moderation
+        # decision reads it, for the input and every candidate alike: a rewrite that keeps an
+        # abusive sentence inside polite ones is not civil
+        return np.maximum(whole(batch), part_evidence(worst_parts(strong, whole, batch)[1]))
 
     thresholds = np.asarray(model.thresholds, dtype=float)
     before = score(texts)
