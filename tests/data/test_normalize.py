@@ -57,3 +57,21 @@ def test_registered_as_a_versioned_cleaner():
 def test_is_idempotent():
     texts = ["sh1t edit, you m0r0n", "f u c k", "fuuuuck", "ｆｕｃｋ", "1984 covid19"]
     assert [normalize(normalize(t)) for t in texts] == [normalize(t) for t in texts]
+
+
+def test_normalize_with_offsets_gives_the_same_text_and_a_map_into_the_original():
+    from cleanspeech.data.normalize import normalize_with_offsets
+
+    texts = ["plain text, nothing to undo", "ｆｕｃｋ you", "f u c k off", "you f*ck sh1t fuuuuck fcuk",
+             "ﬁne ﬃ", "e\u0301 ok", "Ηеllо wоrld idiot", "", "a$$ m0r0n!!"]
+    for text in texts:
+        out, origin = normalize_with_offsets(text)
+        assert out == normalize(text)
+        assert origin.shape == (len(out) + 1,) and origin[-1] == len(text)
+        assert (origin[:-1] >= 0).all() and (origin[:-1] < max(len(text), 1)).all()
+        assert (origin[1:] >= origin[:-1]).all()
+    out, origin = normalize_with_offsets("you f u c k off")
+    assert out == "you fuck off"
+    assert [int(origin[i]) for i in range(4, 8)] == [4, 6, 8, 10]  # each letter where it stood
+    out, origin = normalize_with_offsets("ok fuuuuck")
+    assert out == "ok fuck" and all(3 <= origin[i] < 10 for i in range(3, 7))

@@ -16,8 +16,10 @@ Steps, in order (each is conservative, so ordinary text, numbers and other scrip
 7. Swapped letters — a word one adjacent swap away from a lexicon word becomes that word
    (``fcuk`` → ``fuck``); the lexicon holds only the words people disguise.
 
-Case is kept where the text keeps it (the vectorisers lowercase). Character offsets change, so
-explanations of a model with this cleaning use occlusion (see ``explain.attributions``).
+Case is kept where the text keeps it (the vectorisers lowercase). Character offsets change:
+:func:`normalize_with_offsets` gives the same text and where each of its characters came from, so
+that explanations computed on the normalized text land on the original's words
+(``explain.attributions``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+
+import numpy as np
 
 # Words that people disguise; used to resolve masks, squashed repeats and swaps. Kept short on
 # purpose: every entry is a word the toxicity models must see spelled out to score it.
@@ -167,3 +171,50 @@ def normalize(text: str) -> str:
     text = _fold_homoglyphs(text)
     text = _join_spaced(text)
     return _TOKEN.sub(_fix_token, text)
+
+
+def _sub_with_origin(pattern: re.Pattern, text: str, origin: list[int], replace, exact=None) -> tuple[str, list[int]]:
+    """``pattern.sub(replace, text)`` and, for each output character, the ``origin`` entry of the
+    input character it came from. ``exact(match)``: the indices (within the match) of the kept
+    characters, when the replacement only deletes; otherwise a replacement of another length
+    spreads its characters evenly over the match's."""
+    out, out_origin, pos = [], [], 0
+    for m in pattern.finditer(text):
+        s, e = m.span()
+        out.append(text[pos:s])
+        out_origin.extend(origin[pos:s])
+        new = replace(m)
+        out.append(new)
+        if len(new) == e - s:
+            out_origin.extend(origin[s:e])
+        elif exact is not None:
+            out_origin.extend(origin[s + k] for k in exact(m))
+        else:
+            out_origin.extend(origin[s + (j * (e - s)) // max(len(new), 1)] for j in range(len(new)))
+        pos = e
+    out.append(text[pos:])
+    out_origin.extend(origin[pos:])
+    return "".join(out), out_origin
+
+
+def normalize_with_offsets(text: str) -> tuple[str, np.ndarray]:
+    """``(normalize(text), origin)``: the same normalized text, and for each of its characters
+    the offset in ``text`` it comes from, plus ``len(text)`` at the end (``(len(normalized) + 1,)``
+    ints, non-decreasing). Explanations computed on the normalized text (what the models read)
+    are mapped back onto the words of the original through it. A character that replaces several
+    (a masked or squashed word) maps into the span of the word it replaces."""
+    nfkc = unicodedata.normalize("NFKC", text)
+    if nfkc == text:
+        origin = list(range(len(text)))
+    else:
+        pieces = [unicodedata.normalize("NFKC", c) for c in text]
+        if "".join(pieces) == nfkc:
+            origin = [i for i, p in enumerate(pieces) for _ in p]
+        else:  # composition across characters: map proportionally
+            origin = [(j * len(text)) // max(len(nfkc), 1) for j in range(len(nfkc))]
+    out = _fold_homoglyphs(nfkc)  # one character for one: offsets unchanged
+    out, origin = _sub_with_origin(
+        _SPACED, out, origin, lambda m: m.group(0).replace(m.group(1), ""),
+        exact=lambda m: [k for k, c in enumerate(m.group(0)) if c != m.group(1)])
+    out, origin = _sub_with_origin(_TOKEN, out, origin, _fix_token)
+    return out, np.asarray(origin + [len(text)], dtype=np.int64)

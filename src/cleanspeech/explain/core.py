@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from cleanspeech.explain.attributions import method_for, word_attributions_many
+from cleanspeech.explain.attributions import mapped_method, method_for, word_attributions_many
 from cleanspeech.explain.span_tuning import spans_from_word_scores
 from cleanspeech.explain.types import Explanation, TokenAttribution
 from cleanspeech.explain.words import Word, split_words, words_to_spans
@@ -119,10 +119,12 @@ def explain_texts(
     span_tagger = None if spans == "attribution" else _tagger_or_none(tagger, required=spans == "tagger")
     # the tagger's word probabilities; its rule also weighs the classifier's attributions below
     tagged = span_tagger.word_probs(texts) if span_tagger is not None else None
-    used_method = method_for(model, method)
+    used_method = mapped_method(model, method) or method_for(model, method)
     all_words = [w for w, _ in tagged] if tagged is not None else [split_words(t) for t in texts]
     # every text's attributions at once: each model is called once per batch, not once per text
-    all_attrs = word_attributions_many(model, texts, all_words, method, n_steps, scores=scores)
+    # the tagger's probabilities rank the words an occluded model deletes (the likely spans)
+    all_attrs = word_attributions_many(model, texts, all_words, method, n_steps, scores=scores,
+                                       priority=[p for _, p in tagged] if tagged is not None else None)
     out = []
     for i, text in enumerate(texts):
         words, attrs = all_words[i], all_attrs[i]
@@ -130,6 +132,8 @@ def explain_texts(
         # attributions explain a toxic decision: a comment with no label keeps the tagger's own rule
         found = (span_tagger.spans_with_attributions(text, words, tagged[i][1], attrs if labels[i] else None)
                  if tagged is not None else attribution_spans(text, words, attrs))
+        if tagged is not None and found and span_tagger.post_is_empty(words, tagged[i][1], scores[i]):
+            found = []  # toxicity that sits in no word: annotators mark nothing there
         span_method = "tagger" if tagged is not None else "attribution"
         if tagged is not None:
             found, span_method = _other_language_spans(text, found, span_method)

@@ -91,13 +91,15 @@ def _occurrences(vec: Any, low: str) -> list[tuple[str, tuple[tuple[int, int], .
     raise NotImplementedError(f"analyzer {vec.analyzer!r}")
 
 
-def char_contributions(model: Any, text: str) -> tuple[np.ndarray, np.ndarray]:
+def char_contributions(model: Any, text: str, cleaned: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Per-character contributions ``(len(text), 6)`` and the logit bias ``(6,)``.
 
     ``char.sum(0) + bias`` equals the model's logits for ``text`` (the feature values ``x_f`` come
-    from the model's own vectorisers).
+    from the model's own vectorisers). ``cleaned``: ``text`` is already the model's cleaning of
+    a comment (the vectorisers read it as it is), so the characters are the cleaned text's.
     """
-    x = model.features([text])  # (1, F) CSR, word columns then char columns
+    # (1, F) CSR, word columns then char columns
+    x = model.vectorizers.transform([text]) if cleaned else model.features([text])
     coef = model.coef_  # (6, F)
     low, origin = _lowered(text)
     char = np.zeros((len(text) + 1, coef.shape[0]))

@@ -8,6 +8,7 @@ character offsets, a new kind), at the cost of ``n_words + 1`` texts per explana
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -43,22 +44,28 @@ def occlusion_word_attributions(model: Any, text: str, words: list[Word]) -> np.
     return z[0][None, :] - z[1:]
 
 
-def occlusion_word_attributions_many(model: Any, texts: list[str], words: list[list[Word]]) -> list[np.ndarray]:
+def occlusion_word_attributions_many(model: Any, texts: list[str], words: list[list[Word]],
+                                     only: list[Sequence[int]] | None = None) -> list[np.ndarray]:
     """:func:`occlusion_word_attributions` of many texts with one ``predict_proba`` call for all
     their variants: a model that scores each text on its own (the ONNX backend scores one
     window per call) gives exactly the per-text results, with its batching and worker threads
-    kept busy across texts instead of draining at the end of every comment."""
+    kept busy across texts instead of draining at the end of every comment.
+
+    ``only[i]``: occlude just these words of text ``i`` (the others get 0): ``len(only[i]) + 1``
+    variants instead of ``n_words + 1``."""
+    picks = [list(range(len(ws))) if only is None else sorted(set(only[i]))
+             for i, ws in enumerate(words)]
     variants: list[str] = []
-    for text, ws in zip(texts, words):
-        if ws:
+    for text, ws, pick in zip(texts, words, picks):
+        if ws and pick:
             variants.append(text)
-            variants.extend(delete_words(text, ws, {i}) for i in range(len(ws)))
+            variants.extend(delete_words(text, ws, {i}) for i in pick)
     z = logit(model.predict_proba(variants)) if variants else np.zeros((0, 6))
     out, at = [], 0
-    for ws in words:
-        if not ws:
-            out.append(np.zeros((0, 6)))
-            continue
-        out.append(z[at][None, :] - z[at + 1:at + 1 + len(ws)])
-        at += 1 + len(ws)
+    for ws, pick in zip(words, picks):
+        attrs = np.zeros((len(ws), 6))
+        if ws and pick:
+            attrs[pick] = z[at][None, :] - z[at + 1:at + 1 + len(pick)]
+            at += 1 + len(pick)
+        out.append(attrs)
     return out

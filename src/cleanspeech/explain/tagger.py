@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from cleanspeech.explain.lexicon import SpanLexicon
-from cleanspeech.explain.span_rule import SpanRule, attribution_scores, lexicon_ratios
+from cleanspeech.explain.span_rule import EmptyRule, SpanRule, attribution_scores, lexicon_ratios, post_features
 from cleanspeech.explain.words import Word, split_words
 from cleanspeech.models.tagger import TaggerSettings, TokenTagger, load_parts
 
@@ -64,6 +64,14 @@ class SpanDecoder:
             return self.rule.spans(text, words, probs, ratios)
         rule = SpanRule.from_dict(self.settings.attribution_rule)
         return rule.spans(text, words, probs, ratios, attribution_scores(attrs))
+
+    def post_is_empty(self, words: Sequence[Word], probs: np.ndarray, scores: np.ndarray) -> bool:
+        """True when the folder's ``empty_rule`` says this post gets no span at all (``scores``:
+        the classifier's ``(6,)`` probabilities); False when it has none."""
+        rule = EmptyRule.from_dict(self.settings.empty_rule)
+        if rule is None or not len(words):
+            return False
+        return rule.is_empty(post_features(words, probs, scores, lexicon_ratios(self.lexicon, words)))
 
     def word_scores(self, texts: Sequence[str]) -> list[tuple[list[Word], np.ndarray]]:
         """Per text, its words and the scores the rule thresholds (probabilities blended with the

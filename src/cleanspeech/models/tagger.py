@@ -55,6 +55,8 @@ class TaggerSettings:
     # The rule ``explain`` applies when it has the classifier's word attributions too
     # (SpanRule.to_dict, with attribution_weight); empty: the rule above everywhere.
     attribution_rule: dict[str, Any] = field(default_factory=dict)
+    # The post-level "no span at all" decision (span_rule.EmptyRule.to_dict); empty: none.
+    empty_rule: dict[str, Any] = field(default_factory=dict)
     num_labels: int = 2  # 2 for spans (not toxic / toxic); the edit tagger has keep/delete/phrases
     lora_rank: int = 0  # > 0: layers >= freeze_layers carry LoRA adapters instead of new weights
     lora_alpha: float = 0.0
