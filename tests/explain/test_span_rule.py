@@ -1,6 +1,7 @@
 """The span decision rule: word threshold, post gate, lexicon blend, and its cross-validated choice."""
 
 import numpy as np
+import pytest
 
 from cleanspeech.explain.lexicon import SpanLexicon
 from cleanspeech.explain.span_rule import (
@@ -91,3 +92,53 @@ def test_cross_validated_f1_scores_each_fold_with_a_rule_chosen_elsewhere():
     out = cross_validated_f1(texts, probs, golds, ratios, folds)
     assert [f["fold"] for f in out["folds"]] == [0, 1, 2]
     assert out["f1"] == 1.0 and sum(f["posts"] for f in out["folds"]) == len(texts)
+
+
+def test_empty_rule_round_trips_and_decides_on_its_threshold():
+    from cleanspeech.explain.span_rule import EMPTY_FEATURES, EmptyRule, fit_empty_model, post_features
+    from cleanspeech.explain.words import split_words
+
+    words = split_words("you are an idiot")
+    feats = post_features(words, np.array([0.1, 0.1, 0.1, 0.9]), np.array([0.9, 0.1, 0.2, 0.01, 0.8, 0.01]))
+    assert feats.shape == (len(EMPTY_FEATURES),) and feats[0] == pytest.approx(0.9)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, len(EMPTY_FEATURES)))
+    y = (x[:, 0] < 0).astype(float)  # empty when the tagger's top probability is low
+    coef, intercept = fit_empty_model(x, y)
+    rule = EmptyRule(coef, intercept, 0.5)
+    again = EmptyRule.from_dict(rule.to_dict())
+    assert again.threshold == 0.5 and np.allclose(again.coef, rule.coef, atol=1e-5)
+    assert again.is_empty(np.r_[-3.0, np.zeros(len(EMPTY_FEATURES) - 1)])
+    assert not again.is_empty(np.r_[3.0, np.zeros(len(EMPTY_FEATURES) - 1)])
+    assert EmptyRule.from_dict({}) is None
+    with pytest.raises(ValueError, match="features"):
+        EmptyRule.from_dict({**rule.to_dict(), "features": ["max_prob"]})
+
+
+def test_explain_returns_no_span_where_the_folder_empty_rule_says_so(tiny_linear, monkeypatch):
+    """A post the post-level rule calls empty keeps its words and attributions but no span."""
+    from dataclasses import replace
+
+    import cleanspeech.explain.core as core
+    from cleanspeech.explain.span_rule import EMPTY_FEATURES, EmptyRule
+    from cleanspeech.explain.tagger import SpanDecoder
+    from cleanspeech.explain.words import split_words
+    from cleanspeech.models.tagger import TaggerSettings
+
+    class Fixed(SpanDecoder):
+        def __init__(self, empty_rule):
+            self.settings = replace(TaggerSettings(threshold=0.5), empty_rule=empty_rule)
+            self.lexicon = None
+
+        def word_probs(self, texts):
+            return [(split_words(t), np.array([0.9 if w.text == "idiot" else 0.0 for w in split_words(t)]))
+                    for t in texts]
+
+    text = "you are an idiot"
+    never = EmptyRule(tuple([0.0] * len(EMPTY_FEATURES)), -10.0, 0.5).to_dict()
+    always = EmptyRule(tuple([0.0] * len(EMPTY_FEATURES)), 10.0, 0.5).to_dict()
+    monkeypatch.setattr(core, "_tagger_or_none", lambda path, required: Fixed(never))
+    assert core.explain_texts(tiny_linear, [text])[0].spans == [(11, 16)]
+    monkeypatch.setattr(core, "_tagger_or_none", lambda path, required: Fixed(always))
+    exp = core.explain_texts(tiny_linear, [text])[0]
+    assert exp.spans == [] and len(exp.tokens) == 4

