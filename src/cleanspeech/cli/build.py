@@ -123,3 +123,22 @@ def model_card_command(
 
     for folder in folders:
         typer.echo(str(write_card(folder)))
+
+
+@app.command("build-hate-head")
+def build_hate_head_command(
+    cascade: Annotated[Path, typer.Option("--cascade", metavar="MODEL_DIR", help="The cascade folder to attach the head to (rewritten in place).")] = Path("src/cleanspeech/shipped_models/default"),
+    data_dir: Annotated[Path, typer.Option("--data-dir", metavar="DIR", help="The folder with jigsaw/ and the train sources.")] = Path("../shared/data"),
+    weight: Annotated[float, typer.Option("--weight", metavar="W", help="The head's share of identity_hate's logit on the full route.")] = 0.65,
+    prior_logit: Annotated[float, typer.Option("--prior-logit", metavar="B", help="Added to the head's logit (mixture rate -> serving prevalence).")] = -1.0,
+    max_per_source: Annotated[int, typer.Option("--max-per-source", metavar="N")] = 2500,
+    jigsaw_rows: Annotated[int, typer.Option("--jigsaw-rows", metavar="N")] = 6000,
+    features_cache: Annotated[Path | None, typer.Option("--features-cache", metavar="FILE.npz", help="Reuse (and extend) the member features of the training rows, keyed by text.")] = None,
+) -> None:
+    """Train the group-hate head on the multi-source mixture and attach it to a cascade folder."""
+    from cleanspeech.training.hate_head import HateHeadTraining, build_hate_head
+
+    cfg = HateHeadTraining(max_per_source=max_per_source, jigsaw_rows=jigsaw_rows, weight=weight,
+                           prior_logit=prior_logit)
+    build_hate_head(cascade, data_dir, cfg, say=typer.echo, features_cache=features_cache)
+    typer.echo(f"wrote {cascade / 'hate_head'}")

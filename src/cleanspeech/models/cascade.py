@@ -35,6 +35,12 @@ no identity term, slur or nationality). The linear model learned identity hate's
 well as its targets, so "Shut up you stupid loser" scored as identity hate; without a group there
 is none to hate. Chosen on dev (:func:`cleanspeech.training.cascade.fit_target_scales`).
 
+With a group-hate head (``hate_head/``, :mod:`cleanspeech.models.hate_head`), the full route's
+``identity_hate`` is mixed in logit space with the head's reading of the slow member's sentence
+features (returned by the same forward pass), before any cap: the encoders learned identity hate
+from Wikipedia comments, where it nearly always carries a slur; the head learned it from many
+human-labelled hate sources.
+
 ``route_all=True`` (``--no-cascade``) sends every comment down the full route.
 
 Folder layout (members copied in, so retraining a shipped model never changes this one)::
@@ -42,9 +48,9 @@ Folder layout (members copied in, so retraining a shipped model never changes th
     cleanspeech.json   {"model_type": "cascade", "fast": {"path": "linear"},
                         "slow": {"path": "transformer"}, "weights": {...}, "gate": g,
                         "route_identity": true, "route_words": [...], "capped_by_toxic": {...},
-                        "untargeted_scale": {...},
+                        "untargeted_scale": {...}, "hate_head": {"path": "hate_head"},
                         "calibration": {"fast": {...}, "full": {...}}, "prevalence": {...}}
-    linear/  transformer/  thresholds.json  metrics.json  README.md
+    linear/  transformer/  hate_head/  thresholds.json  metrics.json  README.md
 """
 
 from __future__ import annotations
@@ -57,10 +63,15 @@ from typing import Any
 import numpy as np
 
 from cleanspeech.identity import mentions, names_target
-from cleanspeech.labels import LABELS, N_LABELS, vector_from_mapping
+from cleanspeech.labels import LABEL2ID, LABELS, N_LABELS, vector_from_mapping
 from cleanspeech.models.base import AttributionMix, ToxicityModel
 from cleanspeech.models.calibration import PlattCalibrator, logit, prior_shift, sigmoid
+from cleanspeech.models.hate_head import HateHead
 from cleanspeech.models.transformer import TransformerModel
+
+
+HATE = LABEL2ID["identity_hate"]
+HATE_HEAD_DIR = "hate_head"  # the group-hate head's folder inside the cascade folder
 
 
 def fast_window_scorer(fast: ToxicityModel):
@@ -125,8 +136,10 @@ class CascadeModel(ToxicityModel):
                  thresholds: np.ndarray | None = None, route_identity: bool = False,
                  route_words: Sequence[str] = (),
                  capped_by_toxic: Sequence[str] | dict[str, float] = (),
-                 untargeted_scale: dict[str, float] | None = None) -> None:
+                 untargeted_scale: dict[str, float] | None = None,
+                 hate_head: HateHead | None = None) -> None:
         super().__init__(thresholds=thresholds, cleaning="none")
+        self.hate_head = hate_head
         self.fast, self.slow = fast, slow
         self.weights = np.asarray(weights, dtype=np.float64)  # fast model's share, per label
         self.gate, self.route_all = float(gate), bool(route_all)
@@ -147,12 +160,17 @@ class CascadeModel(ToxicityModel):
     def members(self) -> list[ToxicityModel]:
         return [self.fast, self.slow]
 
-    def _serve(self, calibrated: np.ndarray, calibrator: PlattCalibrator) -> np.ndarray:
+    def _serve(self, calibrated: np.ndarray, calibrator: PlattCalibrator,
+               features: np.ndarray | None = None) -> np.ndarray:
         """Calibrated probabilities moved from the calibration prevalence to the serving one,
-        ``capped_by_toxic`` labels capped."""
+        ``identity_hate`` mixed with the group-hate head where the slow member's ``features``
+        are at hand, then ``capped_by_toxic`` labels capped."""
         out = calibrated
         if calibrator.prevalence and self.prevalence:
             out = prior_shift(calibrated, calibrator.prevalence, self.prevalence)
+        if features is not None and self.hate_head is not None:
+            out = np.array(out, dtype=np.float32, copy=True)
+            out[:, HATE] = self.hate_head.mix(out[:, HATE], features)
         return cap_by_toxic(out, self.capped_by_toxic)
 
     def fast_route(self, p_fast: np.ndarray) -> np.ndarray:
@@ -163,8 +181,9 @@ class CascadeModel(ToxicityModel):
         w = self.weights[None, :]
         return sigmoid(w * logit(p_fast) + (1 - w) * logit(p_slow))
 
-    def full_route(self, p_fast: np.ndarray, p_slow: np.ndarray) -> np.ndarray:
-        return self._serve(self.calib_full.transform(self.combine(p_fast, p_slow)), self.calib_full)
+    def full_route(self, p_fast: np.ndarray, p_slow: np.ndarray,
+                   features: np.ndarray | None = None) -> np.ndarray:
+        return self._serve(self.calib_full.transform(self.combine(p_fast, p_slow)), self.calib_full, features)
 
     def forced(self, texts: Sequence[str]) -> np.ndarray:
         """Boolean ``(n,)``: comments that take the full route whatever their fast score."""
@@ -189,8 +208,8 @@ class CascadeModel(ToxicityModel):
         out = self.fast_route(p_fast).astype(np.float32)
         idx = np.nonzero(routed)[0]
         if len(idx):
-            p_slow = self.slow_proba([texts[i] for i in idx])
-            out[idx] = self.full_route(p_fast[idx], p_slow)
+            p_slow, features = self.slow_proba_pooled([texts[i] for i in idx])
+            out[idx] = self.full_route(p_fast[idx], p_slow, features)
         if self.untargeted_scale:
             out = scale_untargeted(out, self.untargeted_scale, names_target(texts))
         return out, routed
@@ -202,6 +221,14 @@ class CascadeModel(ToxicityModel):
     def slow_proba(self, texts: list[str]) -> np.ndarray:
         """The slow model's probabilities; long comments' windows ranked by the fast model."""
         return self.slow.predict_proba(texts)
+
+    def slow_proba_pooled(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        """:meth:`slow_proba` and, when a group-hate head reads them, the slow member's sentence
+        features from the same forward passes (None otherwise)."""
+        pooled = getattr(self.slow, "predict_proba_pooled", None)
+        if self.hate_head is None or pooled is None:
+            return self.slow_proba(texts), None
+        return pooled(texts)
 
     def explanation_plan(self, text: str) -> list[tuple[ToxicityModel, np.ndarray]]:
         """``(member, (6,) weight)`` pairs: the output logit (up to a constant) is
@@ -243,6 +270,8 @@ class CascadeModel(ToxicityModel):
             "untargeted_scale": dict(self.untargeted_scale),
             "calibration": {"fast": self.calib_fast.to_dict(), "full": self.calib_full.to_dict()},
             "prevalence": self.prevalence,
+            **({"hate_head": dict(self.specs.get("hate_head", {"path": HATE_HEAD_DIR}))}
+               if self.hate_head is not None else {}),
         }
 
     def _save_weights(self, path: Path) -> None:
@@ -250,6 +279,8 @@ class CascadeModel(ToxicityModel):
             spec = self.specs[role]
             if "path" in spec:
                 getattr(self, role).save_pretrained(path / spec["path"])
+        if self.hate_head is not None:
+            self.hate_head.save(path / self.specs.setdefault("hate_head", {"path": HATE_HEAD_DIR})["path"])
         self.pin_members(path)
 
     def pin_members(self, path: Path) -> None:
@@ -260,6 +291,9 @@ class CascadeModel(ToxicityModel):
 
         for role in ("fast", "slow"):
             self.specs[role]["fingerprint"] = folder_fingerprint(member_folder(path, self.specs[role]))
+        if self.hate_head is not None:
+            head = self.specs.setdefault("hate_head", {"path": HATE_HEAD_DIR})
+            head["fingerprint"] = folder_fingerprint(path / head["path"])
         write_json(path / CONFIG_FILE, self.config_dict())
 
     @classmethod
@@ -276,6 +310,14 @@ class CascadeModel(ToxicityModel):
                 check_member(path, spec, folder)  # sealed: a changed member invalidates the fit
             members[role] = load_model(folder, backend=backend, **kwargs)
             specs[role] = {k: v for k, v in spec.items() if k in ("path", "ref", "fingerprint")}
+        hate_head = None
+        if "hate_head" in config:
+            spec = config["hate_head"]
+            folder = path / spec["path"]
+            if verify_members and os.environ.get(ALLOW_CHANGED_ENV) != "1":
+                check_member(path, spec, folder)  # the head reads this slow member's features
+            hate_head = HateHead.load(folder)
+            specs["hate_head"] = {k: v for k, v in spec.items() if k in ("path", "fingerprint")}
         calib = config["calibration"]
         weights = vector_from_mapping(config["weights"], what=str(path))
         if len(weights) != N_LABELS:
@@ -286,4 +328,4 @@ class CascadeModel(ToxicityModel):
                    route_identity=bool(config.get("route_identity", False)),
                    route_words=config.get("route_words", ()),
                    capped_by_toxic=config.get("capped_by_toxic", ()),
-                   untargeted_scale=config.get("untargeted_scale"))
+                   untargeted_scale=config.get("untargeted_scale"), hate_head=hate_head)

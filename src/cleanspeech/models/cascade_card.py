@@ -63,6 +63,39 @@ def _target_clause(model: CascadeModel, m: dict[str, Any]) -> str:
             "factor with the best ROC-AUC, kept when it gains ≥ 0.0005.")
 
 
+def _head_clause(model: CascadeModel, m: dict[str, Any]) -> str:
+    head = model.hate_head
+    if head is None:
+        return ""
+    cfg, rec = head.config, m.get("hate_head", {})
+    shares = cfg.trained.get("shares", {})
+    mix = ", ".join(f"{name} {share:.1%}" for name, share in shares.items())
+    test = rec.get("test")
+    effect = (f" On the Jigsaw test split (natural prevalence) macro ROC-AUC "
+              f"{test['without']['macro_roc_auc']:.4f} without the head, {test['with']['macro_roc_auc']:.4f} with "
+              f"it; identity_hate {test['without']['identity_hate_roc_auc']:.4f} -> "
+              f"{test['with']['identity_hate_roc_auc']:.4f}." if test else "")
+    return (f"\n\nOn the full route, `identity_hate` also reads a **group-hate head** (`hate_head/`): a small "
+            f"network over the transformer's sentence features (the mean of its last hidden states, from "
+            f"the same forward pass), trained on {cfg.trained.get('rows', '?')} rows of human-labelled hate "
+            f"and abuse data from many sites ({mix}), labels a source says nothing about masked out. "
+            f"Its logit (plus {cfg.prior_logit:g}, from the mixture's positive rate towards natural "
+            f"traffic) has weight {cfg.weight:g} in identity_hate's logit; weight and prior were chosen on "
+            f"dev (`bench/results/hate_head.md`).{effect} With the head, `identity_hate` is no longer "
+            f"capped at a multiple of `toxic` (dev: the cap lowered held-out identity_hate ROC-AUC); the "
+            f"test table below was measured by `build-cascade`, before the head.{_sources_table(cfg.trained)}")
+
+
+def _sources_table(trained: dict[str, Any]) -> str:
+    sources = trained.get("sources")
+    if not sources:
+        return ""
+    rows = "\n".join(f"| {s['name']} | {s['rows']} | {s['share']:.1%} | {s['licence']} |" for s in sources)
+    return ("\n\nThe head's training rows (train parts only; eval-only sets, Jigsaw dev/test and every "
+            "source's held-out part removed, see `docs/sources.md`):\n\n| source | rows | share | licence |\n"
+            f"|---|---|---|---|\n{rows}")
+
+
 def cascade_card(model: CascadeModel, m: dict[str, Any]) -> str:
     """The model card ``README.md`` of the cascade ``model`` from its ``metrics.json`` ``m``."""
     test, dev = m["test"], m["dev_choices"]
@@ -83,7 +116,7 @@ highest linear probability reaches the gate **{model.gate:.4f}**{_identity_claus
 fine-tuned all-MiniLM-L6-v2 classifier (`transformer/`, int8) and takes the full route: per-label
 logit mix of both (linear's share: {weights}). The full route is Platt-calibrated on the dev split, the linear route mapped onto that scale, and both are
 expressed at the serving prevalence, so scores of both routes share one scale.
-`--no-cascade` sends every comment down the full route.{_caps_clause(model, m)}{_target_clause(model, m)}
+`--no-cascade` sends every comment down the full route.{_caps_clause(model, m)}{_target_clause(model, m)}{_head_clause(model, m)}
 
 Probabilities are calibrated at **{m['prevalence_name']}** prevalence (toxic
 {m['prevalence']['toxic']:.4f}); thresholds: {m['operating_point']} per label at that prevalence,

@@ -21,7 +21,7 @@ import numpy as np
 
 from cleanspeech.runtime import ort_spinning, ort_threads, ort_workers
 
-EXPORT_VERSION = "5"  # bump when the export recipe changes, so caches are rebuilt
+EXPORT_VERSION = "6"  # bump when the export recipe changes, so caches are rebuilt
 SHIPPED_ONNX = "model.onnx"
 
 
@@ -41,6 +41,13 @@ def weights_hash(path: Path) -> str:
 STATIC_LENGTH_TYPES = ("deberta", "deberta-v2")  # traced relative positions bake in the length
 
 
+def masked_mean(hidden, attention_mask):
+    """The mean of the last hidden states over the real tokens ``(b, d)``: the sentence features a
+    group-hate head reads (``models/hate_head.py``); exported as the graph's ``pooled`` output."""
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+
+
 def export_onnx(module, out_file: Path, opset: int = 17, fixed_length: int | None = None) -> None:
     """Export ``module`` (a ``*ForSequenceClassification``) to ONNX with a dynamic batch.
 
@@ -55,15 +62,17 @@ def export_onnx(module, out_file: Path, opset: int = 17, fixed_length: int | Non
             self.inner = inner
 
         def forward(self, input_ids, attention_mask):
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask).logits
+            out = self.inner(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True)
+            return out.logits, masked_mean(out.hidden_states[-1], attention_mask)
 
     ids = torch.ones((2, fixed_length or 16), dtype=torch.long)
     axes = {0: "batch"} if fixed_length else {0: "batch", 1: "tokens"}
     wrapper = Logits(module).eval()  # eval on the wrapper too: export must not run dropout
     torch.onnx.export(
         wrapper, (ids, torch.ones_like(ids)), str(out_file),
-        input_names=["input_ids", "attention_mask"], output_names=["logits"],
-        dynamic_axes={"input_ids": axes, "attention_mask": axes, "logits": {0: "batch"}},
+        input_names=["input_ids", "attention_mask"], output_names=["logits", "pooled"],
+        dynamic_axes={"input_ids": axes, "attention_mask": axes, "logits": {0: "batch"},
+                      "pooled": {0: "batch"}},
         opset_version=opset, dynamo=False,
     )
 
@@ -266,6 +275,7 @@ class OnnxRunner:
         self.file = Path(onnx_file)
         self.session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}
+        self.outputs = {o.name for o in self.session.get_outputs()}
         width = self.session.get_inputs()[0].shape[1]
         self.fixed_length = width if isinstance(width, int) else None
 
@@ -278,21 +288,34 @@ class OnnxRunner:
             onnx_file = build_cached_onnx(path, config)
         return cls(onnx_file)
 
-    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+    def _run(self, names: list[str], input_ids: np.ndarray, attention_mask: np.ndarray) -> list[np.ndarray]:
         if self.fixed_length and input_ids.shape[1] < self.fixed_length:
             extra = ((0, 0), (0, self.fixed_length - input_ids.shape[1]))
             input_ids, attention_mask = np.pad(input_ids, extra), np.pad(attention_mask, extra)
         feed = {"input_ids": input_ids, "attention_mask": attention_mask}
         feed = {k: v for k, v in feed.items() if k in self.inputs}
-        return self.session.run(["logits"], feed)[0].astype(np.float32)
+        return [out.astype(np.float32) for out in self.session.run(names, feed)]
 
-    def map(self, batches: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
-        """Logits of each ``(input_ids, attention_mask)`` batch, in order, up to ``workers`` calls
-        at once (ONNX Runtime's ``run`` is thread-safe and releases the GIL). Each batch is its
-        own call, so its scores are exactly those of calling the runner on it alone."""
+    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        return self._run(["logits"], input_ids, attention_mask)[0]
+
+    def with_pooled(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(logits (b, 6), pooled (b, d))`` from the same call."""
+        if "pooled" not in self.outputs:
+            raise ValueError(f"{self.file} has no 'pooled' output (a shipped model.onnx exported "
+                             "before version 6): re-export it to use a group-hate head")
+        logits, pooled = self._run(["logits", "pooled"], input_ids, attention_mask)
+        return logits, pooled
+
+    def map(self, batches: list[tuple[np.ndarray, np.ndarray]], pooled: bool = False) -> list:
+        """Logits (or ``(logits, pooled)`` pairs) of each ``(input_ids, attention_mask)`` batch, in
+        order, up to ``workers`` calls at once (ONNX Runtime's ``run`` is thread-safe and releases
+        the GIL). Each batch is its own call, so its scores are exactly those of calling the
+        runner on it alone."""
+        call = self.with_pooled if pooled else self
         if self.workers <= 1 or len(batches) <= 1:
-            return [self(ids, mask) for ids, mask in batches]
+            return [call(ids, mask) for ids, mask in batches]
         with self._pool_lock:  # one pool per runner, made on first use
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="cleanspeech-ort")
-        return list(self._pool.map(lambda b: self(*b), batches))
+        return list(self._pool.map(lambda b: call(*b), batches))

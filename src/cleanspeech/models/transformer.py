@@ -137,18 +137,43 @@ class TransformerModel(ToxicityModel):
                               attention_mask=torch.from_numpy(attention_mask))
         return out.logits.float().numpy()
 
-    def logits_many(self, batches: list[tuple[np.ndarray, np.ndarray]]) -> list[np.ndarray]:
-        """:meth:`logits` of each batch, in order; the ONNX runner runs several calls at once."""
-        run_many = getattr(self.runner, "map", None)
-        if run_many is not None:
-            return run_many(batches)
-        return [self.logits(ids, mask) for ids, mask in batches]
+    def logits_many(self, batches: list[tuple[np.ndarray, np.ndarray]], pooled: bool = False) -> list:
+        """:meth:`logits` of each batch, in order (with ``pooled``: ``(logits, pooled)`` pairs,
+        the mean last hidden state over the real tokens); the ONNX runner runs several at once."""
+        if self.runner is not None:
+            run_many = getattr(self.runner, "map", None)
+            if run_many is not None:
+                return run_many(batches, pooled=True) if pooled else run_many(batches)
+            if pooled:
+                return [self.runner.with_pooled(ids, mask) for ids, mask in batches]
+            return [self.runner(ids, mask) for ids, mask in batches]
+        if not pooled:
+            return [self.logits(ids, mask) for ids, mask in batches]
+        import torch
+
+        from cleanspeech.models.onnx_backend import masked_mean
+
+        out = []
+        with torch.inference_mode():
+            for ids, mask in batches:
+                m = torch.from_numpy(mask)
+                res = self.module(input_ids=torch.from_numpy(ids), attention_mask=m, output_hidden_states=True)
+                out.append((res.logits.float().numpy(), masked_mean(res.hidden_states[-1], m).float().numpy()))
+        return out
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities ``(n, 6)``: max over each comment's windows; batches sorted by length."""
+        return self._score(texts, pooled=False)[0]
+
+    def predict_proba_pooled(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`predict_proba` and, from the same forward passes, each comment's sentence
+        features ``(n, d)``: the mean over its windows of the mean last hidden state."""
+        return self._score(texts, pooled=True)
+
+    def _score(self, texts: Sequence[str], pooled: bool) -> tuple[np.ndarray, np.ndarray | None]:
         texts = list(texts)
         if not texts:
-            return np.zeros((0, N_LABELS), dtype=np.float32)
+            return np.zeros((0, N_LABELS), dtype=np.float32), (np.zeros((0, 0), np.float32) if pooled else None)
         wins, owner = self.windows(texts)
         order = np.argsort([len(w) for w in wins], kind="stable")
         probs = np.zeros((len(wins), N_LABELS), dtype=np.float32)
@@ -164,11 +189,22 @@ class TransformerModel(ToxicityModel):
                 mask[r, :len(wins[i])] = 1
             groups.append(idx)
             batches.append((ids, mask))
-        for idx, logits in zip(groups, self.logits_many(batches)):
+        feats = None
+        for idx, res in zip(groups, self.logits_many(batches, pooled=pooled)):
+            logits = res[0] if pooled else res
             probs[idx] = 1.0 / (1.0 + np.exp(-logits))
+            if pooled:
+                if feats is None:
+                    feats = np.zeros((len(wins), res[1].shape[1]), dtype=np.float32)
+                feats[idx] = res[1]
         out = np.zeros((len(texts), N_LABELS), dtype=np.float32)
         np.maximum.at(out, owner, probs)
-        return out
+        if not pooled:
+            return out, None
+        per = np.zeros((len(texts), feats.shape[1]), dtype=np.float32)
+        np.add.at(per, owner, feats)
+        per /= np.bincount(owner, minlength=len(texts))[:, None]
+        return out, per
 
     def attribution_method(self) -> str:
         """``"integrated-gradients"`` on the embeddings, unless cleaning moves character offsets

@@ -1,0 +1,148 @@
+"""Choose how the group-hate head joins identity_hate, on dev only.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_hate_head.py --model src/cleanspeech/shipped_models/default
+
+Dev rows: Jigsaw dev (``project_split``'s dev part, natural prevalence) and the held-out part of
+each train source (at most ``--max-rows`` each, seed 0). Eval-only sources and Jigsaw test are not
+read. For each (weight, prior_logit, toxic cap) the cascade's identity_hate is recomputed from one
+pass of the model: the served scores without head and cap, which comments took the full route,
+and the slow member's features on those. Reported: Jigsaw dev macro and identity_hate ROC-AUC,
+identity_hate F1 at the shipped threshold, and on the held-out sources identity_hate ROC-AUC,
+recall (sources with positives) and false-flag rate (sources with negatives, counter-speech with
+no hate at all included), means over sources.
+
+Choice rule (stated before looking): among settings whose Jigsaw dev identity_hate F1 and macro
+ROC-AUC are no worse than the setting before the head (no head, identity_hate capped at 0.5 x
+toxic; AUC within 0.0005), the one with the highest held-out recall minus false-flag rate. Writes
+bench/results/hate_head.json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import shlex
+import sys
+from itertools import product
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import f1_score, roc_auc_score
+
+from cleanspeech.data.io import read_jigsaw
+from cleanspeech.data.sources import TRAIN_SOURCES, load_source
+from cleanspeech.data.split import split_part
+from cleanspeech.labels import LABEL2ID, LABELS
+from cleanspeech.models.cascade import cap_by_toxic
+from cleanspeech.pipeline import Moderator
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "results"
+HATE = LABEL2ID["identity_hate"]
+WEIGHTS = (0.0, 0.35, 0.5, 0.65, 0.8)
+PRIORS = (-2.0, -1.5, -1.0, -0.5, 0.0)
+
+
+def dev_rows(data_dir: Path, max_rows: int) -> pd.DataFrame:
+    parts = []
+    for name in TRAIN_SOURCES:
+        h = load_source(name, data_dir).part("heldout")
+        if len(h) > max_rows:
+            h = h.sample(n=max_rows, random_state=0).sort_index()
+        parts.append(h[["source", "text", *LABELS]])
+    jig = split_part(read_jigsaw(data_dir / "jigsaw" / "train.csv.gz", require_labels=True), "dev")
+    parts.append(jig.rename(columns={"comment_text": "text"}).assign(source="jigsaw")[["source", "text", *LABELS]])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _auc(y: np.ndarray, s: np.ndarray) -> float:
+    known = ~np.isnan(y)
+    y, s = y[known], s[known]
+    return float(roc_auc_score(y, s)) if len(np.unique(y)) == 2 else float("nan")
+
+
+def measure(rows: pd.DataFrame, p: np.ndarray, threshold: float) -> dict[str, float]:
+    y = rows[list(LABELS)].to_numpy(dtype=float)
+    jig = (rows["source"] == "jigsaw").to_numpy()
+    out = {"jigsaw_macro_auc": float(np.nanmean([_auc(y[jig, j], p[jig, j]) for j in range(len(LABELS))])),
+           "jigsaw_ih_auc": _auc(y[jig, HATE], p[jig, HATE]),
+           "jigsaw_ih_f1": float(f1_score(y[jig, HATE], p[jig, HATE] >= threshold))}
+    aucs, recalls, false_flags = [], [], []
+    for name in TRAIN_SOURCES:
+        r = (rows["source"] == name).to_numpy() & ~np.isnan(y[:, HATE])
+        yy, flag = y[r, HATE], p[r, HATE] >= threshold
+        if yy.sum() >= 5 and (1 - yy).sum() >= 5:
+            aucs.append(_auc(yy, p[r, HATE]))
+        if yy.sum() >= 5:
+            recalls.append(flag[yy == 1].mean())
+        if (1 - yy).sum() >= 5:  # one-class sets count too: counter-speech has no hate to catch
+            false_flags.append(flag[yy == 0].mean())
+    out.update(heldout_ih_auc=float(np.mean(aucs)), heldout_ih_recall=float(np.mean(recalls)),
+               heldout_ih_false_flag=float(np.mean(false_flags)))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--model", default="src/cleanspeech/shipped_models/default")
+    ap.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
+    ap.add_argument("--max-rows", type=int, default=1000)
+    ap.add_argument("--out", type=Path, default=OUT / "hate_head")
+    ap.add_argument("--baseline-cap", type=float, default=0.5,
+                    help="identity_hate <= this x toxic in the capped settings when the folder has no "
+                         "cap (the cap the cascade shipped with before the head)")
+    args = ap.parse_args(argv)
+
+    moderator = Moderator.load(args.model)
+    cascade = moderator.model
+    head, folder_caps = cascade.hate_head, dict(cascade.capped_by_toxic)
+    shipped_caps = folder_caps or {"identity_hate": args.baseline_cap}
+    if head is None:
+        raise SystemExit(f"{args.model} has no hate head: run `cleanspeech build-hate-head` first")
+    rows = dev_rows(args.data_dir, args.max_rows)
+    texts = rows["text"].astype(str).tolist()
+    cascade.hate_head, cascade.capped_by_toxic = None, {}
+    served, routed = cascade.predict_proba_routed(texts)  # no head, no cap
+    cascade.hate_head, cascade.capped_by_toxic = head, folder_caps
+    _, features = cascade.slow.predict_proba_pooled([t for t, r in zip(texts, routed) if r])
+    threshold = float(moderator.thresholds[HATE])
+
+    results = []
+    for weight, prior, capped in product(WEIGHTS, PRIORS, (True, False)):
+        if weight == 0.0 and prior != PRIORS[0]:
+            continue  # the prior does nothing without the head
+        head.config.weight, head.config.prior_logit = weight, prior
+        p = served.copy()
+        p[routed, HATE] = head.mix(served[routed, HATE], features)
+        if capped:
+            p = cap_by_toxic(p, shipped_caps)
+        results.append({"weight": weight, "prior_logit": prior, "capped": capped, **measure(rows, p, threshold)})
+    table = pd.DataFrame(results)
+    base = table[(table.weight == 0.0) & table.capped].iloc[0]  # the setting before the head
+    ok = table[(table.jigsaw_ih_f1 >= base.jigsaw_ih_f1) & (table.jigsaw_macro_auc >= base.jigsaw_macro_auc - 0.0005)]
+    best = ok.loc[(ok.heldout_ih_recall - ok.heldout_ih_false_flag).idxmax()]
+    meta = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}",
+            "command": "HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_hate_head.py " + shlex.join(sys.argv[1:]),
+            "rows": rows["source"].value_counts().to_dict(), "routed_share": float(routed.mean()),
+            "threshold": threshold, "chosen": best.to_dict(), "shipped": base.to_dict()}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.with_suffix(".json").write_text(json.dumps({"meta": meta, "results": results}, indent=1, default=float))
+    md = ["# Group-hate head: how it joins identity_hate (dev only)\n",
+          f"{meta['date']}, {meta['machine']}. Command: `{meta['command']}`.\n",
+          f"Rows: Jigsaw dev {meta['rows'].get('jigsaw', 0)} (natural prevalence) and the held-out parts of "
+          f"the ten train sources (at most {args.max_rows} each); {meta['routed_share']:.1%} took the full route "
+          f"(the head only reads those). identity_hate threshold {threshold:.3f} (shipped).\n",
+          f"Choice rule: Jigsaw dev identity_hate F1 and macro AUC no worse than before the head (no head, "
+          f"cap {shipped_caps}), then the highest held-out recall - false-flag rate. "
+          f"**Chosen: weight {best.weight}, prior_logit {best.prior_logit}, cap {'kept' if best.capped else 'retired'}.**\n",
+          table.round(4).to_markdown(index=False)]
+    args.out.with_suffix(".md").write_text("\n".join(md) + "\n")
+    print("\n".join(md))
+
+
+if __name__ == "__main__":
+    main()
