@@ -96,6 +96,45 @@ def _sources_table(trained: dict[str, Any]) -> str:
             f"|---|---|---|---|\n{rows}")
 
 
+def _f3(v: float | None) -> str:
+    return "n/a" if v is None or v != v else f"{v:.3f}"
+
+
+def _limitations(m: dict[str, Any]) -> str:
+    lim = m.get("limitations")
+    if not lim:
+        return ""
+    b, s = lim["behaviour"], lim["sources"]
+    o = b["overall"]
+    worst = "\n".join(f"| {w['phenomenon']} | {w['gold']} | {w['n']} | {w['pass_rate']:.3f} |" for w in b["weakest"])
+    src = "\n".join(f"| {r['source']} | {r['use']} | {_f3(r['any_auc'])} | {_f3(r['any_recall'])} | "
+                    f"{_f3(r['any_false_flag'])} | {_f3(r['ih_auc'])} | {_f3(r['ih_recall'])} |" for r in s["rows"])
+    return f"""
+## Limitations
+
+What the model still gets wrong, measured (never trained on) and written here by
+`bench/card_limitations.py` from `{b['command']}` ({b['date'][:10]}) and `{s['command']}`.
+
+- **English, 2018 Wikipedia first.** Most of its training is Jigsaw; other sites and other
+  languages score lower (below), and non-English text is reported as unsupported.
+- **Hate speech phenomena** (our behavioural suite's held-out templates, flagged = any label):
+  hateful caught {o['hateful_caught']:.3f}, non-hateful passed {o['non_hateful_passed']:.3f}. The weakest (the suite
+  calls abuse of a person or an object and untargeted profanity "non-hateful"; a toxicity model
+  flags them by design, so their low pass rates are intended):
+
+| phenomenon | gold | n | pass rate |
+|---|---|---|---|
+{worst}
+
+- **Other sites** (flagged = any label at the thresholds; identity_hate where the source labels it;
+  held-out parts of the train sources, test parts of the eval-only ones):
+
+| source | use | any ROC-AUC | any recall | any false-flag rate | identity_hate ROC-AUC | identity_hate recall |
+|---|---|---|---|---|---|---|
+{src}
+"""
+
+
 def cascade_card(model: CascadeModel, m: dict[str, Any]) -> str:
     """The model card ``README.md`` of the cascade ``model`` from its ``metrics.json`` ``m``."""
     test, dev = m["test"], m["dev_choices"]
@@ -146,4 +185,4 @@ route: share {dev['routed_share']:.1%}, dev AUC {dev['cascade_auc']:.4f} vs full
 ## Long comments
 The transformer scores windows of its `max_length` tokens; the linear model always reads the
 whole text. See `cleanspeech predict --help` for the window budget on very long comments.
-"""
+{_limitations(m)}"""
