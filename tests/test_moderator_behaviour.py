@@ -66,3 +66,37 @@ def test_an_insult_in_another_language_is_flagged(moderator):
     res = moderator.moderate("Tu es un connard.")
     assert res.language == "fr" and res.supported is False
     assert {"toxic", "insult"} <= set(res.labels)
+
+
+# The examples a moderator tried by hand (the judgement issue). Those the model now gets right
+# are asserted; those it still gets wrong are strict xfails: they document the limitation and
+# fail loudly the day the model gets them right, so the list stays true.
+HATE_WITHOUT_SLURS = ["Jews control the media.", "Women should not be allowed to vote."]
+
+
+@pytest.mark.parametrize("text", HATE_WITHOUT_SLURS)
+def test_hate_without_a_slur_is_flagged_as_identity_hate(moderator, text):
+    assert "identity_hate" in moderator.moderate(text).labels
+
+
+def test_an_insult_that_names_no_group_is_not_identity_hate(moderator):
+    result = moderator.moderate("Shut up you stupid fucking loser.")
+    assert "insult" in result.labels and "identity_hate" not in result.labels
+
+
+@pytest.mark.xfail(strict=True, reason="known limitation: a plain statement naming a group is flagged")
+def test_a_plain_statement_about_a_group_is_not_flagged(moderator):
+    assert not moderator.moderate("Gay marriage should be legal.").flagged
+
+
+@pytest.mark.xfail(strict=True, reason="known limitation: counter-speech and reports that quote abuse are flagged")
+@pytest.mark.parametrize("text", ["Calling someone a f****t is homophobic and wrong.",
+                                  "He called me a bitch and I reported him."])
+def test_counter_speech_and_reports_are_not_flagged(moderator, text):
+    assert not moderator.moderate(text).flagged
+
+
+@pytest.mark.xfail(strict=True, reason="known limitation: veiled threats and abbreviations are missed")
+@pytest.mark.parametrize("text", ["I know where your kids go to school.", "kys"])
+def test_veiled_threats_are_flagged(moderator, text):
+    assert moderator.moderate(text).flagged
