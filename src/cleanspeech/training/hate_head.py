@@ -100,7 +100,7 @@ def fit_head(features: np.ndarray, y: np.ndarray, cfg: HateHeadTraining,
             opt.zero_grad()
             loss.backward()
             opt.step()
-            total += float(loss) * len(b)
+            total += float(loss.detach()) * len(b)
         say(f"epoch {epoch + 1}/{cfg.epochs}: loss {total / len(order):.4f}")
     net.eval()
     with torch.no_grad():
