@@ -29,20 +29,26 @@ def test_every_shipped_model_explains_the_insult(folder):
 
 
 @pytest.mark.slow
-def test_default_explains_a_capped_identity_hate_with_the_words_that_set_it():
-    """`default` reports identity_hate as at most toxic; where the cap decides, the attributions
-    shown for identity_hate are toxic's (a group's name alone does not drive the number)."""
+def test_default_reads_identity_hate_with_its_group_hate_head():
+    """`default` carries a group-hate head and no identity_hate cap: on counter-speech the linear
+    member reads as hate ("hate", "Jews"), the head pulls identity_hate down and leaves the other
+    labels alone; the explanation still covers every label."""
     from cleanspeech.labels import LABELS
     from cleanspeech.models import load_model
 
     model = load_model("default")
-    assert "identity_hate" in model.capped_by_toxic
-    text = "Muslims are welcome here."
-    p = model.predict_proba([text])[0]
-    scale = model.capped_by_toxic["identity_hate"]
-    assert p[LABELS.index("identity_hate")] == pytest.approx(scale * p[0], rel=1e-5)  # the cap binds
+    assert model.hate_head is not None and not model.capped_by_toxic
+    text = "People who hate Jews are ignorant."
+    head = model.hate_head
+    with_head = model.predict_proba([text])[0]
+    model.hate_head = None
+    without = model.predict_proba([text])[0]
+    model.hate_head = head
+    j = LABELS.index("identity_hate")
+    assert with_head[j] < without[j] - 0.3
+    assert np.allclose(np.delete(with_head, j), np.delete(without, j), atol=1e-6)
     attrs = explain_texts(model, [text], n_steps=1)[0].attributions()
-    assert np.allclose(attrs[:, LABELS.index("identity_hate")], attrs[:, 0])
+    assert attrs.shape[1] == 6 and np.isfinite(attrs).all()
 
 
 @pytest.mark.slow
