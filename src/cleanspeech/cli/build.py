@@ -129,7 +129,7 @@ def model_card_command(
 def build_hate_head_command(
     cascade: Annotated[Path, typer.Option("--cascade", metavar="MODEL_DIR", help="The cascade folder to attach the head to (rewritten in place).")] = Path("src/cleanspeech/shipped_models/default"),
     data_dir: Annotated[Path, typer.Option("--data-dir", metavar="DIR", help="The folder with jigsaw/ and the train sources.")] = Path("../shared/data"),
-    weight: Annotated[float, typer.Option("--weight", metavar="W", help="The head's share of identity_hate's logit on the full route.")] = 0.65,
+    weight: Annotated[float, typer.Option("--weight", metavar="W", help="The head's share of identity_hate's logit on the full route.")] = 0.8,
     prior_logit: Annotated[float, typer.Option("--prior-logit", metavar="B", help="Added to the head's logit (mixture rate -> serving prevalence).")] = -1.0,
     max_per_source: Annotated[int, typer.Option("--max-per-source", metavar="N")] = 2500,
     jigsaw_rows: Annotated[int, typer.Option("--jigsaw-rows", metavar="N")] = 6000,

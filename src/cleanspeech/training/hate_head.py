@@ -45,7 +45,7 @@ class HateHeadTraining:
     lr: float = 1e-3
     weight_decay: float = 1e-3
     seed: int = 0
-    weight: float = 0.65
+    weight: float = 0.8
     prior_logit: float = -1.0
 
 
