@@ -26,6 +26,9 @@ from cleanspeech.models.hate_head import HateHead, HateHeadConfig
 
 JIGSAW_SOURCE = "jigsaw"
 JIGSAW_LICENCE = "CC0 (comment text from Wikipedia talk pages, CC BY-SA 3.0)"
+TEMPLATE_SOURCE = "templates"
+OWN_LICENCES = {JIGSAW_SOURCE: JIGSAW_LICENCE,
+                TEMPLATE_SOURCE: "written for this project (training-only templates)"}
 
 
 @dataclass
@@ -39,6 +42,14 @@ class HateHeadTraining:
     # (bench_hate_head on both heads): Jigsaw dev identity_hate ROC-AUC +0.003, held-out sources
     # -0.003 and recall 0.36 -> 0.31 at the chosen setting; not adopted, kept as an option
     jigsaw_group_mentions: bool = False
+    # training-only templates (cleanspeech.training.augment: "hard" = hate beside counter-speech,
+    # negation, reports and plain mentions; "templates" = the behavioural suite's *train* half),
+    # at most augment_max_rows each: contrasts the hate sources rarely hold. Tried: dev held-out
+    # recall - false flags 0.310 -> 0.319, identity_hate ROC-AUC 0.821 -> 0.825, our suite's
+    # non-hateful passed 0.647 -> 0.695; but "You are a worthless fucking idiot and I will kill
+    # you." (no group) then scored identity_hate 0.34, over the threshold. Not shipped
+    augment: tuple[str, ...] = ()
+    augment_max_rows: int = 1000
     hidden: int = 256
     epochs: int = 8
     batch_size: int = 256
@@ -65,8 +76,13 @@ def training_rows(data_dir: str | Path, cfg: HateHeadTraining) -> pd.DataFrame:
         named = full[names_target(full["comment_text"].tolist())]
         jig = pd.concat([jig, named[~named.index.isin(jig.index)]])
     jig = jig.rename(columns={"comment_text": "text"}).assign(source=JIGSAW_SOURCE)
-    rows = pd.concat([mix[["source", "text", *LABELS]], jig[["source", "text", *LABELS]]],
-                     ignore_index=True)
+    parts = [mix[["source", "text", *LABELS]], jig[["source", "text", *LABELS]]]
+    if cfg.augment:
+        from cleanspeech.training.augment import augmentation_rows
+
+        extra = augmentation_rows(tuple(cfg.augment), full, data_dir, seed=cfg.seed, max_rows=cfg.augment_max_rows)
+        parts.append(extra.rename(columns={"comment_text": "text"}).assign(source=TEMPLATE_SOURCE)[["source", "text", *LABELS]])
+    rows = pd.concat(parts, ignore_index=True)
     rows["text"] = rows["text"].astype(str)
     return rows
 
@@ -157,8 +173,7 @@ def build_hate_head(cascade_dir: str | Path, data_dir: str | Path, cfg: HateHead
     counts = rows["source"].value_counts().to_dict()
     from cleanspeech.data.sources import load_source
 
-    licences = {name: (JIGSAW_LICENCE if name == JIGSAW_SOURCE else load_source(name, data_dir).licence)
-                for name in shares}
+    licences = {name: OWN_LICENCES.get(name) or load_source(name, data_dir).licence for name in shares}
     sources = [{"name": name, "rows": int(counts[name]), "share": float(shares[name]), "licence": licences[name]}
                for name in shares]
     head = HateHead(weights, HateHeadConfig(
