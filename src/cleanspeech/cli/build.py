@@ -134,13 +134,14 @@ def build_hate_head_command(
     max_per_source: Annotated[int, typer.Option("--max-per-source", metavar="N")] = 2500,
     jigsaw_rows: Annotated[int, typer.Option("--jigsaw-rows", metavar="N")] = 6000,
     augment: Annotated[list[str] | None, typer.Option("--augment", metavar="KIND", help="Training-only template rows to add: hard, templates (repeatable; none by default).")] = None,
+    jigsaw_abuse: Annotated[bool, typer.Option("--jigsaw-abuse/--no-jigsaw-abuse", help="Add Jigsaw's insults and threats without identity_hate as rows.")] = False,
     features_cache: Annotated[Path | None, typer.Option("--features-cache", metavar="FILE.npz", help="Reuse (and extend) the member features of the training rows, keyed by text.")] = None,
 ) -> None:
     """Train the group-hate head on the multi-source mixture and attach it to a cascade folder."""
     from cleanspeech.training.hate_head import HateHeadTraining, build_hate_head
 
     cfg = HateHeadTraining(max_per_source=max_per_source, jigsaw_rows=jigsaw_rows, weight=weight,
-                           prior_logit=prior_logit,
+                           prior_logit=prior_logit, jigsaw_abuse=jigsaw_abuse,
                            augment=HateHeadTraining.augment if augment is None else tuple(a for a in augment if a != "none"))
     build_hate_head(cascade, data_dir, cfg, say=typer.echo, features_cache=features_cache)
     typer.echo(f"wrote {cascade / 'hate_head'}")
