@@ -111,3 +111,25 @@ def test_cascade_folder_keeps_and_pins_the_head(tiny_linear, tmp_path):
     (folder / "hate_head" / "head.json").write_text(json.dumps({"weight": 0.9}))
     with pytest.raises(MemberChangedError):
         load_model(folder)
+
+
+def test_a_head_attached_to_a_saved_cascade_is_written_and_pinned(tiny_linear, tmp_path):
+    from cleanspeech.models.registry import load_model
+
+    model = CascadeModel(tiny_linear, tiny_linear, np.full(6, 0.5), 0.4, PlattCalibrator(), PlattCalibrator(),
+                         prevalence={}, specs={"fast": {"path": "fast"}, "slow": {"path": "slow"}})
+    folder = model.save_pretrained(tmp_path / "casc")
+    assert load_model(folder).hate_head is None
+    model.attach_hate_head(folder, _head(weight=0.7))
+    loaded = load_model(folder)
+    assert loaded.hate_head is not None and loaded.hate_head.config.weight == pytest.approx(0.7)
+    assert json.loads((folder / "cleanspeech.json").read_text())["hate_head"]["fingerprint"].startswith("sha256:")
+
+
+def test_apply_mixes_only_identity_hate_and_copies():
+    head = _head(weight=0.5)
+    probs = np.full((2, 6), 0.3, dtype=np.float32)
+    x = np.random.default_rng(4).normal(size=(2, 4))
+    out = head.apply(probs, x)
+    assert np.allclose(np.delete(out, HATE, axis=1), 0.3) and np.allclose(probs, 0.3)
+    assert np.allclose(out[:, HATE], head.mix(probs[:, HATE], x))

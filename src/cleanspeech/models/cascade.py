@@ -63,14 +63,13 @@ from typing import Any
 import numpy as np
 
 from cleanspeech.identity import mentions, names_target
-from cleanspeech.labels import LABEL2ID, LABELS, N_LABELS, vector_from_mapping
+from cleanspeech.labels import LABELS, N_LABELS, vector_from_mapping
 from cleanspeech.models.base import AttributionMix, ToxicityModel
 from cleanspeech.models.calibration import PlattCalibrator, logit, prior_shift, sigmoid
 from cleanspeech.models.hate_head import HateHead
 from cleanspeech.models.transformer import TransformerModel
 
 
-HATE = LABEL2ID["identity_hate"]
 HATE_HEAD_DIR = "hate_head"  # the group-hate head's folder inside the cascade folder
 
 
@@ -169,8 +168,7 @@ class CascadeModel(ToxicityModel):
         if calibrator.prevalence and self.prevalence:
             out = prior_shift(calibrated, calibrator.prevalence, self.prevalence)
         if features is not None and self.hate_head is not None:
-            out = np.array(out, dtype=np.float32, copy=True)
-            out[:, HATE] = self.hate_head.mix(out[:, HATE], features)
+            out = self.hate_head.apply(out, features)
         return cap_by_toxic(out, self.capped_by_toxic)
 
     def fast_route(self, p_fast: np.ndarray) -> np.ndarray:
@@ -270,8 +268,7 @@ class CascadeModel(ToxicityModel):
             "untargeted_scale": dict(self.untargeted_scale),
             "calibration": {"fast": self.calib_fast.to_dict(), "full": self.calib_full.to_dict()},
             "prevalence": self.prevalence,
-            **({"hate_head": dict(self.specs.get("hate_head", {"path": HATE_HEAD_DIR}))}
-               if self.hate_head is not None else {}),
+            **({"hate_head": dict(self._head_spec())} if self.hate_head is not None else {}),
         }
 
     def _save_weights(self, path: Path) -> None:
@@ -280,7 +277,17 @@ class CascadeModel(ToxicityModel):
             if "path" in spec:
                 getattr(self, role).save_pretrained(path / spec["path"])
         if self.hate_head is not None:
-            self.hate_head.save(path / self.specs.setdefault("hate_head", {"path": HATE_HEAD_DIR})["path"])
+            self.hate_head.save(path / self._head_spec()["path"])
+        self.pin_members(path)
+
+    def _head_spec(self) -> dict[str, Any]:
+        """The head's entry in ``cleanspeech.json``: its folder in the cascade folder (+ fingerprint)."""
+        return self.specs.setdefault("hate_head", {"path": HATE_HEAD_DIR})
+
+    def attach_hate_head(self, path: Path, head: HateHead) -> None:
+        """Make ``head`` this cascade's and write it into the cascade folder ``path``, pinned."""
+        self.hate_head = head
+        head.save(path / self._head_spec()["path"])
         self.pin_members(path)
 
     def pin_members(self, path: Path) -> None:
@@ -292,7 +299,7 @@ class CascadeModel(ToxicityModel):
         for role in ("fast", "slow"):
             self.specs[role]["fingerprint"] = folder_fingerprint(member_folder(path, self.specs[role]))
         if self.hate_head is not None:
-            head = self.specs.setdefault("hate_head", {"path": HATE_HEAD_DIR})
+            head = self._head_spec()
             head["fingerprint"] = folder_fingerprint(path / head["path"])
         write_json(path / CONFIG_FILE, self.config_dict())
 

@@ -18,8 +18,8 @@ def _ci(d: dict[str, Any]) -> str:
     return f"{d['macro_roc_auc']:.4f} (95% CI {lo:.4f}–{hi:.4f})"
 
 
-def _fmt(v: float | None) -> str:
-    return "n/a" if v is None else f"{v:.4f}"
+def _fmt(v: float | None, digits: int = 4) -> str:
+    return "n/a" if v is None or v != v else f"{v:.{digits}f}"
 
 
 def _identity_clause(model: CascadeModel) -> str:
@@ -96,10 +96,6 @@ def _sources_table(trained: dict[str, Any]) -> str:
             f"|---|---|---|---|\n{rows}")
 
 
-def _f3(v: float | None) -> str:
-    return "n/a" if v is None or v != v else f"{v:.3f}"
-
-
 def _limitations(m: dict[str, Any]) -> str:
     lim = m.get("limitations")
     if not lim:
@@ -107,8 +103,8 @@ def _limitations(m: dict[str, Any]) -> str:
     b, s = lim["behaviour"], lim["sources"]
     o = b["overall"]
     worst = "\n".join(f"| {w['phenomenon']} | {w['gold']} | {w['n']} | {w['pass_rate']:.3f} |" for w in b["weakest"])
-    src = "\n".join(f"| {r['source']} | {r['use']} | {_f3(r['any_auc'])} | {_f3(r['any_recall'])} | "
-                    f"{_f3(r['any_false_flag'])} | {_f3(r['ih_auc'])} | {_f3(r['ih_recall'])} |" for r in s["rows"])
+    src = "\n".join(f"| {r['source']} | {r['use']} | {_fmt(r['any_auc'], 3)} | {_fmt(r['any_recall'], 3)} | "
+                    f"{_fmt(r['any_false_flag'], 3)} | {_fmt(r['ih_auc'], 3)} | {_fmt(r['ih_recall'], 3)} |" for r in s["rows"])
     return f"""
 ## Limitations
 

@@ -92,6 +92,12 @@ class HateHead:
         z = (1 - w) * np.log(p / (1 - p)) + w * self.served_logit(features)
         return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
 
+    def apply(self, probs: np.ndarray, features: np.ndarray) -> np.ndarray:
+        """A copy of ``probs`` ``(n, 6)`` with ``identity_hate`` mixed with the head (:meth:`mix`)."""
+        out = np.array(probs, dtype=np.float32, copy=True)
+        out[:, SERVED] = self.mix(out[:, SERVED], features)
+        return out
+
     # --- persistence -----------------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
         with atomic_folder(path, replaceable=CONFIG_FILE) as tmp:

@@ -137,29 +137,29 @@ class TransformerModel(ToxicityModel):
                               attention_mask=torch.from_numpy(attention_mask))
         return out.logits.float().numpy()
 
-    def logits_many(self, batches: list[tuple[np.ndarray, np.ndarray]], pooled: bool = False) -> list:
-        """:meth:`logits` of each batch, in order (with ``pooled``: ``(logits, pooled)`` pairs,
-        the mean last hidden state over the real tokens); the ONNX runner runs several at once."""
+    def logits_pooled(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`logits` and the mean last hidden state over the real tokens ``(b, d)``, from
+        one forward pass."""
         if self.runner is not None:
-            run_many = getattr(self.runner, "map", None)
-            if run_many is not None:
-                return run_many(batches, pooled=True) if pooled else run_many(batches)
-            if pooled:
-                return [self.runner.with_pooled(ids, mask) for ids, mask in batches]
-            return [self.runner(ids, mask) for ids, mask in batches]
-        if not pooled:
-            return [self.logits(ids, mask) for ids, mask in batches]
+            return self.runner.with_pooled(input_ids, attention_mask)
         import torch
 
         from cleanspeech.models.onnx_backend import masked_mean
 
-        out = []
+        mask = torch.from_numpy(attention_mask)
         with torch.inference_mode():
-            for ids, mask in batches:
-                m = torch.from_numpy(mask)
-                res = self.module(input_ids=torch.from_numpy(ids), attention_mask=m, output_hidden_states=True)
-                out.append((res.logits.float().numpy(), masked_mean(res.hidden_states[-1], m).float().numpy()))
-        return out
+            out = self.module(input_ids=torch.from_numpy(input_ids), attention_mask=mask,
+                              output_hidden_states=True)
+        return out.logits.float().numpy(), masked_mean(out.hidden_states[-1], mask).float().numpy()
+
+    def logits_many(self, batches: list[tuple[np.ndarray, np.ndarray]], pooled: bool = False) -> list:
+        """:meth:`logits` (with ``pooled``: :meth:`logits_pooled`) of each batch, in order; the
+        ONNX runner runs several calls at once."""
+        run_many = getattr(self.runner, "map", None)
+        if run_many is not None:
+            return run_many(batches, pooled=True) if pooled else run_many(batches)
+        one = self.logits_pooled if pooled else self.logits
+        return [one(ids, mask) for ids, mask in batches]
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities ``(n, 6)``: max over each comment's windows; batches sorted by length."""

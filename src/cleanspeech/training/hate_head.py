@@ -190,9 +190,7 @@ def build_hate_head(cascade_dir: str | Path, data_dir: str | Path, cfg: HateHead
                  "sources": sources,
                  "settings": {k: getattr(cfg, k) for k in cfg.__dataclass_fields__},
                  "command": "cleanspeech build-hate-head"}))
-    cascade.hate_head = head
-    head.save(Path(cascade_dir) / cascade.specs.setdefault("hate_head", {"path": "hate_head"})["path"])
-    cascade.pin_members(Path(cascade_dir))
+    cascade.attach_hate_head(Path(cascade_dir), head)
     record_test_effect(cascade, Path(cascade_dir), data_dir, say)
     return head
 
