@@ -77,7 +77,7 @@ def rewriter_settings(spec: str | None) -> dict:
 def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: bool = False,
         rewriter: dict | None = None, edit_tagger: str = "auto", meaning: str | None = "auto",
         fluency_limit: int = FLUENCY_LIMIT, generator: str | None = None, k: int = 4,
-        generator_tier: str = "edits", samples_cache: str | None = None) -> dict:
+        generator_tier: str = "edits", samples_cache: str | None = None, decoding: str = "beam") -> dict:
     model = load_model(model_name)
     held, lexicon, split_desc = eval_split(pairs_path, dev)
     held = held[:limit] if limit else held
@@ -89,7 +89,7 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
     encoder = load_meaning() if meaning == "auto" else None
     gen, gen_secs, samples = None, 0.0, []
     if generator:
-        gen = make_generator(generator, k, generator_tier)
+        gen = make_generator(generator, k, generator_tier, decoding)
         samples, gen_secs = draw_samples(gen, sources, samples_cache)
     t0 = time.perf_counter()
     results = rewrite_texts(model, sources, backend=backend, offline=OfflineRewriter(lexicon, **(rewriter or {})),
@@ -133,7 +133,7 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
         "same_references": same_refs,
         "J_gain_over_Delete": round(scores[ours_name]["J"] - scores["Delete"]["J"], 4),
         "methods": dict(sorted(methods.items(), key=lambda kv: -kv[1])),
-        "generator": None if not gen else {"which": generator, "k": k, "tier": generator_tier,
+        "generator": None if not gen else {"which": generator, "k": k, "tier": generator_tier, "decoding": decoding,
                                            "seconds_sampling": round(gen_secs, 2),
                                            "seconds_per_comment": round(gen_secs / max(len(sources), 1), 2)},
         "rewrite_seconds": round(secs, 2),
@@ -173,7 +173,7 @@ def score_systems(model, judge, fluency, sources: list[str], refs: list[tuple[st
     return scores, same
 
 
-def make_generator(which: str, k: int, tier: str = "edits"):
+def make_generator(which: str, k: int, tier: str = "edits", decoding: str = "beam"):
     """The generative source: ``base`` (SmolLM2 with few-shot turns) or a fine-tuned folder
     (no shots: it learned the task); ``tier``: ``edits`` (competes with the offline edits on
     closeness) or ``first`` (preferred over them when one of its rewrites passes)."""
@@ -182,8 +182,8 @@ def make_generator(which: str, k: int, tier: str = "edits"):
 
     t = Tier.BACKEND if tier == "first" else Tier.EDITS
     if which == "base":
-        return GenerativeSource(k=k, shots=SHOTS, tier=t)
-    return GenerativeSource.finetuned(which, k=k, tier=t)
+        return GenerativeSource(k=k, shots=SHOTS, tier=t, decoding=decoding)
+    return GenerativeSource.finetuned(which, k=k, tier=t, decoding=decoding)
 
 
 def draw_samples(gen, sources: list[str], cache: str | None) -> tuple[list[list[str]], float]:
@@ -192,7 +192,7 @@ def draw_samples(gen, sources: list[str], cache: str | None) -> tuple[list[list[
     done: dict = {}
     if cache and Path(cache).exists():
         done = json.loads(Path(cache).read_text(encoding="utf-8"))
-    key = f"{gen.name}|k={gen.k}"
+    key = f"{gen.name}|k={gen.k}|{gen.decoding}"
     have = done.get(key, {"samples": {}, "seconds": 0.0, "n": 0})
     todo = [s for s in dict.fromkeys(sources) if s not in have["samples"]]
     t0 = time.perf_counter()
@@ -305,6 +305,8 @@ def main() -> None:
     ap.add_argument("--k", type=int, default=4, help="generator rewrites per comment (greedy + k-1 samples)")
     ap.add_argument("--generator-tier", default="edits", choices=("edits", "first"),
                     help="the generator's rewrites compete with the edits (edits) or come first (first)")
+    ap.add_argument("--decoding", default="beam", choices=("beam", "sample"),
+                    help="the generator's k rewrites: a k-beam search, or greedy + k-1 samples")
     ap.add_argument("--samples-cache", default=None,
                     help="JSON file of the generator's rewrites, reused across runs (choice variants)")
     ap.add_argument("--out", default=None, help="results path without extension")
@@ -317,7 +319,7 @@ def main() -> None:
     res = run(args.model, args.pairs, args.limit, args.backend, args.dev, rewriter_settings(args.rewriter),
               None if args.edit_tagger == "none" else args.edit_tagger,
               None if args.meaning == "none" else "auto", args.fluency_limit, args.generator, args.k,
-              args.generator_tier, args.samples_cache)
+              args.generator_tier, args.samples_cache, args.decoding)
     write_text_atomic(json.dumps(res, indent=2) + "\n", f"{args.out}.json")
     write_text_atomic(to_markdown(res), f"{args.out}.md")
     print(to_markdown(res))

@@ -14,6 +14,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 JIGSAW_SAMPLE = FIXTURES / "jigsaw_sample.csv"
 
 
+@pytest.fixture(autouse=True)
+def _generator_only_where_asked(request, monkeypatch):
+    """The fine-tuned generator (the rewriter's default where it is installed) loads a 135M
+    model and decodes per comment: seconds per test. A test sees the offline edits alone unless
+    it is marked ``generator`` (the rewrite tables, the snapshot, one CLI run)."""
+    if request.node.get_closest_marker("generator") is None:
+        monkeypatch.setenv("CLEANSPEECH_GENERATOR", "off")
+
+
 @pytest.fixture(scope="session")
 def jigsaw_sample_path() -> Path:
     """400 real rows of the Jigsaw train set, every label represented."""
@@ -51,7 +60,7 @@ SLOW_MODULES = frozenset({
     "test_snapshot.py", "test_cascade_fit.py", "test_docs.py", "test_runtime.py", "test_sweep.py",
     "test_docs_browser.py", "test_tagger_train.py", "test_tagger_ensemble.py", "test_lora.py",
     "test_shipped_models.py", "test_moderator_behaviour.py", "test_mixture_training.py",
-    "test_rewriter.py",
+    "test_rewriter.py", "test_generated_rewrites.py",
 })
 SLOW_TESTS = frozenset({
     "test_predict_keeps_every_row_including_empty_and_huge", "test_train_evaluate_predict_score",

@@ -96,12 +96,20 @@ def test_pipeline_uses_a_generator_only_when_given():
     assert res[0].civil
 
 
-def test_greedy_rewrite_comes_first_and_is_deterministic(tiny_lm):
+def test_sampling_puts_the_greedy_rewrite_first(tiny_lm):
     model, tok = tiny_lm
-    one = GenerativeSource(model, tok, k=1, max_new_tokens=6).generate("you are an idiot .")
-    many = GenerativeSource(model, tok, k=3, max_new_tokens=6, seed=7).generate("you are an idiot .")
+    one = GenerativeSource(model, tok, k=1, max_new_tokens=6, decoding="sample").generate("you are an idiot .")
+    many = GenerativeSource(model, tok, k=3, max_new_tokens=6, seed=7, decoding="sample").generate("you are an idiot .")
     assert len(one) <= 1 and one == many[: len(one)]
-    assert one == GenerativeSource(model, tok, k=1, max_new_tokens=6, seed=99).generate("you are an idiot .")
+
+
+def test_beams_are_deterministic_whatever_the_seed(tiny_lm):
+    model, tok = tiny_lm
+    a = GenerativeSource(model, tok, k=3, max_new_tokens=6, seed=1).generate("shut up you moron .")
+    b = GenerativeSource(model, tok, k=3, max_new_tokens=6, seed=99).generate("shut up you moron .")
+    assert a == b and len(a) <= 3
+    with pytest.raises(ValueError, match="decoding"):
+        GenerativeSource(model, tok, decoding="nucleus")
 
 
 def test_finetuned_source_prompts_as_it_was_trained(tmp_path, tiny_lm):

