@@ -215,6 +215,9 @@ class Sampled:
     def __init__(self, gen, samples: dict[str, list[str]]) -> None:
         self.gen, self.samples = gen, samples
 
+    def likelihood(self, text, rewrites):
+        return self.gen.likelihood(text, rewrites)
+
     def candidates(self, requests):
         from cleanspeech.rewrite.candidate import Candidate, Source
 

@@ -124,3 +124,40 @@ def test_finetuned_source_prompts_as_it_was_trained(tmp_path, tiny_lm):
     assert src.instruction == TUNED_INSTRUCTION and src.shots == () and src.name == f"lora:{tmp_path.name}"
     assert src.tier is Tier.BACKEND and src.folder == tmp_path
     assert load_generator(tmp_path / "missing") is None
+
+
+def test_likelihood_is_the_training_loss_negated(tiny_lm):
+    """The reranker's score of a rewrite is exactly what training minimised for it."""
+    import torch
+
+    from cleanspeech.rewrite.generative import TUNED_INSTRUCTION
+    from cleanspeech.training.rewriter import answer_loss, collate, encode
+
+    model, tok = tiny_lm
+    src = GenerativeSource(model, tok, shots=(), instruction=TUNED_INSTRUCTION)
+    text, rewrites = "you are an idiot .", ["you are wrong .", "I disagree with you, friend ."]
+    got = src.likelihood(text, rewrites)
+    for r, ll in zip(rewrites, got):
+        with torch.no_grad():
+            loss = answer_loss(model, *collate(tok, [encode(tok, text, r, 512)]))
+        assert ll == pytest.approx(-float(loss), abs=1e-4)
+    assert src.likelihood(text, []) == []
+
+
+def test_choose_follows_the_generator_where_it_rated_the_candidates():
+    from cleanspeech.rewrite.candidate import Candidate
+    from cleanspeech.rewrite.verify import attach_likelihood, choose
+
+    text = "my neighbour is a stupid cow who never cleans up ."
+    broken = Candidate("my neighbour is a who never cleans up .", Source.LEXICON, Tier.EDITS, tox=0.1, civil=True)
+    whole = Candidate("my neighbour is a bad person who never cleans up .", Source.BACKEND, Tier.EDITS,
+                      tox=0.1, civil=True)
+    assert choose(text, 0.9, [broken, whole]).rewrite == broken.text  # closest in characters
+
+    class Rater:
+        def likelihood(self, original, rewrites):
+            return [-0.5 if "person" in r else -4.0 for r in rewrites]
+
+    attach_likelihood(Rater(), [(text, 0.9, [broken, whole])])
+    assert (broken.likelihood, whole.likelihood) == (-4.0, -0.5)
+    assert choose(text, 0.9, [broken, whole]).rewrite == whole.text

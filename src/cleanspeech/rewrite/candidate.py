@@ -116,6 +116,7 @@ class Candidate:
     civil: bool = False
     rejection: Rejection | None = None
     meaning: float | None = None  # embedding cosine with the input, where computed
+    likelihood: float | None = None  # the generator's mean log-probability of it as the rewrite, where computed
 
 
 class CandidateSource(Protocol):

@@ -143,6 +143,32 @@ class GenerativeSource:
                 texts.append(cand)
         return texts
 
+    def likelihood(self, text: str, rewrites: Sequence[str]) -> list[float]:
+        """Mean log-probability per token of each of ``rewrites`` as the model's answer for
+        ``text`` (end token included): how likely a ParaDetox annotator, as the fine-tune
+        learnt them, would be to write it. One batched forward pass."""
+        import torch
+
+        if not rewrites:
+            return []
+        model, tok = self._loaded()
+        prompt = tok.apply_chat_template(build_messages(text, self.shots, self.instruction),
+                                         add_generation_prompt=True, tokenize=False)
+        p_ids = tok(prompt, add_special_tokens=False).input_ids
+        eos = tok.eos_token_id
+        answers = [tok(r, add_special_tokens=False).input_ids + [eos] for r in rewrites]
+        width = len(p_ids) + max(len(a) for a in answers)
+        pad = tok.pad_token_id if tok.pad_token_id is not None else eos
+        ids = torch.tensor([p_ids + a + [pad] * (width - len(p_ids) - len(a)) for a in answers])
+        mask = torch.tensor([[1] * (len(p_ids) + len(a)) + [0] * (width - len(p_ids) - len(a)) for a in answers])
+        with torch.inference_mode():
+            logp = torch.log_softmax(model(input_ids=ids, attention_mask=mask).logits[:, :-1].float(), dim=-1)
+        out = []
+        for row, a in enumerate(answers):
+            pos = torch.arange(len(p_ids) - 1, len(p_ids) - 1 + len(a))
+            out.append(float(logp[row, pos, torch.tensor(a)].mean()))
+        return out
+
     def candidates(self, requests: Sequence[RewriteRequest]) -> list[list[Candidate]]:
         return [[Candidate(t, Source.BACKEND, self.tier, label=f"{LABEL}:{self.name}")
                  for t in self.generate(r.text)] for r in requests]

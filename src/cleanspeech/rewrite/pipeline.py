@@ -38,7 +38,8 @@ from cleanspeech.rewrite.offline import OfflineRewriter
 from cleanspeech.rewrite.plain import request_templates, templates_for
 from cleanspeech.rewrite.result import RewriteResult, toxicity
 from cleanspeech.rewrite.sources import BackendSource, EditTaggerSource, LexiconSource, PlainSource
-from cleanspeech.rewrite.verify import ScoreFn, attach_meaning, choose, guided_removals, score_candidates
+from cleanspeech.rewrite.verify import (ScoreFn, attach_likelihood, attach_meaning, choose, guided_removals,
+                                        score_candidates)
 
 BACKENDS = ("offline", "gemini", "openai", "auto")
 
@@ -69,7 +70,7 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
                   rewriter: Rewriter | None = None, offline: OfflineRewriter | None = None,
                   lexicon_trigger: bool = True, guided_steps: int = 3,
                   scorer: Callable[[Sequence[str]], np.ndarray] | None = None,
-                  edit_tagger: Any = "auto", meaning: Any = "auto", generator: Any = "auto",
+                  edit_tagger: Any = "auto", meaning: Any = "auto", generator: Any = "auto", rerank: bool = True,
                   **kw: Any) -> list[RewriteResult]:
     """One verified :class:`RewriteResult` per text, in order.
 
@@ -148,6 +149,8 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     enc = load_meaning() if isinstance(meaning, str) and meaning == "auto" else meaning
     if enc is not None:
         attach_meaning(enc, [(texts[i], float(tox_before[i]), kept) for i, (kept, _) in zip(todo, screened)])
+    if rerank and generator is not None and hasattr(generator, "likelihood"):
+        attach_likelihood(generator, [(texts[i], float(tox_before[i]), kept) for i, (kept, _) in zip(todo, screened)])
     for i, row, (kept, rejected) in zip(todo, rows, screened):
         # rows whose backend call failed say so, whichever candidate wins
         fallback = next((c.fallback for c in row if c.fallback), None)

@@ -121,6 +121,29 @@ def attach_meaning(meaning: Any, rows: Sequence[tuple[str, float, list[Candidate
         c.meaning = float(s)
 
 
+def attach_likelihood(generator: Any, rows: Sequence[tuple[str, float, list[Candidate]]]) -> None:
+    """Fill ``likelihood`` of the civil candidates :func:`choose` picks among, for the inputs
+    ``(original, tox_before, candidates)`` with a choice to make, from ``generator`` (anything
+    with ``likelihood(text, rewrites) -> list[float]``, e.g. the fine-tuned generator)."""
+    for orig, tox, cands in rows:
+        pool = choosable(tox, cands)
+        if len({c.text for c in pool}) < 2:
+            continue
+        for c, ll in zip(pool, generator.likelihood(orig, [c.text for c in pool])):
+            c.likelihood = ll
+
+
+# choose(): with likelihoods, the key is likelihood + LIKELIHOOD_CLOSENESS * log(closeness)
+LIKELIHOOD_CLOSENESS = 1.0
+
+
+def _key(c: Candidate, original: str) -> tuple[float, float]:
+    close = closeness(c, original)
+    if c.likelihood is not None:
+        return c.likelihood + LIKELIHOOD_CLOSENESS * float(np.log(max(close, 1e-6))), -c.tox
+    return close, -c.tox
+
+
 def choose(original: str, tox_before: float, cands: list[Candidate],
            rejected: Sequence[Candidate] = (), fallback: str | None = None) -> RewriteResult:
     """The verified result for one input from its scored, screened candidates (rules in the
@@ -128,9 +151,11 @@ def choose(original: str, tox_before: float, cands: list[Candidate],
     ``fallback``: why the backend failed for this input, if it did."""
     civil = choosable(tox_before, cands)
     if civil:
-        # where meaning was computed, only its contenders compete (closeness mixes no scales)
-        pool = [c for c in civil if c.meaning is not None] or civil
-        best = max(pool, key=lambda c: (closeness(c, original), -c.tox))
+        # where the generator rated them, it chooses (its likelihood, tempered by closeness);
+        # else where meaning was computed, only its contenders compete (closeness mixes no scales)
+        pool = ([c for c in civil if c.likelihood is not None] or [c for c in civil if c.meaning is not None]
+                or civil)
+        best = max(pool, key=lambda c: _key(c, original))
         return RewriteResult.chosen(original, tox_before, best, True, fallback=fallback)
     # a guard that turned down a civil candidate explains the failure better than the scores
     why = (next((c.rejection for c in rejected if c.civil), None) or next((c.rejection for c in rejected), None)
