@@ -232,3 +232,13 @@ def test_a_rude_dismissal_becomes_its_request_not_a_dislike():
     assert (res.rewrite, res.civil) == ("Please stop talking.", True)
     assert res.candidate.template is Template.REQUEST
 
+
+
+def test_the_same_words_are_not_a_rewrite():
+    """Found with the generator: "Jews control the media." without its full stop scored under
+    the thresholds and was sent as its civil rewrite."""
+    from cleanspeech.rewrite.guards import rejection, same_words
+
+    assert same_words("Jews control the media.", "jews control the media")
+    assert not same_words("Jews control the media.", "Jews control the news.")
+    assert rejection("Jews control the media.", "Jews control the media").kind is K.SAME_WORDS

@@ -12,7 +12,7 @@ import pytest
 
 from regen import EXPECTED, behaviour, demo_output, texts
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.generator]
 
 
 @pytest.fixture(scope="module")

@@ -47,6 +47,7 @@ class RejectionKind(Enum):
     """Why a candidate (or an input) cannot be sent as civil."""
 
     # content the classifier ignores
+    SAME_WORDS = "same-words"  # only case, spacing or punctuation changed: not a rewrite
     LOST_IDENTITY = "lost-identity"  # detail: the identity terms gone
     LOST_NEGATION = "lost-negation"  # detail: the negations gone
     KEEPS_THREAT = "keeps-threat"  # a violent act is still named

@@ -124,6 +124,16 @@ def identity_terms(text: str) -> Counter:
     return Counter(w for w in word_norms(text) if w in IDENTITY_TERMS)
 
 
+def same_words(original: str, candidate: str) -> bool:
+    """Whether ``candidate`` has exactly the words of ``original`` (case, spacing and
+    punctuation aside)."""
+    return _words(original) == _words(candidate)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.lower())
+
+
 def lost_negations(original: str, candidate: str) -> list[str]:
     """Negations of ``original`` that ``candidate`` no longer has (with multiplicity)."""
     def count(text: str) -> Counter:
@@ -248,6 +258,10 @@ def generalises_about_group(text: str) -> str | None:
 def rejection(original: str, candidate: str, threat: bool = False) -> Rejection | None:
     """Why ``candidate`` must not be sent as a rewrite of ``original``, or None; ``threat``: the
     input is a threat (flagged as one, or a violent act aimed at the reader)."""
+    if same_words(original, candidate):
+        # found with the generator: "Jews control the media." minus its full stop scored under
+        # the thresholds; the same words are the same comment, whatever the classifier says
+        return Rejection(K.SAME_WORDS)
     lost = lost_identity_terms(original, candidate)
     if lost:
         return Rejection(K.LOST_IDENTITY, tuple(lost))
