@@ -248,6 +248,12 @@ class Moderator:
         try:
             self.explain(["warm up"])
             self.rewrite(["warm up"])
+            # a civil text never reaches the generator: load it here, not on the first rewrite
+            from cleanspeech.rewrite.generative import load_generator
+
+            gen = load_generator()
+            if gen is not None:
+                gen.warm()
         except Exception as exc:
             logging.getLogger("cleanspeech").warning("warm-up failed: %s", exc)
 
