@@ -40,6 +40,7 @@ SHOTS: tuple[tuple[str, str], ...] = (
      "What do you even know about military service?"),
 )
 LABEL = "generator"
+IGNORE = -100  # label id of the prompt and padding: no loss, no likelihood
 _LEAD = re.compile(r"^\s*(?:rewritten comment|rewrite|polite version|comment)\s*:\s*", re.IGNORECASE)
 
 
@@ -59,6 +60,54 @@ def clean_output(raw: str) -> str:
     if len(line) >= 2 and line[0] == line[-1] and line[0] in "\"'":
         line = line[1:-1].strip()
     return line
+
+
+def prompt_text(tok: Any, text: str, shots: Sequence[tuple[str, str]], instruction: str) -> str:
+    """The chat prompt for ``text``, ending where the model's answer starts."""
+    return tok.apply_chat_template(build_messages(text, shots, instruction), add_generation_prompt=True,
+                                   tokenize=False)
+
+
+def pad_id(tok: Any) -> int:
+    return tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
+
+
+def encode(tok: Any, toxic: str, target: str, max_length: int, instruction: str = TUNED_INSTRUCTION,
+           shots: Sequence[tuple[str, str]] = ()) -> tuple[list[int], list[int]]:
+    """``(input_ids, labels)``: the chat prompt (labels ignored) then the target and end token;
+    what the fine-tune trains on and what :meth:`GenerativeSource.likelihood` scores."""
+    p_ids = tok(prompt_text(tok, toxic, shots, instruction), add_special_tokens=False).input_ids
+    t_ids = tok(target, add_special_tokens=False).input_ids + [tok.eos_token_id]
+    ids = (p_ids + t_ids)[:max_length]
+    labels = ([IGNORE] * len(p_ids) + t_ids)[:max_length]
+    return ids, labels
+
+
+def collate(tok: Any, batch: Sequence[tuple[list[int], list[int]]]) -> tuple[Any, Any, Any]:
+    """Right-padded ``(input_ids, attention_mask, labels)`` tensors."""
+    import torch
+
+    width = max(len(ids) for ids, _ in batch)
+    pad = pad_id(tok)
+    x = torch.tensor([ids + [pad] * (width - len(ids)) for ids, _ in batch])
+    mask = torch.tensor([[1] * len(ids) + [0] * (width - len(ids)) for ids, _ in batch])
+    y = torch.tensor([lab + [IGNORE] * (width - len(lab)) for _, lab in batch])
+    return x, mask, y
+
+
+def answer_logprobs(model: Any, x: Any, mask: Any, y: Any) -> tuple[Any, Any]:
+    """``(logp, rows)``: the log-probability of every labelled (answer) token given what precedes
+    it, and the batch row each belongs to. The vocabulary projection (a fifth of the model, 49k
+    wide) runs only where a label is, not over the prompt and padding."""
+    import torch
+
+    hidden = model.model(input_ids=x, attention_mask=mask).last_hidden_state[:, :-1]
+    target = y[:, 1:]
+    keep = target != IGNORE
+    logits = model.lm_head(hidden[keep]).float()
+    logp = -torch.nn.functional.cross_entropy(logits, target[keep], reduction="none")
+    rows = torch.arange(x.shape[0]).unsqueeze(1).expand_as(target)[keep]
+    return logp, rows
 
 
 def text_seed(seed: int, text: str) -> int:
@@ -121,10 +170,9 @@ class GenerativeSource:
         import torch
 
         model, tok = self._loaded()
-        prompt = tok.apply_chat_template(build_messages(text, self.shots, self.instruction),
-                                         add_generation_prompt=True, tokenize=False)
-        enc = tok(prompt, return_tensors="pt", add_special_tokens=False)
-        pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
+        enc = tok(prompt_text(tok, text, self.shots, self.instruction), return_tensors="pt",
+                  add_special_tokens=False)
+        pad = pad_id(tok)
         rows = []
         with torch.inference_mode():
             if self.decoding == "beam":
@@ -156,22 +204,12 @@ class GenerativeSource:
         if not rewrites:
             return []
         model, tok = self._loaded()
-        prompt = tok.apply_chat_template(build_messages(text, self.shots, self.instruction),
-                                         add_generation_prompt=True, tokenize=False)
-        p_ids = tok(prompt, add_special_tokens=False).input_ids
-        eos = tok.eos_token_id
-        answers = [tok(r, add_special_tokens=False).input_ids + [eos] for r in rewrites]
-        width = len(p_ids) + max(len(a) for a in answers)
-        pad = tok.pad_token_id if tok.pad_token_id is not None else eos
-        ids = torch.tensor([p_ids + a + [pad] * (width - len(p_ids) - len(a)) for a in answers])
-        mask = torch.tensor([[1] * (len(p_ids) + len(a)) + [0] * (width - len(p_ids) - len(a)) for a in answers])
+        batch = [encode(tok, text, r, 1 << 30, self.instruction, self.shots) for r in rewrites]
         with torch.inference_mode():
-            logp = torch.log_softmax(model(input_ids=ids, attention_mask=mask).logits[:, :-1].float(), dim=-1)
-        out = []
-        for row, a in enumerate(answers):
-            pos = torch.arange(len(p_ids) - 1, len(p_ids) - 1 + len(a))
-            out.append(float(logp[row, pos, torch.tensor(a)].mean()))
-        return out
+            logp, rows = answer_logprobs(model, *collate(tok, batch))
+        sums = torch.zeros(len(batch)).index_add_(0, rows, logp)
+        counts = torch.zeros(len(batch)).index_add_(0, rows, torch.ones_like(logp))
+        return (sums / counts).tolist()
 
     def candidates(self, requests: Sequence[RewriteRequest]) -> list[list[Candidate]]:
         return [[Candidate(t, Source.BACKEND, self.tier, label=f"{LABEL}:{self.name}")

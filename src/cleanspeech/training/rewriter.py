@@ -30,10 +30,10 @@ import numpy as np
 
 from cleanspeech.data.io import write_text_atomic
 from cleanspeech.models.generator import ADAPTER_FILE, TARGETS, CONFIG_FILE, add_adapters
-from cleanspeech.rewrite.generative import TUNED_INSTRUCTION, build_messages
+from cleanspeech.rewrite.generative import (IGNORE, TUNED_INSTRUCTION, answer_logprobs,  # noqa: F401
+                                            collate, encode)
 
 STATE_FILE = "optimizer.pt"
-IGNORE = -100  # label id the loss skips (prompt and padding)
 
 
 def training_examples(pairs: Sequence[Any]) -> list[tuple[str, str]]:
@@ -79,46 +79,17 @@ class RewriterTraining:
         return {**asdict(self), "targets": list(self.targets), "examples": examples, "shots": 0}
 
 
-def encode(tok: Any, toxic: str, target: str, max_length: int,
-           instruction: str = TUNED_INSTRUCTION) -> tuple[list[int], list[int]]:
-    """``(input_ids, labels)``: the chat prompt (labels ignored) then the target and end token."""
-    prompt = tok.apply_chat_template(build_messages(toxic, shots=(), instruction=instruction),
-                                     add_generation_prompt=True, tokenize=False)
-    p_ids = tok(prompt, add_special_tokens=False).input_ids
-    t_ids = tok(target, add_special_tokens=False).input_ids + [tok.eos_token_id]
-    ids = (p_ids + t_ids)[:max_length]
-    labels = ([IGNORE] * len(p_ids) + t_ids)[:max_length]
-    return ids, labels
-
-
 def adapter_state(model: Any) -> dict[str, Any]:
     from cleanspeech.models.lora import is_lora_param
 
     return {n: p.detach().clone().contiguous() for n, p in model.named_parameters() if is_lora_param(n)}
 
 
-def collate(tok: Any, batch: Sequence[tuple[list[int], list[int]]]) -> tuple[Any, Any, Any]:
-    """Right-padded ``(input_ids, attention_mask, labels)`` tensors."""
-    import torch
-
-    width = max(len(ids) for ids, _ in batch)
-    pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
-    x = torch.tensor([ids + [pad] * (width - len(ids)) for ids, _ in batch])
-    mask = torch.tensor([[1] * len(ids) + [0] * (width - len(ids)) for ids, _ in batch])
-    y = torch.tensor([lab + [IGNORE] * (width - len(lab)) for _, lab in batch])
-    return x, mask, y
-
-
 def answer_loss(model: Any, x: Any, mask: Any, y: Any) -> Any:
-    """Mean next-token cross-entropy over the answer's tokens. The vocabulary projection (a fifth
-    of the model, 49k wide) runs only where a label is, not over the prompt and padding."""
-    import torch
-
-    hidden = model.model(input_ids=x, attention_mask=mask).last_hidden_state[:, :-1]
-    target = y[:, 1:]
-    keep = target != IGNORE
-    logits = model.lm_head(hidden[keep]).float()
-    return torch.nn.functional.cross_entropy(logits, target[keep])
+    """Mean next-token cross-entropy over the answer's tokens (the likelihood the generator
+    ranks rewrites with, negated and pooled over the batch)."""
+    logp, _rows = answer_logprobs(model, x, mask, y)
+    return -logp.mean()
 
 
 def lr_factor(step: int, total: int, warmup: int) -> float:
