@@ -90,7 +90,8 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     ``generator``: a candidate source of generated rewrites
     (:class:`~cleanspeech.rewrite.generative.GenerativeSource`), ``"auto"`` (the default) for the
     shipped fine-tuned SmolLM2 (skipped where its wheel, ``gguf`` or torch is missing), None for
-    none.
+    none. ``rerank``: where the generator can rate rewrites (``likelihood``), it chooses among
+    the civil candidates (:func:`~cleanspeech.rewrite.verify.attach_likelihood`).
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     if not texts:
