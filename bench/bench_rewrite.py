@@ -77,7 +77,8 @@ def rewriter_settings(spec: str | None) -> dict:
 def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: bool = False,
         rewriter: dict | None = None, edit_tagger: str = "auto", meaning: str | None = "auto",
         fluency_limit: int = FLUENCY_LIMIT, generator: str | None = None, k: int = 4,
-        generator_tier: str = "edits", samples_cache: str | None = None, decoding: str = "beam") -> dict:
+        generator_tier: str = "edits", samples_cache: str | None = None, decoding: str = "beam",
+        options: dict | None = None) -> dict:
     model = load_model(model_name)
     held, lexicon, split_desc = eval_split(pairs_path, dev)
     held = held[:limit] if limit else held
@@ -94,7 +95,8 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
     t0 = time.perf_counter()
     results = rewrite_texts(model, sources, backend=backend, offline=OfflineRewriter(lexicon, **(rewriter or {})),
                             edit_tagger=tagger, meaning=encoder,
-                            generator=Sampled(gen, dict(zip(sources, samples))) if gen else None)
+                            generator=Sampled(gen, dict(zip(sources, samples))) if gen else None,
+                            **(options or {}))
     secs = time.perf_counter() - t0 + gen_secs
     ours_name = f"CleanSpeech ({backend}{' + generator' if gen else ''})"
     systems = {
@@ -129,6 +131,7 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
         "meaning": "none" if encoder is None else "all-MiniLM-L6-v2",
         "rewriter_settings": {k: [vars(lv) for lv in v] if k == "levels" else v
                               for k, v in (rewriter or {}).items()},
+        "options": options or {},
         "scores": scores,
         "same_references": same_refs,
         "J_gain_over_Delete": round(scores[ours_name]["J"] - scores["Delete"]["J"], 4),
@@ -308,8 +311,10 @@ def main() -> None:
     ap.add_argument("--k", type=int, default=4, help="generator rewrites per comment (greedy + k-1 samples)")
     ap.add_argument("--generator-tier", default="edits", choices=("edits", "first"),
                     help="the generator's rewrites compete with the edits (edits) or come first (first)")
-    ap.add_argument("--decoding", default="beam", choices=("beam", "sample"),
-                    help="the generator's k rewrites: a k-beam search, or greedy + k-1 samples")
+    ap.add_argument("--decoding", default="beam", choices=("beam", "sample", "greedy"),
+                    help="the generator's k rewrites: a k-beam search, greedy + k-1 samples, or greedy alone (prompt lookup)")
+    ap.add_argument("--options", default=None,
+                    help='rewrite_texts settings as JSON, e.g. \'{"toxicity_weight": 2, "borderline": 0.6}\'')
     ap.add_argument("--samples-cache", default=None,
                     help="JSON file of the generator's rewrites, reused across runs (choice variants)")
     ap.add_argument("--out", default=None, help="results path without extension")
@@ -322,7 +327,8 @@ def main() -> None:
     res = run(args.model, args.pairs, args.limit, args.backend, args.dev, rewriter_settings(args.rewriter),
               None if args.edit_tagger == "none" else args.edit_tagger,
               None if args.meaning == "none" else "auto", args.fluency_limit, args.generator, args.k,
-              args.generator_tier, args.samples_cache, args.decoding)
+              args.generator_tier, args.samples_cache, args.decoding,
+              json.loads(args.options) if args.options else None)
     write_text_atomic(json.dumps(res, indent=2) + "\n", f"{args.out}.json")
     write_text_atomic(to_markdown(res), f"{args.out}.md")
     print(to_markdown(res))

@@ -161,3 +161,26 @@ def test_choose_follows_the_generator_where_it_rated_the_candidates():
     attach_likelihood(Rater(), [(text, 0.9, [broken, whole])])
     assert (broken.likelihood, whole.likelihood) == (-4.0, -0.5)
     assert choose(text, 0.9, [broken, whole]).rewrite == whole.text
+
+
+def test_greedy_with_prompt_lookup_is_the_greedy_answer(tiny_lm):
+    """Prompt-lookup decoding only proposes tokens; the model's own argmax decides, so the answer
+    is the plain greedy one (what makes it a pure speed-up)."""
+    model, tok = tiny_lm
+    text = "shut up you moron , you know nothing ."
+    fast = GenerativeSource(model, tok, k=4, max_new_tokens=8, decoding="greedy", lookup=6)
+    plain = GenerativeSource(model, tok, k=1, max_new_tokens=8, decoding="greedy", lookup=0)
+    assert fast.k == 1
+    assert fast.generate(text) == plain.generate(text)
+    assert len(fast.generate(text)) <= 1
+
+
+def test_toxicity_weight_prefers_the_less_toxic_of_two_rated_candidates():
+    from cleanspeech.rewrite.candidate import Candidate
+    from cleanspeech.rewrite.verify import choose
+
+    text = "you are a stupid idiot ."
+    mild = Candidate("you are a silly person .", Source.BACKEND, Tier.EDITS, tox=0.35, civil=True, likelihood=-1.0)
+    calm = Candidate("you are wrong .", Source.BACKEND, Tier.EDITS, tox=0.02, civil=True, likelihood=-1.2)
+    assert choose(text, 0.9, [mild, calm], toxicity_weight=0.0).rewrite == mild.text  # likelihood alone
+    assert choose(text, 0.9, [mild, calm]).rewrite == calm.text  # the shipped weight

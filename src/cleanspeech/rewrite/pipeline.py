@@ -38,8 +38,8 @@ from cleanspeech.rewrite.offline import OfflineRewriter
 from cleanspeech.rewrite.plain import request_templates, templates_for
 from cleanspeech.rewrite.result import RewriteResult, toxicity
 from cleanspeech.rewrite.sources import BackendSource, EditTaggerSource, LexiconSource, PlainSource
-from cleanspeech.rewrite.verify import (ScoreFn, attach_likelihood, attach_meaning, choose, guided_removals,
-                                        score_candidates)
+from cleanspeech.rewrite.verify import (TOXICITY_WEIGHT, ScoreFn, attach_likelihood, attach_meaning, choose,
+                                        guided_removals, score_candidates)
 
 BACKENDS = ("offline", "gemini", "openai", "auto")
 
@@ -71,7 +71,7 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
                   lexicon_trigger: bool = True, guided_steps: int = 3,
                   scorer: Callable[[Sequence[str]], np.ndarray] | None = None,
                   edit_tagger: Any = "auto", meaning: Any = "auto", generator: Any = "auto", rerank: bool = True,
-                  **kw: Any) -> list[RewriteResult]:
+                  toxicity_weight: float = TOXICITY_WEIGHT, **kw: Any) -> list[RewriteResult]:
     """One verified :class:`RewriteResult` per text, in order.
 
     ``model``: anything with ``predict_proba(texts) -> (n, 6)`` and ``thresholds (6,)``.
@@ -91,7 +91,8 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     (:class:`~cleanspeech.rewrite.generative.GenerativeSource`), ``"auto"`` (the default) for the
     shipped fine-tuned SmolLM2 (skipped where its wheel, ``gguf`` or torch is missing), None for
     none. ``rerank``: where the generator can rate rewrites (``likelihood``), it chooses among
-    the civil candidates (:func:`~cleanspeech.rewrite.verify.attach_likelihood`).
+    the civil candidates (:func:`~cleanspeech.rewrite.verify.attach_likelihood`);
+    ``toxicity_weight``: how much a civil candidate's remaining toxicity counts against it there.
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     if not texts:
@@ -155,7 +156,7 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     for i, row, (kept, rejected) in zip(todo, rows, screened):
         # rows whose backend call failed say so, whichever candidate wins
         fallback = next((c.fallback for c in row if c.fallback), None)
-        res = choose(texts[i], float(tox_before[i]), kept, rejected, fallback)
+        res = choose(texts[i], float(tox_before[i]), kept, rejected, fallback, toxicity_weight=toxicity_weight)
         if civil_before[i] and not res.civil:  # triggered by the lexicon only: keep the input
             res = RewriteResult.unchanged(texts[i], res.toxicity_before, fallback)
         results[i] = res

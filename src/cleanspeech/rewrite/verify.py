@@ -134,28 +134,35 @@ def attach_likelihood(generator: Any, rows: Sequence[tuple[str, float, list[Cand
 
 
 # choose(): with likelihoods, the key is likelihood + LIKELIHOOD_CLOSENESS * log(closeness)
+# - toxicity_weight * toxicity (the classifier's max probability, of a candidate already under
+# every threshold): on 300 ParaDetox dev pairs, weight 5 raised the independent judge's STA
+# 0.710 -> 0.730 at equal J; weight 2 moved it less than the rule asked (docs/results.md)
 LIKELIHOOD_CLOSENESS = 1.0
+TOXICITY_WEIGHT = 5.0
 
 
-def _key(c: Candidate, original: str) -> tuple[float, float]:
+def _key(c: Candidate, original: str, toxicity_weight: float = TOXICITY_WEIGHT) -> tuple[float, float]:
     close = closeness(c, original)
     if c.likelihood is not None:
-        return c.likelihood + LIKELIHOOD_CLOSENESS * float(np.log(max(close, 1e-6))), -c.tox
+        return (c.likelihood + LIKELIHOOD_CLOSENESS * float(np.log(max(close, 1e-6))) - toxicity_weight * c.tox,
+                -c.tox)
     return close, -c.tox
 
 
 def choose(original: str, tox_before: float, cands: list[Candidate],
-           rejected: Sequence[Candidate] = (), fallback: str | None = None) -> RewriteResult:
+           rejected: Sequence[Candidate] = (), fallback: str | None = None, *,
+           toxicity_weight: float = TOXICITY_WEIGHT) -> RewriteResult:
     """The verified result for one input from its scored, screened candidates (rules in the
     module doc); ``rejected`` only feeds the ``rejection`` of a result that is not civil;
-    ``fallback``: why the backend failed for this input, if it did."""
+    ``fallback``: why the backend failed for this input, if it did; ``toxicity_weight``: how
+    much a civil candidate's remaining toxicity counts against it where the generator rates."""
     civil = choosable(tox_before, cands)
     if civil:
         # where the generator rated them, it chooses (its likelihood, tempered by closeness);
         # else where meaning was computed, only its contenders compete (closeness mixes no scales)
         pool = ([c for c in civil if c.likelihood is not None] or [c for c in civil if c.meaning is not None]
                 or civil)
-        best = max(pool, key=lambda c: _key(c, original))
+        best = max(pool, key=lambda c: _key(c, original, toxicity_weight))
         return RewriteResult.chosen(original, tox_before, best, True, fallback=fallback)
     # a guard that turned down a civil candidate explains the failure better than the scores
     why = (next((c.rejection for c in rejected if c.civil), None) or next((c.rejection for c in rejected), None)
