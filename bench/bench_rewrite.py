@@ -95,7 +95,8 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
     t0 = time.perf_counter()
     results = rewrite_texts(model, sources, backend=backend, offline=OfflineRewriter(lexicon, **(rewriter or {})),
                             edit_tagger=tagger, meaning=encoder,
-                            generator=Sampled(gen, dict(zip(sources, samples))) if gen else None,
+                            generator=Sampled(gen, dict(zip(sources, samples)), cached_beams(gen, samples_cache))
+                            if gen else None,
                             **(options or {}))
     secs = time.perf_counter() - t0 + gen_secs
     ours_name = f"CleanSpeech ({backend}{' + generator' if gen else ''})"
@@ -211,12 +212,22 @@ def draw_samples(gen, sources: list[str], cache: str | None) -> tuple[list[list[
     return [have["samples"][s] for s in sources], per * len(sources)
 
 
+def cached_beams(gen, cache: str | None) -> dict[str, list[str]]:
+    """The generator's cached ``WIDE_BEAMS``-beam draws in ``cache``, if a beam run stored them."""
+    from cleanspeech.rewrite.generative import WIDE_BEAMS
+
+    if not cache or not Path(cache).exists():
+        return {}
+    done = json.loads(Path(cache).read_text(encoding="utf-8"))
+    return done.get(f"{gen.name}|k={WIDE_BEAMS}|beam", {}).get("samples", {})
+
+
 class Sampled:
     """A candidate source replaying samples drawn beforehand (the bench times them apart, and
     scores the generator's first sample as a system of its own)."""
 
-    def __init__(self, gen, samples: dict[str, list[str]]) -> None:
-        self.gen, self.samples = gen, samples
+    def __init__(self, gen, samples: dict[str, list[str]], wide: dict[str, list[str]] | None = None) -> None:
+        self.gen, self.samples, self.wide = gen, samples, wide or {}
 
     def likelihood(self, text, rewrites):
         return self.gen.likelihood(text, rewrites)
@@ -226,6 +237,18 @@ class Sampled:
 
         return [[Candidate(t, Source.BACKEND, self.gen.tier, label=f"generator:{self.gen.name}")
                  for t in (self.samples[r.text] if r.text in self.samples else self.gen.generate(r.text))]
+                for r in requests]
+
+    def wider(self, requests):
+        """The generator's second try (its beams) where the first failed; from ``wide`` (the
+        cached draws of a ``WIDE_BEAMS``-beam run, the same deterministic search) when there."""
+        from cleanspeech.rewrite.candidate import Candidate, Source
+        from cleanspeech.rewrite.generative import WIDE_BEAMS
+
+        if self.gen.decoding == "beam" and self.gen.k >= WIDE_BEAMS:
+            return [[] for _ in requests]
+        return [[Candidate(t, Source.BACKEND, self.gen.tier, label=f"generator:{self.gen.name}")
+                 for t in (self.wide[r.text] if r.text in self.wide else self.gen.generate(r.text, "beam", WIDE_BEAMS))]
                 for r in requests]
 
 

@@ -184,3 +184,41 @@ def test_toxicity_weight_prefers_the_less_toxic_of_two_rated_candidates():
     calm = Candidate("you are wrong .", Source.BACKEND, Tier.EDITS, tox=0.02, civil=True, likelihood=-1.2)
     assert choose(text, 0.9, [mild, calm], toxicity_weight=0.0).rewrite == mild.text  # likelihood alone
     assert choose(text, 0.9, [mild, calm]).rewrite == calm.text  # the shipped weight
+
+
+class Quick:
+    """A generator whose quick answer drops the input's negation, with a wider try that keeps it."""
+
+    def __init__(self) -> None:
+        self.widened: list[str] = []
+
+    def _row(self, texts):
+        from cleanspeech.rewrite.candidate import Candidate
+
+        return [Candidate(t, Source.BACKEND, Tier.EDITS, label="generator:quick") for t in texts]
+
+    def candidates(self, requests):
+        return [self._row(["he is a person who cleans up ."] if "never" in r.text else ["I think you are wrong ."])
+                for r in requests]
+
+    def wider(self, requests):
+        self.widened += [r.text for r in requests]
+        return [self._row(["he is a person who never cleans up ."]) for _ in requests]
+
+
+def test_a_failed_quick_answer_gets_the_generators_wider_try():
+    from stubs import KeywordModel
+
+    from cleanspeech.rewrite import rewrite_texts
+
+    class Model(KeywordModel):
+        def strong_terms(self) -> frozenset[str]:
+            return frozenset()
+
+    gen = Quick()
+    texts = ["he is a stupid moron who never cleans up .", "you are an idiot ."]
+    res = rewrite_texts(Model(), texts, edit_tagger=None, meaning=None, generator=gen)
+    # only the comment whose quick answer lost "never" was widened, and the wider answer won
+    assert gen.widened == texts[:1]
+    assert res[0].rewrite == "he is a person who never cleans up ." and res[0].civil
+    assert res[1].civil and "idiot" not in res[1].rewrite

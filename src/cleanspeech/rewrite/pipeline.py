@@ -32,6 +32,7 @@ from cleanspeech.rewrite.base import Rewriter, RewriteRequest
 from cleanspeech.rewrite.candidate import (Candidate, CandidateSource, Rejection, RejectionKind, Source,
                                            Template, Tier)
 from cleanspeech.rewrite.edit_tagger import load_edit_tagger
+from cleanspeech.rewrite.generative import LABEL as GENERATOR_LABEL
 from cleanspeech.rewrite.guards import generalises_about_group, identity_terms, screen, threatens_reader
 from cleanspeech.rewrite.meaning import load_meaning
 from cleanspeech.rewrite.offline import OfflineRewriter
@@ -144,9 +145,11 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     score_candidates(score, thresholds, [c for row in rows for c in row])
     # screen, with the last resorts where nothing civil passed
     threat = before[:, LABELS.index("threat")] >= thresholds[LABELS.index("threat")]
-    screened = [_screen_one(texts[i], float(tox_before[i]), row, score, thresholds, offline,
-                            guided_steps, bool(threat[i]) or _threatens_you(texts[i], civil_before[i]))
-                for i, row in zip(todo, rows)]
+    threats = [bool(threat[i]) or _threatens_you(texts[i], civil_before[i]) for i in todo]
+    if generator is not None and hasattr(generator, "wider"):
+        _widen(generator, requests, rows, threats, score, thresholds)
+    screened = [_screen_one(texts[i], float(tox_before[i]), row, score, thresholds, offline, guided_steps, t)
+                for i, row, t in zip(todo, rows, threats)]
     # choose
     enc = load_meaning() if isinstance(meaning, str) and meaning == "auto" else meaning
     if enc is not None:
@@ -161,6 +164,22 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
             res = RewriteResult.unchanged(texts[i], res.toxicity_before, fallback)
         results[i] = res
     return [results[i] for i in range(len(texts))]
+
+
+def _widen(generator: Any, requests: Sequence[RewriteRequest], rows: list[list[Candidate]], threat: list[bool],
+           score: ScoreFn, thresholds: np.ndarray) -> None:
+    """Where none of the generator's quick answers for a request is civil and passes the guards,
+    add its second, wider try (``generator.wider``, e.g. beams), scored, to that row."""
+    label = f"{GENERATOR_LABEL}:"
+    again = [j for j, (req, row) in enumerate(zip(requests, rows))
+             if not any(c.civil for c in screen(req.text, [c for c in row if c.label.startswith(label)], threat[j])[0])]
+    if not again:
+        return
+    for j, more in zip(again, generator.wider([requests[j] for j in again])):
+        seen = {c.text for c in rows[j]}
+        more = [c for c in more if c.text not in seen]
+        score_candidates(score, thresholds, more)
+        rows[j].extend(more)
 
 
 def propose(requests: Sequence[RewriteRequest], backend: BackendSource | None,
