@@ -5,7 +5,7 @@ guards are asserted by the kind of rejection they return, never by its wording."
 import pytest
 
 from cleanspeech.rewrite.candidate import Candidate, RejectionKind as K, Source, Tier
-from cleanspeech.rewrite.guards import fluency_problem, lost_negations, rejection, screen
+from cleanspeech.rewrite.guards import fluency_problem, lost_modals, lost_negations, rejection, screen
 from cleanspeech.rewrite.plain import request_templates, say_plainly, templates_for
 
 
@@ -144,6 +144,15 @@ def test_a_dropped_negation_is_reported():
     assert lost_negations("i will never forgive that idiot", "i will never forgive that person") == []
     r = rejection("dont be a partisan coward .", "be partisan .")
     assert (r.kind, r.detail) == (K.LOST_NEGATION, ("dont",)) and not r.broken
+
+
+def test_a_dropped_modal_verb_is_reported():
+    """A generator's beam for a sentence the classifier wrongly flagged stated the wish as fact."""
+    r = rejection("Gay marriage should be legal.", "Gay marriage is legal.")
+    assert (r.kind, r.detail) == (K.LOST_MODALITY, ("should",)) and not r.broken
+    assert lost_modals("you should shut the fuck up", "you should be quiet") == []
+    assert lost_modals("you could have asked , idiot", "You could have asked.") == []
+    assert lost_modals("i think you might be a moron", "I think you are wrong.") == ["might"]
 
 
 def test_rejections_in_order_identity_negation_fluency_threat():

@@ -37,6 +37,7 @@ def test_result_methods_carry_the_rows_fallback():
     (Rejection(K.LOST_IDENTITY, ("jews", "nazis")),
      'cannot be made civil: it reads as civil only without the identity terms "jews", "nazis"'),
     (Rejection(K.LOST_NEGATION, ("dont",)), 'cannot be made civil: the candidate drops the negation "dont"'),
+    (Rejection(K.LOST_MODALITY, ("should",)), 'cannot be made civil: the candidate drops the modal verb "should"'),
     (Rejection(K.NOTHING_LEFT), "cannot be made civil: the candidate edits read as broken (nothing civil is left "
                                 "once the offensive words are removed)"),
     (Rejection(K.NOTHING_LEFT, ("you bad",)), "cannot be made civil: the candidate edits read as broken (nothing "

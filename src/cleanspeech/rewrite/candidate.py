@@ -50,6 +50,7 @@ class RejectionKind(Enum):
     SAME_WORDS = "same-words"  # only case, spacing or punctuation changed: not a rewrite
     LOST_IDENTITY = "lost-identity"  # detail: the identity terms gone
     LOST_NEGATION = "lost-negation"  # detail: the negations gone
+    LOST_MODALITY = "lost-modality"  # detail: the modal verbs gone ("should be legal" -> "is legal")
     KEEPS_THREAT = "keeps-threat"  # a violent act is still named
     THREAT_FRAME = "threat-frame"  # the violent words went, the rest of the threat stayed
     # broken sentences (see BROKEN_KINDS); detail: the words at the seam

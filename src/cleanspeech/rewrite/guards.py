@@ -8,6 +8,8 @@ Holocaust." civil. These cheap, rule-based checks catch what it cannot:
   present in the input must survive; a sentence that is civil only without them is reported,
   not erased;
 * **negation** — a rewrite that drops a "not" or "dont" says the opposite;
+* **modality** — one that drops a "should" or "could" states as fact what was an opinion or a
+  possibility ("Gay marriage should be legal." -> "Gay marriage is legal.", a generator's beam);
 * **fluency** — deletions must not leave a dangling determiner or possessive ("your is",
   "an is", "the killed"), a verb's subject next to its object ("find you and you"), a modifier
   without its word ("a really bill", "boring as"), or an output with no content word left
@@ -94,6 +96,9 @@ _LIKERS = SUBJECTS | frozenset("you dont don't t not do does did would really".s
 _NEGATIONS = frozenset("""not no never nor neither cannot dont doesnt didnt isnt arent wasnt werent wont cant
 couldnt shouldnt wouldnt aint hasnt havent hadnt mustnt nobody nothing""".split())
 
+# Modal verbs: a rewrite that drops one turns an opinion, a wish or a possibility into a claim.
+_MODALS = frozenset("should must could would might may shall ought can".split())
+
 # The rude idiom "give a ..." (said plainly by :mod:`cleanspeech.rewrite.plain`): a rewrite that cuts
 # its object must keep "care" or lose the verb too ("they don 't (give a shit) about citizens").
 FUCK = r"(?:fuck|f\W*k)"  # also masked: "f**k", "f*ck"
@@ -138,6 +143,13 @@ def lost_negations(original: str, candidate: str) -> list[str]:
     """Negations of ``original`` that ``candidate`` no longer has (with multiplicity)."""
     def count(text: str) -> Counter:
         return Counter(w for w in mining_tokens(text) if w in _NEGATIONS)
+    return sorted((count(original) - count(candidate)).elements())
+
+
+def lost_modals(original: str, candidate: str) -> list[str]:
+    """Modal verbs of ``original`` that ``candidate`` no longer has (with multiplicity)."""
+    def count(text: str) -> Counter:
+        return Counter(w for w in mining_tokens(text) if w in _MODALS)
     return sorted((count(original) - count(candidate)).elements())
 
 
@@ -268,6 +280,9 @@ def rejection(original: str, candidate: str, threat: bool = False) -> Rejection 
     negations = lost_negations(original, candidate)
     if negations:
         return Rejection(K.LOST_NEGATION, tuple(negations))
+    modals = lost_modals(original, candidate)
+    if modals:
+        return Rejection(K.LOST_MODALITY, tuple(modals))
     problem = fluency_problem(original, candidate)
     if problem:
         return problem

@@ -67,6 +67,8 @@ def describe(r: Rejection) -> str:
         return "it reads as civil only without the identity terms " + _quoted(r.detail)
     if r.kind is K.LOST_NEGATION:
         return "the candidate drops the negation " + _quoted(r.detail)
+    if r.kind is K.LOST_MODALITY:
+        return "the candidate drops the modal verb " + _quoted(r.detail)
     if r.broken:
         return f"the candidate edits read as broken ({fluency_text(r)})"
     return _GUARD_TEXT[r.kind].format(*r.detail)
