@@ -222,3 +222,21 @@ def test_a_failed_quick_answer_gets_the_generators_wider_try():
     assert gen.widened == texts[:1]
     assert res[0].rewrite == "he is a person who never cleans up ." and res[0].civil
     assert res[1].civil and "idiot" not in res[1].rewrite
+
+
+def test_a_generator_that_kept_the_words_is_not_asked_twice():
+    from stubs import KeywordModel
+
+    from cleanspeech.rewrite import rewrite_texts
+
+    class Model(KeywordModel):
+        def strong_terms(self) -> frozenset[str]:
+            return frozenset()
+
+    class Copier(Quick):
+        def candidates(self, requests):  # the input again, only its full stop gone
+            return [self._row([r.text.rstrip(" .")]) for r in requests]
+
+    gen = Copier()
+    res = rewrite_texts(Model(), ["you are an idiot ."], edit_tagger=None, meaning=None, generator=gen)
+    assert gen.widened == [] and res[0].civil and "idiot" not in res[0].rewrite

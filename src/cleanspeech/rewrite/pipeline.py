@@ -168,11 +168,18 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
 
 def _widen(generator: Any, requests: Sequence[RewriteRequest], rows: list[list[Candidate]], threat: list[bool],
            score: ScoreFn, thresholds: np.ndarray) -> None:
-    """Where none of the generator's quick answers for a request is civil and passes the guards,
-    add its second, wider try (``generator.wider``, e.g. beams), scored, to that row."""
+    """Where the generator's quick answers for a request changed its words but none is civil and
+    passes the guards, add its second, wider try (``generator.wider``, e.g. beams), scored, to
+    that row. A generator that left the words as they were read the comment as fine as it is
+    (annotators left such comments too); its beams rarely differ, so it is not asked twice."""
     label = f"{GENERATOR_LABEL}:"
-    again = [j for j, (req, row) in enumerate(zip(requests, rows))
-             if not any(c.civil for c in screen(req.text, [c for c in row if c.label.startswith(label)], threat[j])[0])]
+    again = []
+    for j, (req, row) in enumerate(zip(requests, rows)):
+        answers = [c for c in row if c.label.startswith(label)]
+        kept, rejected = screen(req.text, answers, threat[j])
+        changed = kept or any(c.rejection.kind is not RejectionKind.SAME_WORDS for c in rejected if c.rejection)
+        if changed and not any(c.civil for c in kept):
+            again.append(j)
     if not again:
         return
     for j, more in zip(again, generator.wider([requests[j] for j in again])):
