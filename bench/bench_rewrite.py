@@ -42,6 +42,7 @@ from cleanspeech.evaluation.rewrite_judges import (FLUENCY_MARGIN, build_toxicit
 from cleanspeech.models import load_model
 from cleanspeech.rewrite import rewrite_texts
 from cleanspeech.rewrite.edit_tagger import EditTagger, load_edit_tagger
+from cleanspeech.rewrite.generative import DECODINGS, SHIPPED_DECODING
 from cleanspeech.rewrite.lexicon import EditLexicon, mine_lexicon
 from cleanspeech.rewrite.meaning import load_meaning
 from cleanspeech.rewrite.offline import Level, OfflineRewriter
@@ -77,7 +78,7 @@ def rewriter_settings(spec: str | None) -> dict:
 def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: bool = False,
         rewriter: dict | None = None, edit_tagger: str = "auto", meaning: str | None = "auto",
         fluency_limit: int = FLUENCY_LIMIT, generator: str | None = None, k: int = 4,
-        generator_tier: str = "edits", samples_cache: str | None = None, decoding: str = "beam",
+        generator_tier: str = "edits", samples_cache: str | None = None, decoding: str = SHIPPED_DECODING,
         options: dict | None = None) -> dict:
     model = load_model(model_name)
     held, lexicon, split_desc = eval_split(pairs_path, dev)
@@ -177,7 +178,7 @@ def score_systems(model, judge, fluency, sources: list[str], refs: list[tuple[st
     return scores, same
 
 
-def make_generator(which: str, k: int, tier: str = "edits", decoding: str = "beam"):
+def make_generator(which: str, k: int, tier: str = "edits", decoding: str = SHIPPED_DECODING):
     """The generative source: ``base`` (SmolLM2 with few-shot turns) or a fine-tuned folder
     (no shots: it learned the task); ``tier``: ``edits`` (competes with the offline edits on
     closeness) or ``first`` (preferred over them when one of its rewrites passes)."""
@@ -331,11 +332,13 @@ def main() -> None:
                     help="add the generative source: 'base' (SmolLM2, few-shot) or a fine-tuned folder")
     ap.add_argument("--threads", type=int, default=None,
                     help="torch threads (1 is fastest on a machine whose cores are busy)")
-    ap.add_argument("--k", type=int, default=4, help="generator rewrites per comment (greedy + k-1 samples)")
+    ap.add_argument("--k", type=int, default=4,
+                    help="generator rewrites per comment for beam (k beams) and sample (greedy + k-1 samples)")
     ap.add_argument("--generator-tier", default="edits", choices=("edits", "first"),
                     help="the generator's rewrites compete with the edits (edits) or come first (first)")
-    ap.add_argument("--decoding", default="beam", choices=("beam", "sample", "greedy"),
-                    help="the generator's k rewrites: a k-beam search, greedy + k-1 samples, or greedy alone (prompt lookup)")
+    ap.add_argument("--decoding", default=SHIPPED_DECODING, choices=DECODINGS,
+                    help="the generator's rewrites: a k-beam search, greedy + k-1 samples, or greedy alone "
+                         f"(prompt lookup; beams as a second try where it fails): default {SHIPPED_DECODING}, as shipped")
     ap.add_argument("--options", default=None,
                     help='rewrite_texts settings as JSON, e.g. \'{"toxicity_weight": 2, "borderline": 0.6}\'')
     ap.add_argument("--samples-cache", default=None,
