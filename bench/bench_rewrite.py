@@ -234,23 +234,14 @@ class Sampled:
         return self.gen.likelihood(text, rewrites)
 
     def candidates(self, requests):
-        from cleanspeech.rewrite.candidate import Candidate, Source
-
-        return [[Candidate(t, Source.BACKEND, self.gen.tier, label=f"generator:{self.gen.name}")
-                 for t in (self.samples[r.text] if r.text in self.samples else self.gen.generate(r.text))]
-                for r in requests]
+        return [self.gen.as_candidates(self.samples[r.text]) if r.text in self.samples else
+                self.gen.candidates([r])[0] for r in requests]
 
     def wider(self, requests):
         """The generator's second try (its beams) where the first failed; from ``wide`` (the
         cached draws of a ``WIDE_BEAMS``-beam run, the same deterministic search) when there."""
-        from cleanspeech.rewrite.candidate import Candidate, Source
-        from cleanspeech.rewrite.generative import WIDE_BEAMS
-
-        if self.gen.decoding == "beam" and self.gen.k >= WIDE_BEAMS:
-            return [[] for _ in requests]
-        return [[Candidate(t, Source.BACKEND, self.gen.tier, label=f"generator:{self.gen.name}")
-                 for t in (self.wide[r.text] if r.text in self.wide else self.gen.generate(r.text, "beam", WIDE_BEAMS))]
-                for r in requests]
+        return [self.gen.as_candidates(self.wide[r.text]) if self.gen.widens and r.text in self.wide else
+                self.gen.wider([r])[0] for r in requests]
 
 
 def code_version() -> str:
@@ -340,7 +331,7 @@ def main() -> None:
                     help="the generator's rewrites: a k-beam search, greedy + k-1 samples, or greedy alone "
                          f"(prompt lookup; beams as a second try where it fails): default {SHIPPED_DECODING}, as shipped")
     ap.add_argument("--options", default=None,
-                    help='rewrite_texts settings as JSON, e.g. \'{"toxicity_weight": 2, "borderline": 0.6}\'')
+                    help='rewrite_texts settings as JSON, e.g. \'{"toxicity_weight": 2}\'')
     ap.add_argument("--samples-cache", default=None,
                     help="JSON file of the generator's rewrites, reused across runs (choice variants)")
     ap.add_argument("--out", default=None, help="results path without extension")

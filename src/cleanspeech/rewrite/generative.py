@@ -253,18 +253,24 @@ class GenerativeSource:
         sums = torch.zeros(n).index_add_(0, rows, logp)
         return (sums / keep.sum(dim=1)).tolist()
 
+    def as_candidates(self, rewrites: Sequence[str]) -> list[Candidate]:
+        """This source's candidates for one request's ``rewrites``."""
+        return [Candidate(t, Source.BACKEND, self.tier, label=f"{LABEL}:{self.name}") for t in rewrites]
+
     def candidates(self, requests: Sequence[RewriteRequest]) -> list[list[Candidate]]:
-        return [[Candidate(t, Source.BACKEND, self.tier, label=f"{LABEL}:{self.name}")
-                 for t in self.generate(r.text)] for r in requests]
+        return [self.as_candidates(self.generate(r.text)) for r in requests]
+
+    @property
+    def widens(self) -> bool:
+        """Whether :meth:`wider` is wider than the first try (not for a search of as many beams)."""
+        return not (self.decoding == "beam" and self.k >= WIDE_BEAMS)
 
     def wider(self, requests: Sequence[RewriteRequest]) -> list[list[Candidate]]:
         """A second try for comments whose first answers all failed verification: the rewrites
         of a :data:`WIDE_BEAMS`-beam search (deterministic), the greedy answer among them, so
         a comment the quick answer does not serve still gets the generator's alternatives."""
-        if self.decoding == "beam" and self.k >= WIDE_BEAMS:  # nothing wider than the first try
-            return [[] for _ in requests]
-        return [[Candidate(t, Source.BACKEND, self.tier, label=f"{LABEL}:{self.name}")
-                 for t in self.generate(r.text, "beam", WIDE_BEAMS)] for r in requests]
+        return [self.as_candidates(self.generate(r.text, "beam", WIDE_BEAMS) if self.widens else [])
+                for r in requests]
 
 
 def generator_enabled() -> bool:

@@ -139,18 +139,21 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.lower())
 
 
+def _lost_words(original: str, candidate: str, words: frozenset[str]) -> list[str]:
+    """The tokens of ``original`` in ``words`` that ``candidate`` no longer has (with multiplicity)."""
+    def count(text: str) -> Counter:
+        return Counter(w for w in mining_tokens(text) if w in words)
+    return sorted((count(original) - count(candidate)).elements())
+
+
 def lost_negations(original: str, candidate: str) -> list[str]:
     """Negations of ``original`` that ``candidate`` no longer has (with multiplicity)."""
-    def count(text: str) -> Counter:
-        return Counter(w for w in mining_tokens(text) if w in _NEGATIONS)
-    return sorted((count(original) - count(candidate)).elements())
+    return _lost_words(original, candidate, _NEGATIONS)
 
 
 def lost_modals(original: str, candidate: str) -> list[str]:
     """Modal verbs of ``original`` that ``candidate`` no longer has (with multiplicity)."""
-    def count(text: str) -> Counter:
-        return Counter(w for w in mining_tokens(text) if w in _MODALS)
-    return sorted((count(original) - count(candidate)).elements())
+    return _lost_words(original, candidate, _MODALS)
 
 
 def lost_identity_terms(original: str, candidate: str) -> list[str]:

@@ -141,7 +141,7 @@ LIKELIHOOD_CLOSENESS = 1.0
 TOXICITY_WEIGHT = 5.0
 
 
-def _key(c: Candidate, original: str, toxicity_weight: float = TOXICITY_WEIGHT) -> tuple[float, float]:
+def _key(c: Candidate, original: str, toxicity_weight: float) -> tuple[float, float]:
     close = closeness(c, original)
     if c.likelihood is not None:
         return (c.likelihood + LIKELIHOOD_CLOSENESS * float(np.log(max(close, 1e-6))) - toxicity_weight * c.tox,
