@@ -79,7 +79,7 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
         rewriter: dict | None = None, edit_tagger: str = "auto", meaning: str | None = "auto",
         fluency_limit: int = FLUENCY_LIMIT, generator: str | None = None, k: int = 4,
         generator_tier: str = "edits", samples_cache: str | None = None, decoding: str = SHIPPED_DECODING,
-        options: dict | None = None) -> dict:
+        options: dict | None = None, rows: str | None = None) -> dict:
     model = load_model(model_name)
     held, lexicon, split_desc = eval_split(pairs_path, dev)
     held = held[:limit] if limit else held
@@ -112,6 +112,8 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
     fluency = load_fluency_judge(FLUENCY_CACHE) if fluency_limit else None
     ngram = load_ngram_fluency_judge()
     scores, same_refs = score_systems(model, judge, fluency, sources, refs, systems, fluency_limit, ngram)
+    if rows:
+        write_rows(rows, sources, results, judge, ngram)
     methods: dict[str, int] = {}
     for r in results:
         key = r.method.split(" (")[0]
@@ -146,6 +148,19 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
         "examples": [r.to_dict() for r in results[:12]],
         "generator_samples": [{"input": src, "samples": row} for src, row in zip(sources[:12], samples)],
     }
+
+
+def write_rows(path: str, sources: list[str], results: list, judge, ngram) -> None:
+    """One JSON line per pair (input, rewrite, method, the judge's toxicity, n-gram fluent), in
+    order: for reading where a variant gains or loses, on dev pairs only."""
+    outs = [r.rewrite for r in results]
+    tox = judge.proba(outs)
+    fluent = ngram.fluent(sources, outs)
+    lines = [json.dumps({"input": s, "rewrite": o, "method": r.method, "civil": r.civil,
+                         "judge_tox": round(float(t), 4), "judge_civil": bool(t < judge.threshold),
+                         "fluent_ngram": bool(f)})
+             for s, o, r, t, f in zip(sources, outs, results, tox, fluent)]
+    write_text_atomic("\n".join(lines) + "\n", path)
 
 
 def score_systems(model, judge, fluency, sources: list[str], refs: list[tuple[str, ...]],
@@ -232,6 +247,9 @@ class Sampled:
 
     def likelihood(self, text, rewrites):
         return self.gen.likelihood(text, rewrites)
+
+    def token_logprobs(self, texts):
+        return self.gen.token_logprobs(texts)
 
     def candidates(self, requests):
         return [self.gen.as_candidates(self.samples[r.text]) if r.text in self.samples else
@@ -335,6 +353,7 @@ def main() -> None:
     ap.add_argument("--samples-cache", default=None,
                     help="JSON file of the generator's rewrites, reused across runs (choice variants)")
     ap.add_argument("--out", default=None, help="results path without extension")
+    ap.add_argument("--rows", default=None, help="also write one JSON line per pair here (for reading dev variants)")
     args = ap.parse_args()
     if args.threads:
         import torch
@@ -345,7 +364,7 @@ def main() -> None:
               None if args.edit_tagger == "none" else args.edit_tagger,
               None if args.meaning == "none" else "auto", args.fluency_limit, args.generator, args.k,
               args.generator_tier, args.samples_cache, args.decoding,
-              json.loads(args.options) if args.options else None)
+              json.loads(args.options) if args.options else None, args.rows)
     write_text_atomic(json.dumps(res, indent=2) + "\n", f"{args.out}.json")
     write_text_atomic(to_markdown(res), f"{args.out}.md")
     print(to_markdown(res))
