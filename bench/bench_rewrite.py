@@ -248,9 +248,6 @@ class Sampled:
     def likelihood(self, text, rewrites):
         return self.gen.likelihood(text, rewrites)
 
-    def token_logprobs(self, texts):
-        return self.gen.token_logprobs(texts)
-
     def candidates(self, requests):
         return [self.gen.as_candidates(self.samples[r.text]) if r.text in self.samples else
                 self.gen.candidates([r])[0] for r in requests]

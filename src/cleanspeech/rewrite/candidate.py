@@ -119,7 +119,6 @@ class Candidate:
     rejection: Rejection | None = None
     meaning: float | None = None  # embedding cosine with the input, where computed
     likelihood: float | None = None  # the generator's mean log-probability of it as the rewrite, where computed
-    fluent: bool | None = None  # its edit reads as well as the input (rewrite.fluency), where checked
 
 
 class CandidateSource(Protocol):

@@ -253,28 +253,6 @@ class GenerativeSource:
         sums = torch.zeros(n).index_add_(0, rows, logp)
         return (sums / keep.sum(dim=1)).tolist()
 
-    def token_logprobs(self, texts: Sequence[str]) -> list[tuple[list[int], list[float]]]:
-        """Each text's token ids and their log-probabilities under the model read as a plain
-        language model (no prompt): an end token before the text gives its first token a
-        context, and one after it is scored too, so a text that stops mid-sentence ("you make
-        me") reads as unlikely. What :mod:`cleanspeech.rewrite.fluency` compares edits by."""
-        import torch
-
-        if not texts:
-            return []
-        model, tok = self._loaded()
-        ids = [tok(t, add_special_tokens=False).input_ids + [tok.eos_token_id] for t in texts]
-        seqs = [[tok.eos_token_id] + i for i in ids]
-        width = max(map(len, seqs))
-        x = torch.tensor([s + [pad_id(tok)] * (width - len(s)) for s in seqs])
-        mask = torch.tensor([[1] * len(s) + [0] * (width - len(s)) for s in seqs])
-        y = torch.where(mask.bool(), x, torch.full_like(x, IGNORE))
-        y[:, 0] = IGNORE  # the end token is context, not text
-        with torch.inference_mode():
-            logp, _ = answer_logprobs(model, x, mask, y)
-        # the labelled tokens come back row by row, in order
-        return [(i, part.tolist()) for i, part in zip(ids, torch.split(logp, [len(i) for i in ids]))]
-
     def as_candidates(self, rewrites: Sequence[str]) -> list[Candidate]:
         """This source's candidates for one request's ``rewrites``."""
         return [Candidate(t, Source.BACKEND, self.tier, label=f"{LABEL}:{self.name}") for t in rewrites]

@@ -32,7 +32,6 @@ from cleanspeech.rewrite.base import Rewriter, RewriteRequest
 from cleanspeech.rewrite.candidate import (Candidate, CandidateSource, Rejection, RejectionKind, Source,
                                            Template, Tier)
 from cleanspeech.rewrite.edit_tagger import load_edit_tagger
-from cleanspeech.rewrite.fluency import JUNCTION_MARGIN, attach_fluency
 from cleanspeech.rewrite.generative import LABEL as GENERATOR_LABEL
 from cleanspeech.rewrite.guards import generalises_about_group, identity_terms, screen, threatens_reader
 from cleanspeech.rewrite.meaning import load_meaning
@@ -41,7 +40,7 @@ from cleanspeech.rewrite.plain import request_templates, templates_for
 from cleanspeech.rewrite.result import RewriteResult, toxicity
 from cleanspeech.rewrite.sources import BackendSource, EditTaggerSource, LexiconSource, PlainSource
 from cleanspeech.rewrite.verify import (TOXICITY_WEIGHT, ScoreFn, attach_likelihood, attach_meaning, choose,
-                                        choosable, guided_removals, score_candidates)
+                                        guided_removals, score_candidates)
 
 BACKENDS = ("offline", "gemini", "openai", "auto")
 
@@ -73,8 +72,7 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
                   lexicon_trigger: bool = True, guided_steps: int = 3,
                   scorer: Callable[[Sequence[str]], np.ndarray] | None = None,
                   edit_tagger: Any = "auto", meaning: Any = "auto", generator: Any = "auto", rerank: bool = True,
-                  toxicity_weight: float = TOXICITY_WEIGHT, fluency_margin: float | None = JUNCTION_MARGIN,
-                  **kw: Any) -> list[RewriteResult]:
+                  toxicity_weight: float = TOXICITY_WEIGHT, **kw: Any) -> list[RewriteResult]:
     """One verified :class:`RewriteResult` per text, in order.
 
     ``model``: anything with ``predict_proba(texts) -> (n, 6)`` and ``thresholds (6,)``.
@@ -96,9 +94,6 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     none. ``rerank``: where the generator can rate rewrites (``likelihood``), it chooses among
     the civil candidates (:func:`~cleanspeech.rewrite.verify.attach_likelihood`);
     ``toxicity_weight``: how much a civil candidate's remaining toxicity counts against it there.
-    ``fluency_margin``: where the generator can read text (``token_logprobs``), a civil edit whose
-    changed words read more than this many nats per token worse than the input's is chosen only
-    when no other civil candidate is left (:mod:`cleanspeech.rewrite.fluency`); None: no check.
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     if not texts:
@@ -151,16 +146,10 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     # screen, with the last resorts where nothing civil passed
     threat = before[:, LABELS.index("threat")] >= thresholds[LABELS.index("threat")]
     threats = [bool(threat[i]) or _threatens_you(texts[i], civil_before[i]) for i in todo]
-    widened: set[int] = set()
     if generator is not None and hasattr(generator, "wider"):
-        widened = _widen(generator, requests, rows, threats, score, thresholds)
+        _widen(generator, requests, rows, threats, score, thresholds)
     screened = [_screen_one(texts[i], float(tox_before[i]), row, score, thresholds, offline, guided_steps, t)
                 for i, row, t in zip(todo, rows, threats)]
-    if fluency_margin is not None and generator is not None and hasattr(generator, "token_logprobs"):
-        attach_fluency(generator, [(texts[i], choosable(float(tox_before[i]), kept))
-                                   for i, (kept, _) in zip(todo, screened)], fluency_margin)
-        _widen_broken(generator, requests, screened, [float(tox_before[i]) for i in todo], widened, threats,
-                      score, thresholds)
     # choose
     enc = load_meaning() if isinstance(meaning, str) and meaning == "auto" else meaning
     if enc is not None:
@@ -178,7 +167,7 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
 
 
 def _widen(generator: Any, requests: Sequence[RewriteRequest], rows: list[list[Candidate]], threat: list[bool],
-           score: ScoreFn, thresholds: np.ndarray) -> set[int]:
+           score: ScoreFn, thresholds: np.ndarray) -> None:
     """Where the generator's quick answers for a request changed its words but none is civil and
     passes the guards, add its second, wider try (``generator.wider``, e.g. beams), scored, to
     that row. A generator that left the words as they were read the comment as fine as it is
@@ -192,32 +181,12 @@ def _widen(generator: Any, requests: Sequence[RewriteRequest], rows: list[list[C
         if changed and not any(c.civil for c in kept):
             again.append(j)
     if not again:
-        return set()
+        return
     for j, more in zip(again, generator.wider([requests[j] for j in again])):
         seen = {c.text for c in rows[j]}
         more = [c for c in more if c.text not in seen]
         score_candidates(score, thresholds, more)
         rows[j].extend(more)
-    return set(again)
-
-
-def _widen_broken(generator: Any, requests: Sequence[RewriteRequest], screened: list[tuple[list, list]],
-                  tox: list[float], widened: set[int], threat: list[bool], score: ScoreFn,
-                  thresholds: np.ndarray) -> None:
-    """Where every civil candidate left is an edit that reads as broken (``fluent`` False: "kelly
-    , you make me ."), add the generator's wider try, scored and screened, to the choice; once
-    per request (not where :func:`_widen` asked already)."""
-    again = [j for j, (kept, _) in enumerate(screened) if j not in widened and (pool := choosable(tox[j], kept))
-             and all(c.fluent is False for c in pool)]
-    if not again or not hasattr(generator, "wider"):
-        return
-    for j, more in zip(again, generator.wider([requests[j] for j in again])):
-        kept, rejected = screened[j]
-        more = [c for c in more if c.text not in {c.text for c in kept + rejected}]
-        score_candidates(score, thresholds, more)
-        ok, bad = screen(requests[j].text, more, threat[j])
-        kept.extend(ok)
-        rejected.extend(bad)
 
 
 def propose(requests: Sequence[RewriteRequest], backend: BackendSource | None,

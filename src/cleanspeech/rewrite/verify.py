@@ -10,10 +10,7 @@ Rules (for each input):
 2. If no candidate is civil, the least toxic one wins with ``civil=False``, but only if it is
    less toxic than the input; otherwise the input comes back unchanged (``method="none"``).
 3. A result is never more toxic than its input.
-4. Among civil candidates, those whose edit reads worse than the input by the generator's
-   language model (:mod:`cleanspeech.rewrite.fluency`, where checked) are chosen only when no
-   other civil candidate is left.
-5. Candidates that fail a guard (:mod:`cleanspeech.rewrite.guards`: an identity term or a
+4. Candidates that fail a guard (:mod:`cleanspeech.rewrite.guards`: an identity term or a
    negation lost, a broken sentence, a threat kept or only its violent words removed) are never
    chosen; when one of them was the only civil candidate the result's ``rejection`` is its.
 """
@@ -160,8 +157,6 @@ def choose(original: str, tox_before: float, cands: list[Candidate],
     ``fallback``: why the backend failed for this input, if it did; ``toxicity_weight``: how
     much a civil candidate's remaining toxicity counts against it where the generator rates."""
     civil = choosable(tox_before, cands)
-    # an edit that reads worse than its input (rewrite.fluency) only where no other is civil
-    civil = [c for c in civil if c.fluent is not False] or civil
     if civil:
         # where the generator rated them, it chooses (its likelihood, tempered by closeness);
         # else where meaning was computed, only its contenders compete (closeness mixes no scales)
