@@ -113,7 +113,7 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
     ngram = load_ngram_fluency_judge()
     scores, same_refs = score_systems(model, judge, fluency, sources, refs, systems, fluency_limit, ngram)
     if rows:
-        write_rows(rows, sources, results, judge, ngram)
+        write_rows(rows, model, sources, refs, results, judge, ngram)
     methods: dict[str, int] = {}
     for r in results:
         key = r.method.split(" (")[0]
@@ -150,16 +150,20 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
     }
 
 
-def write_rows(path: str, sources: list[str], results: list, judge, ngram) -> None:
-    """One JSON line per pair (input, rewrite, method, the judge's toxicity, n-gram fluent), in
-    order: for reading where a variant gains or loses, on dev pairs only."""
+def write_rows(path: str, model, sources: list[str], refs: list, results: list, judge, ngram) -> None:
+    """One JSON line per pair (input, rewrite, method, the judge's toxicity and verdict, SIM,
+    ChrF, J, n-gram fluent), in order: what ``bench/compare_rewrite_rows.py`` pairs up to say
+    whether a variant's change is larger than the noise of the pairs, on dev pairs only."""
     outs = [r.rewrite for r in results]
     tox = judge.proba(outs)
+    _, per = evaluate(model, sources, outs, refs, judge=judge)
     fluent = ngram.fluent(sources, outs)
     lines = [json.dumps({"input": s, "rewrite": o, "method": r.method, "civil": r.civil,
                          "judge_tox": round(float(t), 4), "judge_civil": bool(t < judge.threshold),
-                         "fluent_ngram": bool(f)})
-             for s, o, r, t, f in zip(sources, outs, results, tox, fluent)]
+                         "SIM": round(float(sim), 4), "ChrF": round(float(np.nan_to_num(c)), 4),
+                         "J": round(float(j), 4), "fluent_ngram": bool(f)})
+             for s, o, r, t, sim, c, j, f in zip(sources, outs, results, tox, per["SIM"], per["ChrF"],
+                                                 per["J_judge"], fluent)]
     write_text_atomic("\n".join(lines) + "\n", path)
 
 
