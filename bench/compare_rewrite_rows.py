@@ -51,7 +51,7 @@ def compare(base: list[dict], variant: list[dict], resamples: int = RESAMPLES, s
 
 
 def to_markdown(res: dict, base: str, variant: str) -> str:
-    lines = [f"# Paired comparison of two rewrite runs", "",
+    lines = ["# Paired comparison of two rewrite runs", "",
              f"Base `{base}`, variant `{variant}`: {res['pairs']} pairs, {res['changed']} outputs changed. "
              f"95% intervals from {RESAMPLES} bootstrap resamples of the pairs (seed {SEED}).", "",
              "| measure | base | variant | difference | 95% interval |", "|---|---|---|---|---|"]
