@@ -111,9 +111,9 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
     judge = build_toxicity_judge()
     fluency = load_fluency_judge(FLUENCY_CACHE) if fluency_limit else None
     ngram = load_ngram_fluency_judge()
-    scores, same_refs = score_systems(model, judge, fluency, sources, refs, systems, fluency_limit, ngram)
+    scores, same_refs, per_pair = score_systems(model, judge, fluency, sources, refs, systems, fluency_limit, ngram)
     if rows:
-        write_rows(rows, model, sources, refs, results, judge, ngram)
+        write_rows(rows, sources, results, judge, per_pair[ours_name])
     methods: dict[str, int] = {}
     for r in results:
         key = r.method.split(" (")[0]
@@ -150,33 +150,33 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
     }
 
 
-def write_rows(path: str, model, sources: list[str], refs: list, results: list, judge, ngram) -> None:
+def write_rows(path: str, sources: list[str], results: list, judge, per: dict[str, np.ndarray]) -> None:
     """One JSON line per pair (input, rewrite, method, the judge's toxicity and verdict, SIM,
-    ChrF, J, n-gram fluent), in order: what ``bench/compare_rewrite_rows.py`` pairs up to say
-    whether a variant's change is larger than the noise of the pairs, on dev pairs only."""
+    ChrF, J, n-gram fluent), in order, from the per-pair scores :func:`score_systems` computed:
+    what ``bench/compare_rewrite_rows.py`` pairs up to say whether a variant's change is larger
+    than the noise of the pairs, on dev pairs only."""
     outs = [r.rewrite for r in results]
-    tox = judge.proba(outs)
-    _, per = evaluate(model, sources, outs, refs, judge=judge)
-    fluent = ngram.fluent(sources, outs)
+    tox = judge.proba(outs)  # the verdict below is the judge's threshold on this probability
     lines = [json.dumps({"input": s, "rewrite": o, "method": r.method, "civil": r.civil,
-                         "judge_tox": round(float(t), 4), "judge_civil": bool(t < judge.threshold),
+                         "judge_tox": round(float(t), 4), "judge_civil": bool(ok),
                          "SIM": round(float(sim), 4), "ChrF": round(float(np.nan_to_num(c)), 4),
                          "J": round(float(j), 4), "fluent_ngram": bool(f)})
-             for s, o, r, t, sim, c, j, f in zip(sources, outs, results, tox, per["SIM"], per["ChrF"],
-                                                 per["J_judge"], fluent)]
+             for s, o, r, t, ok, sim, c, j, f in zip(sources, outs, results, tox, per["STA_judge"], per["SIM"],
+                                                    per["ChrF"], per["J_judge"], per["fluent_ngram"])]
     write_text_atomic("\n".join(lines) + "\n", path)
 
 
 def score_systems(model, judge, fluency, sources: list[str], refs: list[tuple[str, ...]],
-                  systems: dict[str, list[str]], fluency_limit: int, ngram=None) -> tuple[dict, dict]:
-    """Per system: the headline scores (judge STA) over every pair, and the like-for-like scores
-    against references 2..n on the pairs that have them, with the first human paraphrase added."""
+                  systems: dict[str, list[str]], fluency_limit: int, ngram=None) -> tuple[dict, dict, dict]:
+    """Per system: the headline scores (judge STA) over every pair, the like-for-like scores
+    against references 2..n on the pairs that have them (with the first human paraphrase added),
+    and the per-pair arrays behind the headline (:func:`evaluate`'s, plus ``fluent_ngram``)."""
     multi = [i for i, r in enumerate(refs) if len(r) >= 2]
     human = [refs[i][0] for i in multi]
     others = [refs[i][1:] for i in multi]
     nf = min(fluency_limit, len(sources))
 
-    def one(srcs: list[str], outs: list[str], rfs: list) -> dict:
+    def one(srcs: list[str], outs: list[str], rfs: list) -> tuple[dict, dict[str, np.ndarray]]:
         agg, per = evaluate(model, srcs, outs, rfs, judge=judge)
         d = {"n": agg.n, "STA": round(agg.STA_judge, 4), "SIM": round(agg.SIM, 4), "ChrF": round(agg.ChrF, 4),
              "J": round(agg.J_judge, 4), "STA_self": round(agg.STA, 4), "J_self": round(agg.J, 4)}
@@ -186,15 +186,17 @@ def score_systems(model, judge, fluency, sources: list[str], refs: list[tuple[st
             d.update({"fluent": round(float(ok.mean()), 4), "fluent_n": k,
                       "J_fluent": round(float((per["J_judge"][:k] * ok).mean()), 4)})
         if ngram is not None:  # cheap: every pair
-            d["fluent_ngram"] = round(float(np.mean(ngram.fluent(srcs, outs))), 4)
-        return d
+            per["fluent_ngram"] = ngram.fluent(srcs, outs)
+            d["fluent_ngram"] = round(float(np.mean(per["fluent_ngram"])), 4)
+        return d, per
 
-    scores = {name: one(sources, outs, refs) for name, outs in systems.items()}
+    headline = {name: one(sources, outs, refs) for name, outs in systems.items()}
+    scores = {name: d for name, (d, _) in headline.items()}
     srcs_multi = [sources[i] for i in multi]
-    same = {name: one(srcs_multi, [outs[i] for i in multi], others) for name, outs in systems.items()}
-    same["Human (neutral1)"] = one(srcs_multi, human, others)
+    same = {name: one(srcs_multi, [outs[i] for i in multi], others)[0] for name, outs in systems.items()}
+    same["Human (neutral1)"] = one(srcs_multi, human, others)[0]
     scores["Human (neutral1) vs other refs"] = same["Human (neutral1)"]
-    return scores, same
+    return scores, same, {name: per for name, (_, per) in headline.items()}
 
 
 def make_generator(which: str, k: int, tier: str = "edits", decoding: str = SHIPPED_DECODING):
