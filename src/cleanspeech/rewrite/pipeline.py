@@ -72,7 +72,8 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
                   lexicon_trigger: bool = True, guided_steps: int = 3,
                   scorer: Callable[[Sequence[str]], np.ndarray] | None = None,
                   edit_tagger: Any = "auto", meaning: Any = "auto", generator: Any = "auto", rerank: bool = True,
-                  toxicity_weight: float = TOXICITY_WEIGHT, **kw: Any) -> list[RewriteResult]:
+                  toxicity_weight: float = TOXICITY_WEIGHT, rewrite_floor: float | None = None,
+                  lexicon_drop: float = 0.0, **kw: Any) -> list[RewriteResult]:
     """One verified :class:`RewriteResult` per text, in order.
 
     ``model``: anything with ``predict_proba(texts) -> (n, 6)`` and ``thresholds (6,)``.
@@ -94,6 +95,10 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     none. ``rerank``: where the generator can rate rewrites (``likelihood``), it chooses among
     the civil candidates (:func:`~cleanspeech.rewrite.verify.attach_likelihood`);
     ``toxicity_weight``: how much a civil candidate's remaining toxicity counts against it there.
+    ``rewrite_floor``: an input no label flags is still rewritten when its toxicity (max label
+    probability) is at least this, and then only into a candidate under it (None: never).
+    ``lexicon_drop``: an input only the lexicon triggers is rewritten only into a candidate at
+    least this much less toxic (a civil comment holding "gives" or "F.C." keeps its words).
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     if not texts:
@@ -115,8 +120,12 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     offline = offline or OfflineRewriter()
     results = {i: _unserved(t, float(tox_before[i]), bool(civil_before[i])) for i, t in enumerate(texts)}
     results = {i: r for i, r in results.items() if r is not None}
+    lexical = [lexicon_trigger and civil_before[i] and offline.has_known_toxic_terms(t) for i, t in enumerate(texts)]
+    # borderline: civil by every threshold, no lexicon phrase, yet toxic enough to soften
+    borderline = [rewrite_floor is not None and civil_before[i] and not lexical[i] and tox_before[i] >= rewrite_floor
+                  for i in range(len(texts))]
     todo = [i for i, t in enumerate(texts) if i not in results and t.strip() and (
-        not civil_before[i] or (lexicon_trigger and offline.has_known_toxic_terms(t)))]
+        not civil_before[i] or lexical[i] or borderline[i])]
     todo_set = set(todo)
     results.update({i: RewriteResult.unchanged(t, float(tox_before[i]))
                     for i, t in enumerate(texts) if i not in todo_set and i not in results})
@@ -159,6 +168,10 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     for i, row, (kept, rejected) in zip(todo, rows, screened):
         # rows whose backend call failed say so, whichever candidate wins
         fallback = next((c.fallback for c in row if c.fallback), None)
+        if borderline[i]:  # a softer version only: the result must fall under the floor itself
+            kept = [c for c in kept if c.tox < rewrite_floor]
+        elif lexical[i] and lexicon_drop:
+            kept = [c for c in kept if c.tox <= tox_before[i] - lexicon_drop]
         res = choose(texts[i], float(tox_before[i]), kept, rejected, fallback, toxicity_weight=toxicity_weight)
         if civil_before[i] and not res.civil:  # triggered by the lexicon only: keep the input
             res = RewriteResult.unchanged(texts[i], res.toxicity_before, fallback)
