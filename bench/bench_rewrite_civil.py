@@ -1,7 +1,7 @@
 """What rewriting costs civil text: the share of civil comments the rewriter changes.
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_rewrite_civil.py --n 300
-    ... --options '{"rewrite_floor": 0.3}' --out /tmp/civil_floor30   # a rewrite_texts variant
+    ... --options '{"lexicon_drop": 0}' --out /tmp/civil_drop0   # a rewrite_texts variant
 
 Two civil sets, both dev parts no choice of the rewriter was scored on before:
 - ParaDetox references: the first human civil paraphrase of each ParaDetox dev pair (the dev
@@ -9,9 +9,9 @@ Two civil sets, both dev parts no choice of the rewriter was scored on before:
   is never read.
 - Jigsaw: comments of the project split's dev part with no label set.
 
-A civil comment should come back as it is; every changed one is a cost a variant that rewrites
-more (e.g. borderline inputs, ``rewrite_floor``) must be weighed against. The shipped rewriter
-runs as a user gets it (the shipped lexicon, edit tagger, generator and meaning encoder).
+A civil comment should come back as it is; every changed one is a cost that a variant which
+rewrites more (lexicon triggers: ``lexicon_drop``; borderline inputs) must be weighed against.
+The shipped rewriter runs as a user gets it (the shipped lexicon, edit tagger, generator and meaning encoder).
 Writes ``--out``.json and .md (default bench/results/rewrite_civil).
 """
 
@@ -94,7 +94,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="default")
     ap.add_argument("--n", type=int, default=300, help="texts per civil set")
-    ap.add_argument("--options", default=None, help='rewrite_texts settings as JSON, e.g. \'{"rewrite_floor": 0.3}\'')
+    ap.add_argument("--options", default=None, help='rewrite_texts settings as JSON, e.g. \'{"lexicon_drop": 0}\'')
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--out", default=str(OUT / "rewrite_civil"), help="results path without extension")
     args = ap.parse_args()

@@ -5,7 +5,8 @@ with the classifier, **screen** them with the guards (:mod:`cleanspeech.rewrite.
 
 An input is rewritten when the classifier flags it (not civil) or when it holds a phrase that
 ParaDetox annotators almost always remove (``lexicon_trigger``; e.g. "fucking", masked
-profanity). Every other input comes back unchanged with ``method="unchanged"``.
+profanity), and then only into an edit that lowers its toxicity (``LEXICON_DROP``). Every other
+input comes back unchanged with ``method="unchanged"``.
 
 Inputs the rewriter cannot serve come back unedited with ``civil=False`` and a ``rejection``:
 non-English text the classifier flags (the lexicon is English), and flagged generalisations
@@ -44,6 +45,14 @@ from cleanspeech.rewrite.verify import (TOXICITY_WEIGHT, ScoreFn, attach_likelih
 
 BACKENDS = ("offline", "gemini", "openai", "auto")
 
+# A civil comment that only holds a word the lexicon triggers on is rewritten only into a
+# candidate at least this much less toxic. ParaDetox annotators edit "gives" (inside "gives a
+# fuck") and "F" often enough to make them triggers, and without this "Aston Villa F.C." became
+# "Aston Villa.C.". Fixed at 0.05, not tuned: on 300 ParaDetox dev pairs J +0.002 [-0.000,
+# +0.006], judge STA unchanged; label-free Jigsaw dev comments changed 12 -> 9 of 300
+# (bench/bench_rewrite_civil.py; docs/results.md).
+LEXICON_DROP = 0.05
+
 
 def make_rewriter(backend: str = "offline", **kw: Any) -> Rewriter:
     """The rewriter for ``backend`` (LLM settings from ``kw``, the environment, a config file)."""
@@ -72,8 +81,8 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
                   lexicon_trigger: bool = True, guided_steps: int = 3,
                   scorer: Callable[[Sequence[str]], np.ndarray] | None = None,
                   edit_tagger: Any = "auto", meaning: Any = "auto", generator: Any = "auto", rerank: bool = True,
-                  toxicity_weight: float = TOXICITY_WEIGHT, rewrite_floor: float | None = None,
-                  lexicon_drop: float = 0.0, **kw: Any) -> list[RewriteResult]:
+                  toxicity_weight: float = TOXICITY_WEIGHT, lexicon_drop: float = LEXICON_DROP,
+                  **kw: Any) -> list[RewriteResult]:
     """One verified :class:`RewriteResult` per text, in order.
 
     ``model``: anything with ``predict_proba(texts) -> (n, 6)`` and ``thresholds (6,)``.
@@ -95,10 +104,8 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     none. ``rerank``: where the generator can rate rewrites (``likelihood``), it chooses among
     the civil candidates (:func:`~cleanspeech.rewrite.verify.attach_likelihood`);
     ``toxicity_weight``: how much a civil candidate's remaining toxicity counts against it there.
-    ``rewrite_floor``: an input no label flags is still rewritten when its toxicity (max label
-    probability) is at least this, and then only into a candidate under it (None: never).
     ``lexicon_drop``: an input only the lexicon triggers is rewritten only into a candidate at
-    least this much less toxic (a civil comment holding "gives" or "F.C." keeps its words).
+    least this much less toxic (:data:`LEXICON_DROP`; 0 lets any civil edit through).
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     if not texts:
@@ -121,11 +128,7 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     results = {i: _unserved(t, float(tox_before[i]), bool(civil_before[i])) for i, t in enumerate(texts)}
     results = {i: r for i, r in results.items() if r is not None}
     lexical = [lexicon_trigger and civil_before[i] and offline.has_known_toxic_terms(t) for i, t in enumerate(texts)]
-    # borderline: civil by every threshold, no lexicon phrase, yet toxic enough to soften
-    borderline = [rewrite_floor is not None and civil_before[i] and not lexical[i] and tox_before[i] >= rewrite_floor
-                  for i in range(len(texts))]
-    todo = [i for i, t in enumerate(texts) if i not in results and t.strip() and (
-        not civil_before[i] or lexical[i] or borderline[i])]
+    todo = [i for i, t in enumerate(texts) if i not in results and t.strip() and (not civil_before[i] or lexical[i])]
     todo_set = set(todo)
     results.update({i: RewriteResult.unchanged(t, float(tox_before[i]))
                     for i, t in enumerate(texts) if i not in todo_set and i not in results})
@@ -168,9 +171,7 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     for i, row, (kept, rejected) in zip(todo, rows, screened):
         # rows whose backend call failed say so, whichever candidate wins
         fallback = next((c.fallback for c in row if c.fallback), None)
-        if borderline[i]:  # a softer version only: the result must fall under the floor itself
-            kept = [c for c in kept if c.tox < rewrite_floor]
-        elif lexical[i] and lexicon_drop:
+        if lexical[i]:  # a civil input: only an edit that makes it clearly less toxic is worth sending
             kept = [c for c in kept if c.tox <= tox_before[i] - lexicon_drop]
         res = choose(texts[i], float(tox_before[i]), kept, rejected, fallback, toxicity_weight=toxicity_weight)
         if civil_before[i] and not res.civil:  # triggered by the lexicon only: keep the input
