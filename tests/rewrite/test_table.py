@@ -141,6 +141,9 @@ def test_guards_unit():
     assert fluency_problem("you are a fucking idiot .", "you are wrong .") is None
     assert fluency_problem("i dont give a shit about this article", "i dont care about this article") is None
     # a seam before a preposition dangles; an ending the original has too does not
+    assert fluency_problem("Get the hell out of my thread, loser.", "Get the out of my thread.").kind \
+        is K.DANGLING_DETERMINER  # tried by hand: "out" was missing from the closed class
+    assert fluency_problem("Get the hell out of my thread, loser.", "Get out of my thread.") is None
     assert fluency_problem("i dont give a shit about your rules .", "i dont give an about your rules .").broken
     assert fluency_problem("yes , it 's fucking depressing is what it is .",
                            "yes , it 's depressing is what it is .") is None

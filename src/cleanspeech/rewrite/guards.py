@@ -41,7 +41,8 @@ DETERMINERS = frozenset("a an the every each my your our their".split())
 NOT_AFTER_DET = frozenset("""
 is are was were be been am 's has have had will would can could should shall may might must do
 does did of in on at to for with by from and or but if because as than so
-about into through against around over under
+about into through against around over under out onto upon within without between among across during
+except until via toward towards
 """.split())
 # A seam joining one of SUBJECTS (or a modal) to one of OBJECTS lost the verb between them:
 # "find you and you", "my dad can your dad", "they can themselves".
