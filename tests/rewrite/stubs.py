@@ -33,6 +33,7 @@ class KeywordModel(ToxicityModel):
         self.calls += 1
         out = np.full((len(texts), 6), 0.05)
         for i, t in enumerate(texts):
-            words = t.lower().replace(",", " ").replace(".", " ").split()
+            # quotes split words too: a slur quoted in counter-speech ('a "faggot"') is still the word
+            words = t.lower().replace(",", " ").replace(".", " ").replace('"', " ").split()
             out[i, self.columns] = max([0.05] + [self.weights.get(w, 0.05) for w in words])
         return out
