@@ -92,3 +92,30 @@ def test_meaning_skips_inputs_without_a_choice_and_far_candidates():
     assert similarity(far[2].text, src) < MEANING_MARGIN * similarity(far[0].text, src)
     # a candidate without an embedding cannot win on characters alone against ones with it
     assert choose(src, 0.9, far).rewrite == "well then you are a total"
+
+
+class TableMeaning:
+    """A stand-in encoder: the cosine of each (input, output) pair from a table (0.9 otherwise)."""
+
+    def __init__(self, table):
+        self.table = table
+
+    def similarity(self, sources, outputs):
+        return np.array([self.table.get(o, 0.9) for o in outputs])
+
+
+def test_a_civil_candidate_that_says_something_else_is_rejected_for_its_meaning():
+    from cleanspeech.rewrite.candidate import Template
+    from cleanspeech.rewrite.verify import MEANING_FLOOR, drop_meaning_lost
+
+    src = "i luuuhve yooh ... so FRIKKIN much .."
+    far = edit("i have loooong time to do it", 0.05, True, "generator:lora", source=Source.BACKEND)
+    near = edit("i luuuhve yooh ... so much ..", 0.1, True)
+    tmpl = Candidate("I am very angry with you.", Source.TEMPLATE, Tier.LAST_RESORT, tox=0.01, civil=True,
+                     template=Template.THREAT)
+    kept, rejected = [far, near, tmpl], []
+    drop_meaning_lost(TableMeaning({far.text: MEANING_FLOOR - 0.2, tmpl.text: 0.05}), [(src, kept, rejected)])
+    assert kept == [near, tmpl] and rejected == [far]  # a template says the feeling, not the words, by design
+    assert far.rejection.kind is RejectionKind.MEANING_LOST and near.meaning is None
+    r = choose(src, 0.6, [], rejected)
+    assert not r.civil and r.rejection.kind is RejectionKind.MEANING_LOST and r.rewrite == src

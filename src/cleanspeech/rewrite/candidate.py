@@ -51,6 +51,7 @@ class RejectionKind(Enum):
     LOST_IDENTITY = "lost-identity"  # detail: the identity terms gone
     LOST_NEGATION = "lost-negation"  # detail: the negations gone
     LOST_MODALITY = "lost-modality"  # detail: the modal verbs gone ("should be legal" -> "is legal")
+    MEANING_LOST = "meaning-lost"  # less like the input than 99% of human paraphrases are to theirs
     KEEPS_THREAT = "keeps-threat"  # a violent act is still named
     THREAT_FRAME = "threat-frame"  # the violent words went, the rest of the threat stayed
     # broken sentences (see BROKEN_KINDS); detail: the words at the seam

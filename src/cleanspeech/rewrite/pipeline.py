@@ -40,8 +40,8 @@ from cleanspeech.rewrite.offline import OfflineRewriter
 from cleanspeech.rewrite.plain import request_templates, templates_for
 from cleanspeech.rewrite.result import RewriteResult, toxicity
 from cleanspeech.rewrite.sources import BackendSource, EditTaggerSource, LexiconSource, PlainSource
-from cleanspeech.rewrite.verify import (TOXICITY_WEIGHT, ScoreFn, attach_likelihood, attach_meaning, choose,
-                                        guided_removals, score_candidates)
+from cleanspeech.rewrite.verify import (MEANING_FLOOR, TOXICITY_WEIGHT, ScoreFn, attach_likelihood, attach_meaning,
+                                        choose, drop_meaning_lost, guided_removals, score_candidates)
 
 BACKENDS = ("offline", "gemini", "openai", "auto")
 
@@ -82,7 +82,7 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
                   scorer: Callable[[Sequence[str]], np.ndarray] | None = None,
                   edit_tagger: Any = "auto", meaning: Any = "auto", generator: Any = "auto", rerank: bool = True,
                   toxicity_weight: float = TOXICITY_WEIGHT, lexicon_drop: float = LEXICON_DROP,
-                  **kw: Any) -> list[RewriteResult]:
+                  meaning_floor: float | None = MEANING_FLOOR, **kw: Any) -> list[RewriteResult]:
     """One verified :class:`RewriteResult` per text, in order.
 
     ``model``: anything with ``predict_proba(texts) -> (n, 6)`` and ``thresholds (6,)``.
@@ -106,6 +106,8 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     ``toxicity_weight``: how much a civil candidate's remaining toxicity counts against it there.
     ``lexicon_drop``: an input only the lexicon triggers is rewritten only into a candidate at
     least this much less toxic (:data:`LEXICON_DROP`; 0 lets any civil edit through).
+    ``meaning_floor``: with ``meaning``, civil candidates whose cosine to the input is under this
+    are rejected (:data:`~cleanspeech.rewrite.verify.MEANING_FLOOR`; None: no floor).
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     if not texts:
@@ -164,6 +166,9 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
                 for i, row, t in zip(todo, rows, threats)]
     # choose
     enc = load_meaning() if isinstance(meaning, str) and meaning == "auto" else meaning
+    if enc is not None and meaning_floor is not None:
+        drop_meaning_lost(enc, [(texts[i], kept, rejected) for i, (kept, rejected) in zip(todo, screened)],
+                          meaning_floor)
     if enc is not None:
         attach_meaning(enc, [(texts[i], float(tox_before[i]), kept) for i, (kept, _) in zip(todo, screened)])
     if rerank and generator is not None and hasattr(generator, "likelihood"):

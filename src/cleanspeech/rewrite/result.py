@@ -24,6 +24,7 @@ _GUARD_TEXT = {
     K.THREAT_FRAME: "removing the violent words leaves the rest of the threat",
     K.NOT_CIVIL: "no candidate is under every threshold",
     K.SAME_WORDS: "the only civil candidate has the same words (only punctuation or case changed)",
+    K.MEANING_LOST: "the only civil candidates say something else (their meaning is too far from the input's)",
     K.GROUP_CLAIM: 'it makes a claim about "{0}" as a group; removing words would either erase the group '
                    "or keep the claim",
 }
