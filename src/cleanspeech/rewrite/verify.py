@@ -13,9 +13,9 @@ Rules (for each input):
 4. Candidates that fail a guard (:mod:`cleanspeech.rewrite.guards`: an identity term or a
    negation lost, a broken sentence, a threat kept or only its violent words removed) are never
    chosen; when one of them was the only civil candidate the result's ``rejection`` is its.
-5. With a meaning encoder, a civil candidate whose cosine to the input is under
-   :data:`MEANING_FLOOR` says something else and is turned down the same way
-   (:func:`drop_meaning_lost`; templates are exempt: they state the feeling by design).
+5. With a meaning encoder, a written candidate (the generator's, an LLM backend's) whose cosine
+   to the input is under :data:`MEANING_FLOOR` says something else and is turned down the same
+   way (:func:`drop_meaning_lost`).
 """
 
 from __future__ import annotations
@@ -135,12 +135,13 @@ MEANING_FLOOR = 0.27
 
 def drop_meaning_lost(meaning: Any, rows: Sequence[tuple[str, list[Candidate], list[Candidate]]],
                       floor: float = MEANING_FLOOR) -> None:
-    """Move the civil candidates whose meaning cosine to their input is under ``floor`` from
+    """Move the civil written candidates whose meaning cosine to their input is under ``floor`` from
     ``kept`` to ``rejected`` (``MEANING_LOST``), for the rows ``(original, kept, rejected)``, in
     one batched pass of ``meaning``. The cosine is not kept on the candidates: which ones carry
     it decides how :func:`choose` compares them (:func:`attach_meaning`)."""
-    # templates state the feeling instead of the words by design ("I am very angry with you.")
-    todo = [(orig, c) for orig, kept, _ in rows for c in kept if c.civil and c.source is not Source.TEMPLATE]
+    # only written answers (the generator's, an LLM backend's) can drift: edits keep the input's
+    # words by construction, and templates state the feeling instead by design
+    todo = [(orig, c) for orig, kept, _ in rows for c in kept if c.civil and c.source is Source.BACKEND]
     if not todo:
         return
     sims = meaning.similarity([o for o, _ in todo], [c.text for _, c in todo])
