@@ -114,8 +114,10 @@ def test_a_civil_candidate_that_says_something_else_is_rejected_for_its_meaning(
     tmpl = Candidate("I am very angry with you.", Source.TEMPLATE, Tier.LAST_RESORT, tox=0.01, civil=True,
                      template=Template.THREAT)
     kept, rejected = [far, near, tmpl], []
-    drop_meaning_lost(TableMeaning({far.text: MEANING_FLOOR - 0.2, tmpl.text: 0.05}), [(src, kept, rejected)])
-    assert kept == [near, tmpl] and rejected == [far]  # a template says the feeling, not the words, by design
+    table = {far.text: MEANING_FLOOR - 0.2, tmpl.text: 0.05, near.text: 0.05}
+    drop_meaning_lost(TableMeaning(table), [(src, kept, rejected)])
+    # only written answers are read: an edit keeps the input's words, a template says the feeling
+    assert kept == [near, tmpl] and rejected == [far]
     assert far.rejection.kind is RejectionKind.MEANING_LOST and near.meaning is None
     r = choose(src, 0.6, [], rejected)
     assert not r.civil and r.rejection.kind is RejectionKind.MEANING_LOST and r.rewrite == src
