@@ -114,10 +114,6 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
     scores, same_refs, per_pair = score_systems(model, judge, fluency, sources, refs, systems, fluency_limit, ngram)
     if rows:
         write_rows(rows, sources, results, judge, per_pair[ours_name])
-    methods: dict[str, int] = {}
-    for r in results:
-        key = r.method.split(" (")[0]
-        methods[key] = methods.get(key, 0) + 1
     return {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()} {platform.processor() or ''} ({platform.system()}), CPU, shared cores",
@@ -139,7 +135,7 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
         "scores": scores,
         "same_references": same_refs,
         "J_gain_over_Delete": round(scores[ours_name]["J"] - scores["Delete"]["J"], 4),
-        "methods": dict(sorted(methods.items(), key=lambda kv: -kv[1])),
+        "methods": count_methods(results),
         "generator": None if not gen else {"which": generator, "k": k, "tier": generator_tier, "decoding": decoding,
                                            "seconds_sampling": round(gen_secs, 2),
                                            "seconds_per_comment": round(gen_secs / max(len(sources), 1), 2)},
@@ -148,6 +144,15 @@ def run(model_name: str, pairs_path: str, limit: int | None, backend: str, dev: 
         "examples": [r.to_dict() for r in results[:12]],
         "generator_samples": [{"input": src, "samples": row} for src, row in zip(sources[:12], samples)],
     }
+
+
+def count_methods(results: list) -> dict[str, int]:
+    """How many results each method won (its name without the parenthesised detail), most first."""
+    methods: dict[str, int] = {}
+    for r in results:
+        key = r.method.split(" (")[0]
+        methods[key] = methods.get(key, 0) + 1
+    return dict(sorted(methods.items(), key=lambda kv: -kv[1]))
 
 
 def write_rows(path: str, sources: list[str], results: list, judge, per: dict[str, np.ndarray]) -> None:

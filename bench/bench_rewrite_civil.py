@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_rewrite import DEV_SEED, code_version  # noqa: E402
+from bench_rewrite import DEV_SEED, code_version, count_methods  # noqa: E402
 
 from cleanspeech.data import project_split, read_jigsaw  # noqa: E402
 from cleanspeech.data.io import write_text_atomic  # noqa: E402
@@ -59,14 +59,10 @@ def run(model_name: str, n: int, options: dict | None) -> dict:
     for name, texts in civil_sets(n).items():
         res = rewrite_texts(model, texts, **(options or {}))
         changed = [i for i, r in enumerate(res) if r.rewrite != r.original]
-        methods: dict[str, int] = {}
-        for i in changed:
-            key = res[i].method.split(" (")[0]
-            methods[key] = methods.get(key, 0) + 1
         out["sets"][name] = {
             "n": len(texts), "changed": len(changed), "share_changed": round(len(changed) / max(len(texts), 1), 4),
             "toxicity_median": round(float(np.median([r.toxicity_before for r in res])), 4),
-            "methods": dict(sorted(methods.items(), key=lambda kv: -kv[1])),
+            "methods": count_methods([res[i] for i in changed]),
             "examples": [{"input": res[i].original, "rewrite": res[i].rewrite, "method": res[i].method,
                           "toxicity_before": round(res[i].toxicity_before, 3)} for i in changed[:15]],
         }

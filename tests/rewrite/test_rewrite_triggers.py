@@ -1,30 +1,9 @@
 """Which inputs the rewriter touches: a civil comment that only holds a word the lexicon triggers
 on keeps its words unless an edit makes it clearly less toxic (``lexicon_drop``)."""
 
-import numpy as np
+from stubs import KeywordModel
 
-from cleanspeech.labels import LABELS
 from cleanspeech.rewrite import rewrite_texts
-
-
-class WordModel:
-    """Scores each label by the worst word it holds, from a fixed table (0.001 otherwise), so
-    which candidate is civil is known exactly."""
-
-    def __init__(self, words: dict[str, float]) -> None:
-        self.words = words
-        self.thresholds = np.full(len(LABELS), 0.5)
-
-    def predict_proba(self, texts):
-        out = np.full((len(texts), len(LABELS)), 0.001)
-        for i, t in enumerate(texts):
-            toks = (t or "").lower().replace(".", " ").replace(",", " ").split()
-            out[i, 0] = max([self.words.get(w, 0.001) for w in toks] or [0.001])
-        return out
-
-    def strong_terms(self):
-        return {}
-
 
 NO_EXTRAS = dict(edit_tagger=None, meaning=None, generator=None)
 # "gives" is a lexicon trigger (ParaDetox annotators edit it inside "gives a fuck", 127 times);
@@ -33,13 +12,13 @@ CIVIL_WITH_TRIGGER = "When Obi-Wan gives Luke the lightsaber, at first it is blu
 
 
 def test_shipped_default_keeps_a_civil_comment_whose_trigger_word_is_harmless():
-    model = WordModel({})
+    model = KeywordModel({})
     r = rewrite_texts(model, [CIVIL_WITH_TRIGGER], **NO_EXTRAS)[0]
     assert (r.rewrite, r.method, r.civil) == (CIVIL_WITH_TRIGGER, "unchanged", True)
 
 
 def test_without_the_drop_rule_the_lexicon_edits_it():
-    model = WordModel({})
+    model = KeywordModel({})
     r = rewrite_texts(model, [CIVIL_WITH_TRIGGER], lexicon_drop=0.0, **NO_EXTRAS)[0]
     assert r.rewrite != CIVIL_WITH_TRIGGER  # the behaviour the rule exists to stop
     assert "gives" not in r.rewrite
@@ -47,7 +26,7 @@ def test_without_the_drop_rule_the_lexicon_edits_it():
 
 def test_a_trigger_that_carries_toxicity_is_still_edited():
     # "silly" (a lexicon trigger) scored 0.3: civil at 0.5, yet removing it lowers toxicity
-    model = WordModel({"silly": 0.3})
+    model = KeywordModel({"silly": 0.3})
     text = "at least read the article before making silly comments"
     r = rewrite_texts(model, [text], **NO_EXTRAS)[0]
     assert r.civil and "silly" not in r.rewrite and r.toxicity_after <= r.toxicity_before - 0.05

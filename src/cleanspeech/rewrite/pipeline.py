@@ -106,8 +106,9 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     ``toxicity_weight``: how much a civil candidate's remaining toxicity counts against it there.
     ``lexicon_drop``: an input only the lexicon triggers is rewritten only into a candidate at
     least this much less toxic (:data:`LEXICON_DROP`; 0 lets any civil edit through).
-    ``meaning_floor``: with ``meaning``, civil candidates whose cosine to the input is under this
-    are rejected (:data:`~cleanspeech.rewrite.verify.MEANING_FLOOR`; None: no floor).
+    ``meaning_floor``: with ``meaning``, civil written candidates (the generator's, a backend's)
+    whose cosine to the input is under this are rejected
+    (:data:`~cleanspeech.rewrite.verify.MEANING_FLOOR`; None: no floor).
     """
     texts = [t if isinstance(t, str) else "" for t in texts]
     if not texts:
@@ -129,8 +130,10 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     offline = offline or OfflineRewriter()
     results = {i: _unserved(t, float(tox_before[i]), bool(civil_before[i])) for i, t in enumerate(texts)}
     results = {i: r for i, r in results.items() if r is not None}
-    lexical = [lexicon_trigger and civil_before[i] and offline.has_known_toxic_terms(t) for i, t in enumerate(texts)]
-    todo = [i for i, t in enumerate(texts) if i not in results and t.strip() and (not civil_before[i] or lexical[i])]
+    # civil inputs rewritten only for a lexicon phrase (served inputs and blanks are not looked up)
+    lexical = {i for i, t in enumerate(texts) if lexicon_trigger and civil_before[i] and i not in results
+               and t.strip() and offline.has_known_toxic_terms(t)}
+    todo = [i for i, t in enumerate(texts) if i not in results and t.strip() and (not civil_before[i] or i in lexical)]
     todo_set = set(todo)
     results.update({i: RewriteResult.unchanged(t, float(tox_before[i]))
                     for i, t in enumerate(texts) if i not in todo_set and i not in results})
@@ -176,7 +179,7 @@ def rewrite_texts(model: ToxicityModel, texts: list[str], backend: str = "offlin
     for i, row, (kept, rejected) in zip(todo, rows, screened):
         # rows whose backend call failed say so, whichever candidate wins
         fallback = next((c.fallback for c in row if c.fallback), None)
-        if lexical[i]:  # a civil input: only an edit that makes it clearly less toxic is worth sending
+        if i in lexical:  # a civil input: only an edit that makes it clearly less toxic is worth sending
             kept = [c for c in kept if c.tox <= tox_before[i] - lexicon_drop]
         res = choose(texts[i], float(tox_before[i]), kept, rejected, fallback, toxicity_weight=toxicity_weight)
         if civil_before[i] and not res.civil:  # triggered by the lexicon only: keep the input
