@@ -133,3 +133,23 @@ def test_apply_mixes_only_identity_hate_and_copies():
     out = head.apply(probs, x)
     assert np.allclose(np.delete(out, HATE, axis=1), 0.3) and np.allclose(probs, 0.3)
     assert np.allclose(out[:, HATE], head.mix(probs[:, HATE], x))
+
+
+def test_a_head_reads_its_layers_from_per_layer_features():
+    from cleanspeech.models.hate_head import layer_columns
+
+    pooled = np.arange(2 * 12, dtype=np.float32).reshape(2, 12)  # 3 layers of width 4
+    rng = np.random.default_rng(5)
+    w = {"mean": np.zeros(8), "scale": np.ones(8), "w1": rng.normal(size=(8, 8)), "b1": np.zeros(8),
+         "w2": rng.normal(size=(6, 8)), "b2": np.zeros(6)}
+    head = HateHead(w, HateHeadConfig(hidden=8, layers=[1, 3]))
+    picked = np.hstack([pooled[:, 0:4], pooled[:, 8:12]])
+    np.testing.assert_array_equal(head.select(pooled), picked)
+    np.testing.assert_array_equal(layer_columns(pooled, (1, 3), n_layers=3), picked)
+    assert np.allclose(head.served_logit(pooled), head.logits(picked)[:, HATE])
+    last = _head(dim=4)  # a head without layers reads the last layer (heads before layers existed)
+    np.testing.assert_array_equal(last.select(pooled), pooled[:, 8:])
+    with pytest.raises(ValueError, match="layers"):
+        HateHead(w, HateHeadConfig(hidden=8, layers=[1, 4])).select(pooled)
+    with pytest.raises(ValueError, match="layers"):
+        layer_columns(pooled, (4,), n_layers=3)

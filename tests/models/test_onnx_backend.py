@@ -202,3 +202,25 @@ def test_static_member_without_calibration_texts_is_a_clear_error(tiny_bert_memb
     monkeypatch.setenv("CLEANSPEECH_CACHE", str(tmp_path / "cache"))
     with pytest.raises(FileNotFoundError, match=CALIBRATION_TEXTS):
         load_model(broken, backend="onnx")
+
+
+def test_pooled_output_holds_each_layers_mean_and_matches_torch(tiny_bert_member, tmp_path, monkeypatch):
+    """The graph's second output is every layer's masked mean side by side (what a hate head
+    picks its layers from), the same through ONNX and torch."""
+    from cleanspeech.models.registry import load_model
+
+    monkeypatch.setenv("CLEANSPEECH_CACHE", str(tmp_path))
+    texts = ["you are a total idiot", "hello there, friend"]
+    p_onnx, f_onnx = load_model(tiny_bert_member, backend="onnx").predict_proba_pooled(texts)
+    torch_model = load_model(tiny_bert_member, backend="torch")
+    p_torch, f_torch = torch_model.predict_proba_pooled(texts)
+    assert f_onnx.shape == f_torch.shape == (2, 2 * 16)  # 2 layers x hidden size 16
+    assert np.abs(f_onnx - f_torch).max() < 0.05 and np.abs(p_onnx - p_torch).max() < 0.05
+    import torch
+
+    wins, _ = torch_model.windows(texts[:1])
+    ids = torch.tensor([wins[0]])
+    hidden = torch_model.module(input_ids=ids, attention_mask=torch.ones_like(ids),
+                                output_hidden_states=True).hidden_states
+    np.testing.assert_allclose(f_torch[0, :16], hidden[1][0].mean(0).detach().numpy(), atol=1e-5)
+    np.testing.assert_allclose(f_torch[0, 16:], hidden[2][0].mean(0).detach().numpy(), atol=1e-5)

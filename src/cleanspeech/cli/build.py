@@ -136,12 +136,17 @@ def build_hate_head_command(
     augment: Annotated[list[str] | None, typer.Option("--augment", metavar="KIND", help="Training-only template rows to add: hard, templates (repeatable; none by default).")] = None,
     jigsaw_abuse: Annotated[bool, typer.Option("--jigsaw-abuse/--no-jigsaw-abuse", help="Add Jigsaw's insults and threats without identity_hate as rows.")] = False,
     features_cache: Annotated[Path | None, typer.Option("--features-cache", metavar="FILE.npz", help="Reuse (and extend) the member features of the training rows, keyed by text.")] = None,
+    layers: Annotated[str, typer.Option("--layers", metavar="K,K,...", help="The slow member's layers (1-based) whose mean hidden states the head reads, e.g. 3,4,6, or 'last'.")] = "last",
 ) -> None:
     """Train the group-hate head on the multi-source mixture and attach it to a cascade folder."""
     from cleanspeech.training.hate_head import HateHeadTraining, build_hate_head
 
+    try:
+        picked = None if layers.strip() == "last" else tuple(int(k) for k in layers.split(","))
+    except ValueError:
+        raise typer.BadParameter(f"--layers takes comma-separated layer numbers or 'last', got {layers!r}") from None
     cfg = HateHeadTraining(max_per_source=max_per_source, jigsaw_rows=jigsaw_rows, weight=weight,
-                           prior_logit=prior_logit, jigsaw_abuse=jigsaw_abuse,
+                           prior_logit=prior_logit, jigsaw_abuse=jigsaw_abuse, layers=picked,
                            augment=HateHeadTraining.augment if augment is None else tuple(a for a in augment if a != "none"))
     build_hate_head(cascade, data_dir, cfg, say=typer.echo, features_cache=features_cache)
     typer.echo(f"wrote {cascade / 'hate_head'}")

@@ -4,7 +4,7 @@ Why it exists: the shipped encoders learned ``identity_hate`` from 2018 Wikipedi
 nearly every hateful comment carries a slur. Hate without one ("<group> control the media",
 "<group> should not vote") scores near zero there. The multi-source mixture
 (``cleanspeech.data.sources``: HateXplain, ToxiGen, Implicit Hate, SBIC, Stormfront, ...) teaches
-it, and a network on *frozen* features of the member (the mean of its last hidden states, which
+it, and a network on *frozen* features of the member (the mean hidden states of chosen layers, which
 the member's ONNX graph returns with its logits: no extra forward pass) learns it from those
 sources without retraining the encoder on a CPU. On the held-out parts of the ten train sources it
 raised identity_hate ROC-AUC from 0.766 to 0.815 mixed into the cascade at equal weight; a linear
@@ -40,7 +40,10 @@ SERVED = LABEL2ID["identity_hate"]
 class HateHeadConfig:
     """What the head reads and how its output joins the cascade (stored in ``head.json``)."""
 
-    features: str = "slow member: mean last hidden state"
+    features: str = "slow member: mean hidden states of the layers below"
+    # transformer layers (1-based) whose means the head reads from the member's per-layer
+    # features (models.onnx_backend.layer_means); None: the last layer only (heads before stop 42)
+    layers: list[int] | None = None
     hidden: int = 256
     prior_logit: float = 0.0  # added to the served logit: mixture rate -> natural prevalence
     weight: float = 0.5  # its share of identity_hate's logit on the full route
@@ -54,6 +57,15 @@ class HateHeadConfig:
 def gelu(x: np.ndarray) -> np.ndarray:
     """The tanh GELU (``torch.nn.GELU(approximate="tanh")``, as trained)."""
     return 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3)))
+
+
+def layer_columns(pooled: np.ndarray, layers: list[int] | tuple[int, ...], n_layers: int) -> np.ndarray:
+    """The columns of ``layers`` (1-based) in per-layer features ``(n, n_layers·w)``, side by side."""
+    x = np.asarray(pooled, dtype=np.float32)
+    if x.ndim != 2 or x.shape[1] % n_layers or not all(1 <= k <= n_layers for k in layers):
+        raise ValueError(f"layers {list(layers)} of {n_layers}: features have shape {x.shape}")
+    width = x.shape[1] // n_layers
+    return np.hstack([x[:, (k - 1) * width:k * width] for k in layers])
 
 
 class HateHead:
@@ -81,9 +93,27 @@ class HateHead:
         h = gelu((x - w["mean"]) / w["scale"] @ w["w1"].T + w["b1"])
         return h @ w["w2"].T + w["b2"]
 
+    def select(self, pooled: np.ndarray) -> np.ndarray:
+        """The columns of the member's per-layer features ``(n, L·w)`` this head reads ``(n, dim)``:
+        its ``layers``, each ``w = dim / len(layers)`` wide, or the last ``dim`` columns (the last
+        layer) when ``layers`` is None."""
+        x = np.asarray(pooled, dtype=np.float32)
+        if x.ndim != 2:
+            raise ValueError(f"hate head expects features of shape (n, d), got {x.shape}")
+        layers = self.config.layers
+        if not layers:
+            if x.shape[1] < self.dim:
+                raise ValueError(f"hate head expects at least {self.dim} feature columns, got {x.shape}")
+            return x[:, x.shape[1] - self.dim:]
+        width = self.dim // len(layers)
+        if width * len(layers) != self.dim or min(layers) < 1 or max(layers) * width > x.shape[1]:
+            raise ValueError(f"hate head reads layers {layers} ({self.dim} columns); features have shape {x.shape}")
+        return np.hstack([x[:, (k - 1) * width:k * width] for k in layers])
+
     def served_logit(self, features: np.ndarray) -> np.ndarray:
-        """``identity_hate``'s logit ``(n,)`` at the natural prevalence."""
-        return self.logits(features)[:, SERVED] + self.config.prior_logit
+        """``identity_hate``'s logit ``(n,)`` at the natural prevalence, from the member's
+        per-layer features (:meth:`select` picks the head's layers)."""
+        return self.logits(self.select(features))[:, SERVED] + self.config.prior_logit
 
     def mix(self, p_identity: np.ndarray, features: np.ndarray) -> np.ndarray:
         """``p_identity`` ``(n,)`` (served scale) mixed with the head in logit space."""

@@ -21,7 +21,7 @@ import numpy as np
 
 from cleanspeech.runtime import ort_spinning, ort_threads, ort_workers
 
-EXPORT_VERSION = "6"  # bump when the export recipe changes, so caches are rebuilt
+EXPORT_VERSION = "7"  # bump when the export recipe changes, so caches are rebuilt
 SHIPPED_ONNX = "model.onnx"
 
 
@@ -42,10 +42,20 @@ STATIC_LENGTH_TYPES = ("deberta", "deberta-v2")  # traced relative positions bak
 
 
 def masked_mean(hidden, attention_mask):
-    """The mean of the last hidden states over the real tokens ``(b, d)``: the sentence features a
-    group-hate head reads (``models/hate_head.py``); exported as the graph's ``pooled`` output."""
+    """The mean of one layer's hidden states over the real tokens ``(b, d)``."""
     mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
     return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+
+
+def layer_means(hidden_states, attention_mask):
+    """Each transformer layer's :func:`masked_mean`, layers 1..L side by side ``(b, L·d)`` (the
+    embeddings left out): the sentence features a group-hate head reads (``models/hate_head.py``),
+    exported as the graph's ``pooled`` output. A head picks its layers: the middle layers keep
+    more of what a sentence says about a group than the last one, which fine-tuning on Jigsaw
+    bent towards toxic words (``bench/results/hate_head_features.md``)."""
+    import torch
+
+    return torch.cat([masked_mean(h, attention_mask) for h in hidden_states[1:]], dim=-1)
 
 
 def export_onnx(module, out_file: Path, opset: int = 17, fixed_length: int | None = None) -> None:
@@ -63,7 +73,7 @@ def export_onnx(module, out_file: Path, opset: int = 17, fixed_length: int | Non
 
         def forward(self, input_ids, attention_mask):
             out = self.inner(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True)
-            return out.logits, masked_mean(out.hidden_states[-1], attention_mask)
+            return out.logits, layer_means(out.hidden_states, attention_mask)
 
     ids = torch.ones((2, fixed_length or 16), dtype=torch.long)
     axes = {0: "batch"} if fixed_length else {0: "batch", 1: "tokens"}

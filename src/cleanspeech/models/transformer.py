@@ -138,19 +138,19 @@ class TransformerModel(ToxicityModel):
         return out.logits.float().numpy()
 
     def logits_pooled(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`logits` and the mean last hidden state over the real tokens ``(b, d)``, from
-        one forward pass."""
+        """:meth:`logits` and each layer's mean hidden state over the real tokens, side by side
+        ``(b, L·d)`` (:func:`~cleanspeech.models.onnx_backend.layer_means`), from one forward pass."""
         if self.runner is not None:
             return self.runner.with_pooled(input_ids, attention_mask)
         import torch
 
-        from cleanspeech.models.onnx_backend import masked_mean
+        from cleanspeech.models.onnx_backend import layer_means
 
         mask = torch.from_numpy(attention_mask)
         with torch.inference_mode():
             out = self.module(input_ids=torch.from_numpy(input_ids), attention_mask=mask,
                               output_hidden_states=True)
-        return out.logits.float().numpy(), masked_mean(out.hidden_states[-1], mask).float().numpy()
+        return out.logits.float().numpy(), layer_means(out.hidden_states, mask).float().numpy()
 
     def logits_many(self, batches: list[tuple[np.ndarray, np.ndarray]], pooled: bool = False) -> list:
         """:meth:`logits` (with ``pooled``: :meth:`logits_pooled`) of each batch, in order; the
@@ -167,7 +167,7 @@ class TransformerModel(ToxicityModel):
 
     def predict_proba_pooled(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`predict_proba` and, from the same forward passes, each comment's sentence
-        features ``(n, d)``: the mean over its windows of the mean last hidden state."""
+        features ``(n, L·d)``: the mean over its windows of each layer's mean hidden state."""
         return self._score(texts, pooled=True)
 
     def _score(self, texts: Sequence[str], pooled: bool) -> tuple[np.ndarray, np.ndarray | None]:

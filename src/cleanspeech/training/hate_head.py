@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from cleanspeech.labels import LABELS
-from cleanspeech.models.hate_head import HateHead, HateHeadConfig
+from cleanspeech.models.hate_head import HateHead, HateHeadConfig, layer_columns
 
 JIGSAW_SOURCE = "jigsaw"
 JIGSAW_LICENCE = "CC0 (comment text from Wikipedia talk pages, CC BY-SA 3.0)"
@@ -55,6 +55,13 @@ class HateHeadTraining:
     # Tried with augment: fixed that insult (0.34 -> 0.06) but lost "Jews control the media."
     # (0.21, under the threshold) and Jigsaw test AUC (0.9854); not shipped
     jigsaw_abuse: bool = False
+    # the slow member's layers (1-based) the head reads (models.hate_head.HateHeadConfig.layers;
+    # None: the last). Tried (bench/results/hate_head_features.md): layers 3, 4 and 6 raised the
+    # head's own held-out identity_hate ROC-AUC 0.831 -> 0.854 and the cascade's 0.821 -> 0.835
+    # at no serving cost, but at the operating point dev chose it flagged more non-hateful text
+    # (held-out false flags 0.051 -> 0.065; our suite's non-hateful passed 0.647 -> 0.624) and
+    # Jigsaw test macro ROC-AUC fell 0.9862 -> 0.9855; not shipped
+    layers: tuple[int, ...] | None = None
     hidden: int = 256
     epochs: int = 8
     batch_size: int = 256
@@ -162,6 +169,16 @@ def member_features(member, texts: list[str], cache: str | Path | None = None,
     return np.stack([known[k] for k in keys])
 
 
+def member_layers(cascade_dir: Path, cascade) -> int:
+    """How many transformer layers the cascade's slow member has (its folder's ``config.json``)."""
+    import json
+
+    from cleanspeech.models.ensemble import member_folder
+
+    config = json.loads((member_folder(cascade_dir, cascade.specs["slow"]) / "config.json").read_text(encoding="utf-8"))
+    return int(config["num_hidden_layers"])
+
+
 def build_hate_head(cascade_dir: str | Path, data_dir: str | Path, cfg: HateHeadTraining | None = None,
                     say: Callable[[str], None] = lambda m: None,
                     features_cache: str | Path | None = None) -> HateHead:
@@ -176,6 +193,8 @@ def build_hate_head(cascade_dir: str | Path, data_dir: str | Path, cfg: HateHead
     rows = training_rows(data_dir, cfg)
     say(f"{len(rows)} rows: " + ", ".join(f"{k} {v}" for k, v in rows["source"].value_counts().items()))
     features = member_features(cascade.slow, rows["text"].tolist(), features_cache, say)
+    if cfg.layers:
+        features = layer_columns(features, cfg.layers, member_layers(Path(cascade_dir), cascade))
     weights = fit_head(features, rows[list(LABELS)].to_numpy(dtype=float), cfg, say)
     shares = rows["source"].value_counts(normalize=True).round(4).to_dict()
     counts = rows["source"].value_counts().to_dict()
@@ -185,7 +204,7 @@ def build_hate_head(cascade_dir: str | Path, data_dir: str | Path, cfg: HateHead
     sources = [{"name": name, "rows": int(counts[name]), "share": float(shares[name]), "licence": licences[name]}
                for name in shares]
     head = HateHead(weights, HateHeadConfig(
-        hidden=cfg.hidden, prior_logit=cfg.prior_logit, weight=cfg.weight,
+        layers=list(cfg.layers) if cfg.layers else None, hidden=cfg.hidden, prior_logit=cfg.prior_logit, weight=cfg.weight,
         trained={"date": _dt.date.today().isoformat(), "rows": int(len(rows)), "shares": shares,
                  "sources": sources,
                  "settings": {k: getattr(cfg, k) for k in cfg.__dataclass_fields__},
