@@ -20,6 +20,8 @@ def test_pick_windows_keeps_first_last_and_the_top_scores():
     assert pick_windows(20, 4, scores) == [0, 7, 12, 19]
     assert pick_windows(20, 2, scores) == [0, 7]  # budget 2: first + the most toxic
     assert pick_windows(20, 2) == [0, 19]  # no scorer: first + last
+    assert pick_windows(20, 1, scores) == [7]  # budget 1: the most toxic window
+    assert pick_windows(20, 1) == [0]  # no scorer: the first
     spread = pick_windows(100, 6)
     assert len(spread) == 6 and spread[0] == 0 and spread[-1] == 99
     assert np.all(np.diff(spread) > 10)  # evenly spread, not bunched at the start

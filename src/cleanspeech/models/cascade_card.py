@@ -76,14 +76,26 @@ def _head_clause(model: CascadeModel, m: dict[str, Any]) -> str:
               f"it; identity_hate {test['without']['identity_hate_roc_auc']:.4f} -> "
               f"{test['with']['identity_hate_roc_auc']:.4f}." if test else "")
     return (f"\n\nOn the full route, `identity_hate` also reads a **group-hate head** (`hate_head/`): a small "
-            f"network over the transformer's sentence features (the mean of its last hidden states, from "
-            f"the same forward pass), trained on {cfg.trained.get('rows', '?')} rows of human-labelled hate "
+            f"network over the transformer's sentence features (the mean hidden states of its "
+            f"{_layers(cfg.layers)}, from the same forward pass), trained on {cfg.trained.get('rows', '?')} rows of human-labelled hate "
             f"and abuse data from many sites ({mix}), labels a source says nothing about masked out. "
             f"Its logit (plus {cfg.prior_logit:g}, from the mixture's positive rate towards natural "
             f"traffic) has weight {cfg.weight:g} in identity_hate's logit; weight and prior were chosen on "
             f"dev (`bench/results/hate_head.md`).{effect} With the head, `identity_hate` is no longer "
             f"capped at a multiple of `toxic` (dev: the cap lowered held-out identity_hate ROC-AUC); the "
             f"test table below was measured by `build-cascade`, before the head.{_sources_table(cfg.trained)}")
+
+
+def _layers(layers: list[int] | None) -> str:
+    return "last layer" if not layers else "layers " + ", ".join(map(str, layers))
+
+
+def _window_budget(model: CascadeModel) -> str:
+    budget = getattr(model.slow, "max_windows", 0)
+    if not budget:
+        return "every window of a long comment."
+    return (f"at most {budget} per comment; a longer comment's are chosen by the linear model's reading "
+            "of each window, the most toxic first (`LONG_TEXT_POLICY` in models/transformer.py).")
 
 
 def _sources_table(trained: dict[str, Any]) -> str:
@@ -179,6 +191,6 @@ Gate: the smallest routed share whose dev macro ROC-AUC is within the allowed lo
 route: share {dev['routed_share']:.1%}, dev AUC {dev['cascade_auc']:.4f} vs full {dev['full_auc']:.4f}.
 
 ## Long comments
-The transformer scores windows of its `max_length` tokens; the linear model always reads the
-whole text. See `cleanspeech predict --help` for the window budget on very long comments.
+The transformer scores windows of its `max_length` tokens, {_window_budget(model)} The linear
+model always reads the whole text.
 {_limitations(m)}"""

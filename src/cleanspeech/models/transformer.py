@@ -36,10 +36,11 @@ LONG_TEXT_POLICY = (
     "Long comments are cut into overlapping windows of the transformer's maximum length, and a "
     "comment's score is the highest score among the windows scored. A comment with more than "
     "`max_windows` windows (16 unless the model folder sets it; the shipped `default`'s transformer "
-    "uses 2, about 500 tokens) is scored on a budget of that many windows: always its "
+    "uses 1, 256 tokens) is scored on a budget of that many windows: always its "
     "first and last windows, plus the windows a cheap window scorer ranks most toxic (in the "
     "cascade, the linear model's highest label probability on each window's text); a budget of 2 "
-    "is the first window and the one the scorer ranks most toxic. Without a scorer, windows "
+    "is the first window and the one the scorer ranks most toxic, a budget of 1 the window the "
+    "scorer ranks most toxic (the first without a scorer). Without a scorer, windows "
     "spread evenly over the comment. So a 1 MB comment costs the transformer about "
     "as much as a comment of `max_windows` windows; toxic passages the scorer misses between the scored windows can "
     "be missed by the transformer (the linear model still reads the whole text)."
@@ -53,12 +54,13 @@ def pick_windows(n: int, budget: int, scores: np.ndarray | None = None) -> list[
     First and last always; the rest are the highest ``scores`` (``(n,)``, ties to the earlier
     window) or, without scores, evenly spread over the middle windows. A budget of 2 with scores
     is the first window and the highest-scored other one (the last included): the toxic passage
-    of a long comment is more often in its body than in its closing lines.
+    of a long comment is more often in its body than in its closing lines. A budget of 1 is the
+    highest-scored window (the first without scores).
     """
     if budget <= 0 or n <= budget:
         return list(range(n))
     if budget == 1:
-        return [0]
+        return [0] if scores is None else [int(np.argmax(np.asarray(scores, dtype=float)))]
     if budget == 2 and scores is not None:
         rest = np.asarray(scores, dtype=float)[1:]
         return [0, 1 + int(np.argmax(rest))]
