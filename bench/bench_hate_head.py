@@ -46,15 +46,18 @@ WEIGHTS = (0.0, 0.35, 0.5, 0.65, 0.8)
 PRIORS = (-2.0, -1.5, -1.0, -0.5, 0.0)
 
 
-def dev_rows(data_dir: Path, max_rows: int) -> pd.DataFrame:
+def dev_rows(data_dir: Path, max_rows: int, target: bool = False) -> pd.DataFrame:
+    """The held-out part of each train source (at most ``max_rows``, seed 0) and Jigsaw dev;
+    with ``target``, also each source's own target (NaN for Jigsaw)."""
+    cols = ["source", "text", *(["target"] if target else []), *LABELS]
     parts = []
     for name in TRAIN_SOURCES:
         h = load_source(name, data_dir).part("heldout")
         if len(h) > max_rows:
             h = h.sample(n=max_rows, random_state=0).sort_index()
-        parts.append(h[["source", "text", *LABELS]])
+        parts.append(h[cols])
     jig = split_part(read_jigsaw(data_dir / "jigsaw" / "train.csv.gz", require_labels=True), "dev")
-    parts.append(jig.rename(columns={"comment_text": "text"}).assign(source="jigsaw")[["source", "text", *LABELS]])
+    parts.append(jig.rename(columns={"comment_text": "text"}).assign(source="jigsaw", target=np.nan)[cols])
     return pd.concat(parts, ignore_index=True)
 
 
@@ -70,19 +73,27 @@ def measure(rows: pd.DataFrame, p: np.ndarray, threshold: float) -> dict[str, fl
     out = {"jigsaw_macro_auc": float(np.nanmean([_auc(y[jig, j], p[jig, j]) for j in range(len(LABELS))])),
            "jigsaw_ih_auc": _auc(y[jig, HATE], p[jig, HATE]),
            "jigsaw_ih_f1": float(f1_score(y[jig, HATE], p[jig, HATE] >= threshold))}
+    auc, recall, false_flag = heldout_means(rows, y[:, HATE], p[:, HATE], p[:, HATE] >= threshold)
+    out.update(heldout_ih_auc=auc, heldout_ih_recall=recall, heldout_ih_false_flag=false_flag)
+    return out
+
+
+def heldout_means(rows: pd.DataFrame, y: np.ndarray, score: np.ndarray,
+                  flagged: np.ndarray) -> tuple[float, float, float]:
+    """Means over the train sources' held-out rows (``y`` NaN = unknown) of ROC-AUC (sources with
+    both classes), recall (with positives) and false-flag rate (with negatives, one-class sets
+    included: counter-speech has no hate to catch); at least 5 rows of a class count."""
     aucs, recalls, false_flags = [], [], []
     for name in TRAIN_SOURCES:
-        r = (rows["source"] == name).to_numpy() & ~np.isnan(y[:, HATE])
-        yy, flag = y[r, HATE], p[r, HATE] >= threshold
+        r = (rows["source"] == name).to_numpy() & ~np.isnan(y)
+        yy, flag = y[r], flagged[r]
         if yy.sum() >= 5 and (1 - yy).sum() >= 5:
-            aucs.append(_auc(yy, p[r, HATE]))
+            aucs.append(_auc(yy, score[r]))
         if yy.sum() >= 5:
             recalls.append(flag[yy == 1].mean())
-        if (1 - yy).sum() >= 5:  # one-class sets count too: counter-speech has no hate to catch
+        if (1 - yy).sum() >= 5:
             false_flags.append(flag[yy == 0].mean())
-    out.update(heldout_ih_auc=float(np.mean(aucs)), heldout_ih_recall=float(np.mean(recalls)),
-               heldout_ih_false_flag=float(np.mean(false_flags)))
-    return out
+    return float(np.mean(aucs)), float(np.mean(recalls)), float(np.mean(false_flags))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,6 +25,7 @@ import argparse
 import datetime as dt
 import json
 import platform
+import sys
 from itertools import product
 from pathlib import Path
 
@@ -32,11 +33,11 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import f1_score, roc_auc_score
 
-from cleanspeech.data.io import read_jigsaw
-from cleanspeech.data.sources import TRAIN_SOURCES, load_source
-from cleanspeech.data.split import split_part
 from cleanspeech.labels import LABEL2ID, LABELS
 from cleanspeech.pipeline import Moderator
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_hate_head import dev_rows, heldout_means  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "results" / "head_labels"
@@ -45,38 +46,15 @@ WEIGHTS = (0.0, 0.2, 0.35, 0.5, 0.65)
 PRIORS = (-2.0, -1.5, -1.0, -0.5, 0.0)
 
 
-def rows_for(data_dir: Path, max_rows: int) -> pd.DataFrame:
-    parts = []
-    for name in TRAIN_SOURCES:
-        h = load_source(name, data_dir).part("heldout")
-        if len(h) > max_rows:
-            h = h.sample(n=max_rows, random_state=0).sort_index()
-        parts.append(h[["source", "text", "target", *LABELS]])
-    jig = split_part(read_jigsaw(data_dir / "jigsaw" / "train.csv.gz", require_labels=True), "dev")
-    jig = jig.rename(columns={"comment_text": "text"}).assign(source="jigsaw", target=np.nan)
-    parts.append(jig[["source", "text", "target", *LABELS]])
-    return pd.concat(parts, ignore_index=True)
-
-
 def measure(rows: pd.DataFrame, p: np.ndarray, thr: np.ndarray) -> dict[str, float]:
     y = rows[list(LABELS)].to_numpy(dtype=float)
     jig = (rows["source"] == "jigsaw").to_numpy()
     out = {"jigsaw_macro_auc": float(np.mean([roc_auc_score(y[jig, j], p[jig, j]) for j in range(len(LABELS))])),
            "jigsaw_toxic_auc": float(roc_auc_score(y[jig, TOXIC], p[jig, TOXIC])),
            "jigsaw_toxic_f1": float(f1_score(y[jig, TOXIC], p[jig, TOXIC] >= thr[TOXIC]))}
-    flagged, top = (p >= thr[None, :]).any(axis=1), p.max(axis=1)
-    aucs, recalls, false_flags = [], [], []
-    for name in TRAIN_SOURCES:
-        r = (rows["source"] == name).to_numpy() & ~rows["target"].isna().to_numpy()
-        t = rows.loc[r, "target"].to_numpy(dtype=float)
-        if t.sum() >= 5 and (1 - t).sum() >= 5:
-            aucs.append(float(roc_auc_score(t, top[r])))
-        if t.sum() >= 5:
-            recalls.append(float(flagged[r][t == 1].mean()))
-        if (1 - t).sum() >= 5:
-            false_flags.append(float(flagged[r][t == 0].mean()))
-    out.update(heldout_any_auc=float(np.mean(aucs)), heldout_any_recall=float(np.mean(recalls)),
-               heldout_any_false_flag=float(np.mean(false_flags)))
+    auc, recall, false_flag = heldout_means(rows, rows["target"].to_numpy(dtype=float), p.max(axis=1),
+                                            (p >= thr[None, :]).any(axis=1))
+    out.update(heldout_any_auc=auc, heldout_any_recall=recall, heldout_any_false_flag=false_flag)
     return out
 
 
@@ -91,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     moderator = Moderator.load(args.model)
     cascade = moderator.model
     head = cascade.hate_head
-    rows = rows_for(args.data_dir, args.max_rows)
+    rows = dev_rows(args.data_dir, args.max_rows, target=True)
     texts = rows["text"].astype(str).tolist()
     served, routed = cascade.predict_proba_routed(texts)
     _, features = cascade.slow.predict_proba_pooled([t for t, r in zip(texts, routed) if r])
