@@ -63,3 +63,27 @@ def test_no_strong_terms_means_no_part():
 def test_linear_strong_terms_come_from_its_weights(tiny_linear):
     strong = tiny_linear.strong_terms()
     assert strong and all(" " not in w and weight >= 1.0 for w, weight in strong.items())
+
+
+def test_a_run_on_sentence_is_read_in_word_windows():
+    from cleanspeech.models.parts import MAX_PART_WORDS, parts_of
+
+    run_on = " ".join(f"word{i}" for i in range(70)) + " you are an idiot " + " ".join(f"more{i}" for i in range(70))
+    parts = parts_of(run_on + ". Thanks.")
+    assert all(len(run_on[s:e].split()) <= MAX_PART_WORDS for s, e in parts[:-1])
+    assert [run_on[s:e] for s, e in parts][0].startswith("word0") and parts[-1] != parts[-2]
+    s, e = worst_part(run_on, {"idiot": 2.0})
+    assert "idiot" in run_on[s:e] and len(run_on[s:e].split()) <= MAX_PART_WORDS
+    # one long sentence is several parts now: a slur inside it is scored with 30 words, not 144
+    spans, scores = worst_parts({"kill": 2.0}, Diluting().predict_proba, [run_on.replace("idiot", "kill")])
+    assert spans[0] is not None and scores[0, LABEL2ID["threat"]] > 0.2
+
+
+def test_two_heaviest_parts_are_scored_and_the_worst_one_is_reported():
+    # the screen ranks "hell" (a mild word with a big weight here) above the threat; both are scored
+    text = "What the hell is this hell. I will kill you. Have a nice day."
+    spans, scores = worst_parts({"hell": 3.0, "kill": 2.0}, Diluting().predict_proba, [text])
+    assert text[spans[0][0]:spans[0][1]] == "I will kill you."
+    np.testing.assert_allclose(scores[0], Diluting().predict_proba(["I will kill you."])[0])
+    only_one, _ = worst_parts({"hell": 3.0, "kill": 2.0}, Diluting().predict_proba, [text], top=1)
+    assert text[only_one[0][0]:only_one[0][1]] == "What the hell is this hell."
