@@ -40,6 +40,17 @@ def test_a_toxic_sentence_between_polite_ones_keeps_its_labels(moderator, k):
     assert set(alone.labels) <= set(hidden.labels)
 
 
+def test_abuse_in_unpunctuated_run_on_text_is_still_flagged(moderator):
+    # no sentence ends: the worst part is a 30-word window (models/parts.py), not the whole text;
+    # read as one sentence, only toxic was raised
+    run_on = " ".join(s.rstrip(".").lower() for s in itertools.islice(itertools.cycle(POLITE), 12))
+    text = f"{run_on} {ABUSE.rstrip('.').lower()} {run_on}"
+    res = moderator.moderate(text)
+    assert {"toxic", "insult"} <= set(res.labels)
+    assert "idiot" in text[res.part[0]:res.part[1]]
+    assert moderator.moderate(f"{run_on} {run_on} {run_on}").labels == []
+
+
 def test_polite_text_of_the_same_length_is_not_flagged(moderator):
     assert moderator.moderate(polite(51)).labels == []
 
