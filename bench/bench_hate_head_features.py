@@ -34,7 +34,8 @@ from cleanspeech.data.sources import TRAIN_SOURCES
 from cleanspeech.evaluation.behaviour import build_suite
 from cleanspeech.labels import LABELS
 from cleanspeech.models import load_model
-from cleanspeech.models.hate_head import gelu
+from cleanspeech.models.hate_head import HateHead, layer_columns
+from cleanspeech.models.onnx_backend import layer_means
 from cleanspeech.training.hate_head import HateHeadTraining, fit_head, training_rows
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -73,10 +74,9 @@ def member_layers(texts: list[str]) -> np.ndarray:
             for r, i in enumerate(idx):
                 ids[r, :len(seqs[i])] = seqs[i]
                 mask[r, :len(seqs[i])] = 1
-            m = torch.tensor(mask, dtype=torch.float32)
-            hidden = module(input_ids=torch.tensor(ids), attention_mask=m.long(), output_hidden_states=True).hidden_states
-            means = [(hidden[k] * m[..., None]).sum(1) / m.sum(1, keepdim=True) for k in (3, 4, 6)]
-            out[idx] = torch.cat(means, 1).numpy()
+            m = torch.tensor(mask, dtype=torch.long)
+            hidden = module(input_ids=torch.tensor(ids), attention_mask=m, output_hidden_states=True).hidden_states
+            out[idx] = layer_columns(layer_means(hidden, m).numpy(), (3, 4, 6), hidden[-1].shape[-1])
     return out
 
 
@@ -95,11 +95,6 @@ def general(texts: list[str]) -> np.ndarray:
             hidden, m = module(**enc).last_hidden_state, enc["attention_mask"][..., None].float()
             out[idx] = ((hidden * m).sum(1) / m.sum(1)).numpy()
     return out
-
-
-def head_logits(w: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
-    z = (x - w["mean"]) / w["scale"]
-    return gelu(z @ w["w1"].T + w["b1"]) @ w["w2"].T + w["b2"]
 
 
 def source_aucs(dv: pd.DataFrame, out: np.ndarray, col: int, sources: tuple[str, ...]) -> dict[str, float]:
@@ -134,8 +129,8 @@ def main() -> None:
     rows = []
     for name, x in sets.items():
         for seed in (0, 1):
-            w = fit_head(x[:ntr], y, HateHeadTraining(seed=seed))
-            out, suite_out = head_logits(w, x[ntr:ntr + ndv]), head_logits(w, x[ntr + ndv:])
+            head = HateHead(fit_head(x[:ntr], y, HateHeadTraining(seed=seed)))
+            out, suite_out = head.logits(x[ntr:ntr + ndv]), head.logits(x[ntr + ndv:])
             ih = source_aucs(dv, out, 5, TRAIN_SOURCES + ("jigsaw",))
             tox = source_aucs(dv, out, 0, TRAIN_SOURCES)
             row = {"features": name, "seed": seed,

@@ -145,11 +145,11 @@ def test_a_head_reads_its_layers_from_per_layer_features():
     head = HateHead(w, HateHeadConfig(hidden=8, layers=[1, 3]))
     picked = np.hstack([pooled[:, 0:4], pooled[:, 8:12]])
     np.testing.assert_array_equal(head.select(pooled), picked)
-    np.testing.assert_array_equal(layer_columns(pooled, (1, 3), n_layers=3), picked)
+    np.testing.assert_array_equal(layer_columns(pooled, (1, 3), width=4), picked)
     assert np.allclose(head.served_logit(pooled), head.logits(picked)[:, HATE])
     last = _head(dim=4)  # a head without layers reads the last layer (heads before layers existed)
     np.testing.assert_array_equal(last.select(pooled), pooled[:, 8:])
     with pytest.raises(ValueError, match="layers"):
         HateHead(w, HateHeadConfig(hidden=8, layers=[1, 4])).select(pooled)
     with pytest.raises(ValueError, match="layers"):
-        layer_columns(pooled, (4,), n_layers=3)
+        layer_columns(pooled, (4,), width=4)

@@ -59,12 +59,12 @@ def gelu(x: np.ndarray) -> np.ndarray:
     return 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3)))
 
 
-def layer_columns(pooled: np.ndarray, layers: list[int] | tuple[int, ...], n_layers: int) -> np.ndarray:
-    """The columns of ``layers`` (1-based) in per-layer features ``(n, n_layers·w)``, side by side."""
+def layer_columns(pooled: np.ndarray, layers: list[int] | tuple[int, ...], width: int) -> np.ndarray:
+    """The columns of ``layers`` (1-based) in per-layer features ``(n, L·width)``
+    (:func:`~cleanspeech.models.onnx_backend.layer_means`), side by side ``(n, len(layers)·width)``."""
     x = np.asarray(pooled, dtype=np.float32)
-    if x.ndim != 2 or x.shape[1] % n_layers or not all(1 <= k <= n_layers for k in layers):
-        raise ValueError(f"layers {list(layers)} of {n_layers}: features have shape {x.shape}")
-    width = x.shape[1] // n_layers
+    if x.ndim != 2 or width < 1 or min(layers) < 1 or max(layers) * width > x.shape[1]:
+        raise ValueError(f"layers {list(layers)} of width {width}: features have shape {x.shape}")
     return np.hstack([x[:, (k - 1) * width:k * width] for k in layers])
 
 
@@ -106,9 +106,9 @@ class HateHead:
                 raise ValueError(f"hate head expects at least {self.dim} feature columns, got {x.shape}")
             return x[:, x.shape[1] - self.dim:]
         width = self.dim // len(layers)
-        if width * len(layers) != self.dim or min(layers) < 1 or max(layers) * width > x.shape[1]:
-            raise ValueError(f"hate head reads layers {layers} ({self.dim} columns); features have shape {x.shape}")
-        return np.hstack([x[:, (k - 1) * width:k * width] for k in layers])
+        if width * len(layers) != self.dim:
+            raise ValueError(f"hate head reads layers {layers} but has {self.dim} columns")
+        return layer_columns(x, layers, width)
 
     def served_logit(self, features: np.ndarray) -> np.ndarray:
         """``identity_hate``'s logit ``(n,)`` at the natural prevalence, from the member's

@@ -194,7 +194,7 @@ def build_hate_head(cascade_dir: str | Path, data_dir: str | Path, cfg: HateHead
     say(f"{len(rows)} rows: " + ", ".join(f"{k} {v}" for k, v in rows["source"].value_counts().items()))
     features = member_features(cascade.slow, rows["text"].tolist(), features_cache, say)
     if cfg.layers:
-        features = layer_columns(features, cfg.layers, member_layers(Path(cascade_dir), cascade))
+        features = layer_columns(features, cfg.layers, features.shape[1] // member_layers(Path(cascade_dir), cascade))
     weights = fit_head(features, rows[list(LABELS)].to_numpy(dtype=float), cfg, say)
     shares = rows["source"].value_counts(normalize=True).round(4).to_dict()
     counts = rows["source"].value_counts().to_dict()
