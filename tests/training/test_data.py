@@ -47,3 +47,26 @@ def test_training_frames_project_split_never_reads_test_and_appends_augmentation
     assert set(jigsaw["comment_text"]) <= set(parts.train["comment_text"])
     assert not set(train["comment_text"]) & set(parts.test["comment_text"])
     assert len(train) == 80 and train.iloc[50:]["comment_text"].notna().all()
+
+
+def test_civil_group_mentions_are_clean_train_rows_naming_a_group_added_once(fixture_csv):
+    from cleanspeech.data import read_jigsaw
+    from cleanspeech.data.split import project_split
+    from cleanspeech.identity import mentions_identity
+    from cleanspeech.labels import LABELS
+    from cleanspeech.training.config import TrainConfig
+    from cleanspeech.training.data import training_frames
+
+    parts = project_split(read_jigsaw(fixture_csv))
+    base, _ = training_frames(TrainConfig(train_path=str(fixture_csv), split="project", jigsaw_rows=50))
+    train, _ = training_frames(TrainConfig(train_path=str(fixture_csv), split="project", jigsaw_rows=50,
+                                           jigsaw_identity_clean_rows=1000))
+    added = train.iloc[50:]
+    assert train.iloc[:50]["comment_text"].tolist() == base["comment_text"].tolist()
+    assert len(added) > 0 and mentions_identity(added["comment_text"].tolist()).all()
+    assert (added[list(LABELS)].to_numpy() == 0).all()
+    assert set(added["comment_text"]) <= set(parts.train["comment_text"])
+    # every civil mention of the train part, none twice, however the sample above fell
+    clean = parts.train[(parts.train[list(LABELS)].to_numpy().max(axis=1) == 0)]
+    named = set(clean.loc[mentions_identity(clean["comment_text"].tolist()), "comment_text"])
+    assert set(train["comment_text"]) >= named and not train["comment_text"].duplicated().any()

@@ -36,6 +36,9 @@ class TrainConfig:
     split: str = "legacy"
     jigsaw_rows: int | None = None  # random sample of the Jigsaw training rows (seeded); None = all
     jigsaw_clean_rows: int | None = None  # keep every row with a label, sample this many clean ones
+    # Clean comments that name an identity group, sampled from the whole train part and added to
+    # the rows above: civil group mentions, so hate-heavy sources do not teach "group named -> hate".
+    jigsaw_identity_clean_rows: int | None = None
     augment: list[str] = field(default_factory=list)  # training.augment names, e.g. hard, paradetox
     augment_max_rows: int | None = None  # a seeded sample of at most this many rows per augmentation
     data_dir: str = "../shared/data"  # where augmentations read ParaDetox / toxic spans

@@ -53,13 +53,19 @@ def training_frames(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
         train, val = parts.train.reset_index(drop=True), parts.dev.reset_index(drop=True)
     else:
         train, val = load_split(cfg.train_path, cfg.val_fraction, cfg.split_seed, cfg.deduplicate)
+    # Row labels are train's own until the end of this block, so a civil mention already sampled
+    # is never added twice.
+    civil_mentions = _civil_identity_rows(train, cfg.jigsaw_identity_clean_rows, cfg.seed)
     if cfg.jigsaw_rows is not None and len(train) > cfg.jigsaw_rows:
-        train = train.sample(n=cfg.jigsaw_rows, random_state=cfg.seed).reset_index(drop=True)
+        train = train.sample(n=cfg.jigsaw_rows, random_state=cfg.seed)
     if cfg.jigsaw_clean_rows is not None:
         labelled = train[list(LABELS)].to_numpy().max(axis=1) > 0
         clean = train[~labelled]
         clean = clean.sample(n=min(cfg.jigsaw_clean_rows, len(clean)), random_state=cfg.seed)
-        train = pd.concat([train[labelled], clean]).sort_index().reset_index(drop=True)
+        train = pd.concat([train[labelled], clean]).sort_index()
+    if civil_mentions is not None:
+        train = pd.concat([train, civil_mentions.loc[~civil_mentions.index.isin(train.index)]])
+    train = train.reset_index(drop=True)
     if cfg.augment:
         from cleanspeech.training.augment import augmentation_rows
 
@@ -74,6 +80,17 @@ def training_frames(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
         train = train.sample(frac=1.0, random_state=cfg.seed).iloc[:cfg.max_train_rows].reset_index(drop=True)
         val = val.iloc[: max(8, cfg.max_train_rows // 4)].reset_index(drop=True)
     return train, val
+
+
+def _civil_identity_rows(train: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame | None:
+    """A seeded sample of ``n`` label-free rows of ``train`` that name an identity group."""
+    if n is None:
+        return None
+    from cleanspeech.identity import mentions_identity
+
+    clean = train[train[list(LABELS)].to_numpy().max(axis=1) == 0]
+    named = clean[mentions_identity(clean["comment_text"].astype(str).tolist())]
+    return named.sample(n=min(n, len(named)), random_state=seed + 1)
 
 
 JIGSAW_SOURCE = "jigsaw"  # the ``source`` of the Jigsaw dev rows in a mixture run's validation frame
