@@ -117,3 +117,21 @@ def test_cli_train_linear_takes_cleaning_and_augment(jigsaw_sample_path, tmp_pat
     bad = CliRunner().invoke(app, ["train-linear", "--train", str(jigsaw_sample_path), "-o",
                                    str(tmp_path / "bad"), "--augment", "nope"])
     assert bad.exit_code == 2 and "unknown augmentation" in bad.output and not (tmp_path / "bad" / "cleanspeech.json").exists()
+
+
+def test_train_linear_on_the_mixture_adds_capped_source_rows_with_unknown_labels_left_out(jigsaw_sample_path, tmp_path):
+    from tests.training.test_mixture_training import mixture_cache
+
+    from cleanspeech.training.linear import train_linear
+
+    config = LinearConfig(min_df=1, keep_features=2000)
+    base, base_metrics = train_linear(jigsaw_sample_path, tmp_path / "base", val_fraction=0.25, config=config)
+    model, metrics = train_linear(jigsaw_sample_path, tmp_path / "mix", val_fraction=0.25, config=config,
+                                  mixture_max_per_source=25, mixture_cache=str(mixture_cache(tmp_path / "mix.parquet")))
+    data = metrics["data"]
+    assert data["mixture_max_per_source"] == 25
+    assert data["n_train"] == base_metrics["data"]["n_train"] + 2 * 25  # two sources, each capped
+    # the sources' hate rows teach toxic and identity_hate; obscene never saw the "hate" source's rows
+    hate = ["you people are vermin"]
+    assert model.predict_proba(hate)[0, 0] > base.predict_proba(hate)[0, 0]
+    assert model.predict_proba(hate)[0, -1] > base.predict_proba(hate)[0, -1]

@@ -34,6 +34,7 @@ def train_linear_cmd(
     cleaning: Optional[str] = typer.Option(None, "--cleaning", metavar="NAME", help="Cleaning step, e.g. normalize-v1."),
     augment: list[str] = typer.Option([], "--augment", metavar="KIND", help="Extra rows: cda, paradetox, spans, templates (repeatable)."),
     data_dir: Path = typer.Option(Path("../shared/data"), "--data-dir", metavar="DIR", help="Folder with paradetox/ and toxic_spans/ (for --augment)."),
+    mixture_max_per_source: Optional[int] = typer.Option(None, "--mixture-max-per-source", metavar="N", help="Also train on the multi-source mixture: at most N rows per train source (labels a source is silent on are left out)."),
 ) -> None:
     """Train the TF-IDF + logistic-regression model and write a model folder."""
     from cleanspeech.models.linear import LinearConfig
@@ -44,7 +45,8 @@ def train_linear_cmd(
     with friendly_errors():
         _, metrics = train_linear(train, out, val_fraction=val_fraction, seed=seed,
                                   config=LinearConfig(seed=seed, **overrides), progress=console.log,
-                                  augment=tuple(augment), data_dir=data_dir)
+                                  augment=tuple(augment), data_dir=data_dir,
+                                  mixture_max_per_source=mixture_max_per_source)
     console.print(f"test-split macro ROC-AUC [bold]{metrics['macro_roc_auc']:.4f}[/], "
                   f"macro F1 (observed prevalence) {metrics['macro_f1']:.4f} → {out}")
 

@@ -34,9 +34,12 @@ def train_linear(
     progress: Callable[[str], None] | None = None,
     augment: tuple[str, ...] = (),
     data_dir: str | Path = "../shared/data",
+    mixture_max_per_source: int | None = None,
+    mixture_cache: str | None = "runs/mixture/mixture.parquet",
 ) -> tuple[LinearModel, dict[str, Any]]:
     """Fit on the train part (+ the ``augment`` rows of :mod:`.augment`, made from the train part
-    only), choose max-F1 thresholds at natural prevalence on the dev half of the held-out part
+    only; with ``mixture_max_per_source``, + that many train rows per multi-source mixture source,
+    their unknown labels left out of each label's regression), choose max-F1 thresholds at natural prevalence on the dev half of the held-out part
     and report on its test half (the project split: ``data.split.project_split``), save all."""
     out = Path(out_dir)
     df = deduplicate(read_jigsaw(train_csv, require_labels=True))
@@ -47,6 +50,15 @@ def train_linear(
         extra = augmentation_rows(augment, train, data_dir, seed=seed)
         say(f"+{len(extra)} augmentation rows ({', '.join(augment)})")
         train = pd.concat([train[["comment_text", *LABELS]], extra], ignore_index=True)
+    if mixture_max_per_source is not None:
+        from cleanspeech.training.config import TrainConfig
+        from cleanspeech.training.data import mixture_frames
+
+        mix, _ = mixture_frames(TrainConfig(train_path=str(train_csv), data_dir=str(data_dir), split="project",
+                                            mixture=True, mixture_max_per_source=mixture_max_per_source,
+                                            mixture_cache=mixture_cache, seed=seed))
+        say(f"+{len(mix)} multi-source mixture rows (at most {mixture_max_per_source} per source)")
+        train = pd.concat([train[["comment_text", *LABELS]], mix], ignore_index=True)
     model = LinearModel(config or LinearConfig(seed=seed))
     model.fit(train["comment_text"].tolist(), train[list(LABELS)].to_numpy(dtype=float),
               progress=lambda label: say(f"fitted {label}"))
@@ -61,7 +73,7 @@ def train_linear(
                 "max F1 at natural prevalence")
     data_info = {"train_csv": str(Path(train_csv).name), "n_unique": len(df), "n_train": len(train),
                  "n_dev": len(dev), "n_test": len(test), "val_fraction": val_fraction, "seed": seed,
-                 "augment": list(augment)}
+                 "augment": list(augment), "mixture_max_per_source": mixture_max_per_source}
     metrics: dict[str, Any] = {}
     training = {"command": "make linear-model", "trained": _dt.date.today().isoformat(),
                 "machine": platform.machine()}
