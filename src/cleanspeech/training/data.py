@@ -62,7 +62,7 @@ def training_frames(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
         labelled = train[list(LABELS)].to_numpy().max(axis=1) > 0
         clean = train[~labelled]
         clean = clean.sample(n=min(cfg.jigsaw_clean_rows, len(clean)), random_state=cfg.seed)
-        train = pd.concat([train[labelled], clean]).sort_index()
+        train = train[labelled | train.index.isin(clean.index)]  # in train's order, as before
     if civil_mentions is not None:
         train = pd.concat([train, civil_mentions.loc[~civil_mentions.index.isin(train.index)]])
     train = train.reset_index(drop=True)
