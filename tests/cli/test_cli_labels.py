@@ -100,3 +100,22 @@ def test_moderate_json_has_flagged_model_and_version(tiny_linear_dir):
         assert r["model"] == str(tiny_linear_dir) and list(r["scores"]) == list(LABELS)
     result = _run("moderate", "-m", tiny_linear_dir, "--json", "--threshold", "threat=0", "thanks")
     assert "threat" in json.loads(result.output)["labels"] and json.loads(result.output)["flagged"]
+
+
+def test_moderate_table_says_why_labels_differ_from_the_scores(tiny_linear_dir):
+    from cleanspeech.cli.core import _why
+    from cleanspeech.pipeline import ModerationResult
+
+    result = _run("moderate", "-m", tiny_linear_dir, "Tu es un connard.", "Gracias por tu ayuda, fue muy útil.")
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.replace("│", " ").split())
+    assert "fr: not English, labels from its word list" in out and "es: not English, not judged" in out
+    # a label the worst part raised while the whole comment scores under the threshold
+    text = "Lovely weather today. You utter moron. See you soon."
+    part = (text.index("You"), text.index(" See"))
+    th = np.full(len(LABELS), 0.5)
+    low = np.full(len(LABELS), 0.1)
+    raised_by_part = ModerationResult(low, ["toxic", "insult"], part=part)
+    assert _why(text, raised_by_part, th) == '\n[dim]toxic, insult from the part "You utter moron."[/]'
+    whole = ModerationResult(np.where(np.arange(len(LABELS)) == 0, 0.9, 0.1), ["toxic"], part=part)
+    assert _why(text, whole, th) == "" and _why(text, ModerationResult(low, []), th) == ""
