@@ -71,6 +71,21 @@ class ModerationResult:
         """True when any label is raised."""
         return bool(self.labels)
 
+    def notes(self, text: str, thresholds: np.ndarray) -> list[str]:
+        """Why ``labels`` do not follow from ``scores`` at ``thresholds``, for a reader who sees
+        both (the CLI table, the UI): a text the English model cannot judge, whose labels come
+        from its language's word list or are not given, and labels the worst part (``part`` of
+        ``text``, quoted) raised while the whole comment scores under the threshold."""
+        if not self.supported:
+            how = "labels from its word list" if self.labels else "not judged"
+            return [f"{self.language}: not English, {how}"]
+        from_part = [lab for lab, s, t in zip(LABELS, self.scores, thresholds) if lab in self.labels and s < t]
+        if not from_part or self.part is None:
+            return []
+        start, end = self.part
+        quote = text[start:end] if end - start <= 60 else text[start:start + 57] + "..."
+        return [f'{", ".join(from_part)} from the part "{quote}"']
+
     def to_dict(self) -> dict[str, Any]:
         """``{"scores": {label: score rounded to 6 digits}, "labels": [...], "language": ...,
         "supported": ...}`` (plain JSON types)."""

@@ -103,7 +103,6 @@ def test_moderate_json_has_flagged_model_and_version(tiny_linear_dir):
 
 
 def test_moderate_table_says_why_labels_differ_from_the_scores(tiny_linear_dir):
-    from cleanspeech.cli.core import _why
     from cleanspeech.pipeline import ModerationResult
 
     result = _run("moderate", "-m", tiny_linear_dir, "Tu es un connard.", "Gracias por tu ayuda, fue muy útil.")
@@ -113,9 +112,10 @@ def test_moderate_table_says_why_labels_differ_from_the_scores(tiny_linear_dir):
     # a label the worst part raised while the whole comment scores under the threshold
     text = "Lovely weather today. You utter moron. See you soon."
     part = (text.index("You"), text.index(" See"))
-    th = np.full(len(LABELS), 0.5)
-    low = np.full(len(LABELS), 0.1)
-    raised_by_part = ModerationResult(low, ["toxic", "insult"], part=part)
-    assert _why(text, raised_by_part, th) == '\n[dim]toxic, insult from the part "You utter moron."[/]'
+    th, low = np.full(len(LABELS), 0.5), np.full(len(LABELS), 0.1)
+    assert ModerationResult(low, ["toxic", "insult"], part=part).notes(text, th) == [
+        'toxic, insult from the part "You utter moron."']
     whole = ModerationResult(np.where(np.arange(len(LABELS)) == 0, 0.9, 0.1), ["toxic"], part=part)
-    assert _why(text, whole, th) == "" and _why(text, ModerationResult(low, []), th) == ""
+    assert whole.notes(text, th) == [] and ModerationResult(low, []).notes(text, th) == []
+    long_part = ModerationResult(low, ["toxic"], part=(0, 2 * len(text)))  # quoted up to 60 characters
+    assert long_part.notes(text * 2, th) == ['toxic from the part "' + (text * 2)[:57] + '..."']

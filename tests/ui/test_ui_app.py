@@ -60,6 +60,13 @@ def test_civil_comment_raises_nothing_and_needs_no_rewrite(app: AppTest) -> None
     assert not any("Suggested civil rewrite" in m.value for m in app.markdown)
 
 
+def test_text_in_another_language_says_the_model_cannot_judge_it(app: AppTest) -> None:
+    _moderate(app, "Gracias por tu ayuda, fue muy útil.")
+    assert not app.exception
+    assert ">Not flagged<" in _verdict(app)
+    assert any(c.value == "es: not English, not judged" for c in app.caption)
+
+
 def test_empty_comment_is_an_input_error_not_a_chart(app: AppTest) -> None:
     _moderate(app, "   ")
     assert not app.exception

@@ -7,6 +7,7 @@ from typing import Optional
 
 import numpy as np
 import typer
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -193,26 +194,10 @@ def _moderation_table(texts: list[str], results, thresholds: np.ndarray) -> Tabl
             f"[bold red]{s:.2f}[/]" if s >= t else f"{s:.2f}"
             for s, t in zip(res.scores, thresholds)
         ]
-        table.add_row(text[:200], *cells, (", ".join(res.labels) or "[green]—[/]") + _why(text, res, thresholds))
+        # under the labels, why they differ from the scores shown (the JSON has the same facts)
+        notes = "".join(f"\n[dim]{escape(n)}[/]" for n in res.notes(text, thresholds))
+        table.add_row(text[:200], *cells, (", ".join(res.labels) or "[green]—[/]") + notes)
     return table
-
-
-def _why(text: str, res, thresholds: np.ndarray) -> str:
-    """Where the table's scores do not explain the labels (``--json`` carries the same facts as
-    ``language`` / ``supported`` / ``part``): a text the English model cannot judge, whose labels
-    come from its language's word list or are not given at all, and a label its worst part raised
-    while the whole comment's score stays under the threshold."""
-    from rich.markup import escape
-
-    if not res.supported:
-        how = "labels from its word list" if res.labels else "not judged"
-        return f"\n[dim]{escape(res.language)}: not English, {how}[/]"
-    from_part = [lab for lab, s, t in zip(LABELS, res.scores, thresholds) if lab in res.labels and s < t]
-    if from_part and res.part is not None:
-        start, end = res.part
-        quote = text[start:end] if end - start <= 60 else text[start:start + 57] + "..."
-        return f"\n[dim]{', '.join(from_part)} from the part \"{escape(quote)}\"[/]"
-    return ""
 
 
 @app.command("moderate")

@@ -55,6 +55,8 @@ def render(moderator: Moderator) -> None:
     with right:
         st.subheader("Labels raised")
         _labels_badges(result.labels)
+        for note in result.notes(text, moderator.thresholds):  # labels the bars do not explain
+            st.caption(note)
         _heatmap(moderator, text, result.labels)
     _rewrite_section(moderator, text, result.labels)
 
