@@ -6,7 +6,13 @@ import numpy as np
 
 from cleanspeech.labels import LABEL2ID, LABELS
 from cleanspeech.models.base import ToxicityModel
-from cleanspeech.models.parts import sentences, worst_part, worst_parts
+from cleanspeech.models.parts import heaviest_parts, sentences, worst_parts
+
+
+def worst_part(text, strong):
+    """The heaviest part alone (the screen with a budget of one), or None."""
+    found = heaviest_parts(text, strong)
+    return found[0] if found else None
 
 POLITE = ("Thanks for taking the time to look at the article yesterday. I hope the rest of your week "
           "goes well. The references in the second section were very helpful. ")

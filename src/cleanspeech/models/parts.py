@@ -89,12 +89,6 @@ def heaviest_parts(text: str, strong: Mapping[str, float], top: int = 1) -> list
     return [parts[j] for j in order[:top] if weights[j] > 0]
 
 
-def worst_part(text: str, strong: Mapping[str, float]) -> tuple[int, int] | None:
-    """The heaviest part of ``text`` (:func:`heaviest_parts`), or None."""
-    found = heaviest_parts(text, strong)
-    return found[0] if found else None
-
-
 def worst_parts(strong: Mapping[str, float], score: Callable[[list[str]], np.ndarray],
                 texts: Sequence[str], top: int = TOP_PARTS) -> tuple[list[tuple[int, int] | None], np.ndarray]:
     """Per text, its worst part ``[start, end)`` (None where there is none) and the scores

@@ -59,7 +59,7 @@ def training_frames(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
     if cfg.jigsaw_rows is not None and len(train) > cfg.jigsaw_rows:
         train = train.sample(n=cfg.jigsaw_rows, random_state=cfg.seed)
     if cfg.jigsaw_clean_rows is not None:
-        labelled = train[list(LABELS)].to_numpy().max(axis=1) > 0
+        labelled = _labelled(train)
         clean = train[~labelled]
         clean = clean.sample(n=min(cfg.jigsaw_clean_rows, len(clean)), random_state=cfg.seed)
         train = train[labelled | train.index.isin(clean.index)]  # in train's order, as before
@@ -82,13 +82,18 @@ def training_frames(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
     return train, val
 
 
+def _labelled(frame: pd.DataFrame) -> np.ndarray:
+    """Boolean ``(n,)``: rows with at least one of the six labels."""
+    return frame[list(LABELS)].to_numpy().max(axis=1) > 0
+
+
 def _civil_identity_rows(train: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame | None:
     """A seeded sample of ``n`` label-free rows of ``train`` that name an identity group."""
     if n is None:
         return None
     from cleanspeech.identity import mentions_identity
 
-    clean = train[train[list(LABELS)].to_numpy().max(axis=1) == 0]
+    clean = train[~_labelled(train)]
     named = clean[mentions_identity(clean["comment_text"].astype(str).tolist())]
     return named.sample(n=min(n, len(named)), random_state=seed + 1)
 
