@@ -21,13 +21,14 @@ DEFAULT_THRESHOLD = 0.5
 
 
 def save_thresholds(
-    path: str | Path, thresholds: np.ndarray, *, tuned_on: str, prevalence: dict[str, float] | None = None
+    path: str | Path, thresholds: np.ndarray, *, tuned_on: str, prevalence: dict[str, float] | None = None,
+    objective: str = "max F1 per label",
 ) -> None:
     """Write ``thresholds.json`` with where the thresholds were tuned and at what prevalence."""
     data = {
         "thresholds": {label: float(t) for label, t in zip(LABELS, thresholds)},
         "tuned_on": tuned_on,
-        "objective": "max F1 per label",
+        "objective": objective,
         "prevalence": prevalence or {},
     }
     write_text_atomic(json.dumps(data, indent=2) + "\n", path)  # temp file + rename
