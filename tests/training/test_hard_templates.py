@@ -32,3 +32,20 @@ def test_sampling_is_seeded_and_capped():
     assert a.equals(b)
     n_templates = sum(len(t) for _, t in HARD_PHENOMENA.values())
     assert len(a) <= 3 * n_templates
+
+
+def test_contrast_claims_are_clean_new_and_kept_apart_from_the_hard_rows():
+    from cleanspeech.training.augment import augmentation_rows
+    from cleanspeech.training.hard_templates import CONTRAST_PHENOMENA
+
+    suite = {c.text.lower() for c in build_suite(None)}
+    texts = [t for _, t in hard_example_texts(CONTRAST_PHENOMENA)]
+    assert texts and not [t for t in texts if t.lower() in suite]
+    # the hand examples and the probes that showed the fault stay unseen
+    probes = {"gay marriage should be legal.", "women deserve equal pay.", "jews deserve to be safe.",
+              "women should be paid the same as men.", "gay people should have equal rights."}
+    assert not {t.lower() for t in texts} & probes
+    rows = augmentation_rows(["contrast"], None, "unused", seed=0)
+    assert len(rows) == 12 * len(CONTRAST_PHENOMENA["clean_civil_claims"][1])
+    assert np.all(rows[list(LABELS)].to_numpy() == 0)
+    assert hard_example_rows(8, seed=42).equals(augmentation_rows(["hard"], None, "unused", seed=42))

@@ -24,7 +24,7 @@ from cleanspeech.data.io import TEXT_COLUMN
 from cleanspeech.evaluation.behaviour import build_suite
 from cleanspeech.labels import LABELS
 
-AUGMENTATIONS = ("cda", "paradetox", "spans", "templates", "hard")
+AUGMENTATIONS = ("cda", "paradetox", "spans", "templates", "hard", "contrast")
 
 # Interchangeable identity terms by grammatical kind, so a swap keeps the sentence grammatical.
 IDENTITY_TERMS: dict[str, tuple[str, ...]] = {
@@ -131,7 +131,7 @@ def augmentation_rows(names: list[str] | tuple[str, ...], train: pd.DataFrame, d
                       seed: int = 42, max_rows: int | None = None) -> pd.DataFrame:
     """The rows of the named augmentations (see :data:`AUGMENTATIONS`), concatenated; with
     ``max_rows``, a seeded sample of at most that many rows of each."""
-    from cleanspeech.training.hard_templates import hard_example_rows
+    from cleanspeech.training.hard_templates import CONTRAST_PHENOMENA, hard_example_rows
 
     data_dir = Path(data_dir)
     makers = {
@@ -140,6 +140,7 @@ def augmentation_rows(names: list[str] | tuple[str, ...], train: pd.DataFrame, d
         "spans": lambda: toxic_span_rows(data_dir / "toxic_spans" / "tsd_train.csv"),
         "templates": lambda: template_rows(),
         "hard": lambda: hard_example_rows(max_per_template=8, seed=seed),
+        "contrast": lambda: hard_example_rows(max_per_template=12, seed=seed, phenomena=CONTRAST_PHENOMENA),
     }
     unknown = [n for n in names if n not in makers]
     if unknown:

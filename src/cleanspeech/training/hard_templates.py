@@ -163,11 +163,36 @@ HARD_PHENOMENA: dict[str, tuple[dict[str, float], tuple[str, ...]]] = {
 }
 
 
-def _rendered(max_per_template: int | None = None, seed: int = 42):
+# Civil claims about a group in the frames the hateful templates use ("{P} should ...",
+# "{P} deserve ...", "{P} need to ...", "{P} must ..."). Trained on the hateful frames alone, the
+# member learnt the frame, not the claim: it scored "{P} should be paid the same as men." and
+# "{P} deserve to be safe." as hate (0.9+; docs/results.md, stop 44). Minimal edits of the hate
+# above, kept in their own augmentation (``contrast``) so the ``hard`` rows stay as they were.
+CONTRAST_PHENOMENA: dict[str, tuple[dict[str, float], tuple[str, ...]]] = {
+    "clean_civil_claims": (_CLEAN, (
+        "{P} should be allowed to vote like everyone else.", "{P} should have the same rights as anyone.",
+        "{P} deserve to be paid fairly.", "{P} deserve to feel safe in their homes.",
+        "{P} need to be heard in this debate.", "{P} must be protected by the law.",
+        "{A} workers should get the same wages as their colleagues.", "{P} will always be welcome in our town.",
+        "We should hire more {A} teachers.", "{P} have every right to live here.",
+        "{S} should be able to marry the person they love.", "{P} should be treated as equals.",
+        "Every {A} child deserves a good school.", "{P} must have a voice in parliament.",
+        "{A} couples should be able to adopt.", "{P} should get the same healthcare as everyone.",
+        "We need more {A} doctors in this city.", "{P} can be great leaders.",
+        "{P} should be free to practise their faith.", "{P} deserve a fair hearing.",
+        "{P} need better access to housing.", "{A} voices must be part of the conversation.",
+        "{P} should never have to hide who they are.", "{P} deserve the same opportunities we had.",
+    )),
+}
+
+
+def _rendered(max_per_template: int | None = None, seed: int = 42,
+              phenomena: dict[str, tuple[dict[str, float], tuple[str, ...]]] | None = None):
     """``(phenomenon, labels, text)`` per template × training group (a template without a slot
-    once); with ``max_per_template``, that many groups per template, chosen at random (seeded)."""
+    once); with ``max_per_template``, that many groups per template, chosen at random (seeded).
+    ``phenomena``: :data:`HARD_PHENOMENA` by default."""
     rng = np.random.default_rng(seed)
-    for name, (labels, templates) in HARD_PHENOMENA.items():
+    for name, (labels, templates) in (HARD_PHENOMENA if phenomena is None else phenomena).items():
         for template in templates:
             groups = list(TRAIN_GROUPS) if has_slot(template) else [("", "", "")]
             if max_per_template is not None and len(groups) > max_per_template:
@@ -176,16 +201,18 @@ def _rendered(max_per_template: int | None = None, seed: int = 42):
                 yield name, labels, fill_slots(template, g) if g[0] else template
 
 
-def hard_example_texts() -> list[tuple[str, str]]:
+def hard_example_texts(phenomena: dict[str, tuple[dict[str, float], tuple[str, ...]]] | None = None
+                       ) -> list[tuple[str, str]]:
     """``(phenomenon, text)`` for every template × training group."""
-    return [(name, text) for name, _, text in _rendered()]
+    return [(name, text) for name, _, text in _rendered(phenomena=phenomena)]
 
 
-def hard_example_rows(max_per_template: int | None = None, seed: int = 42) -> pd.DataFrame:
+def hard_example_rows(max_per_template: int | None = None, seed: int = 42,
+                      phenomena: dict[str, tuple[dict[str, float], tuple[str, ...]]] | None = None) -> pd.DataFrame:
     """Jigsaw-schema rows (``comment_text`` + six labels, ``NaN`` = unknown).
 
     ``max_per_template`` keeps that many groups per template (chosen at random, seeded), so the
     hard examples stay a modest share of a training mix.
     """
-    rows = [{TEXT_COLUMN: text, **labels} for _, labels, text in _rendered(max_per_template, seed)]
+    rows = [{TEXT_COLUMN: text, **labels} for _, labels, text in _rendered(max_per_template, seed, phenomena)]
     return pd.DataFrame(rows, columns=[TEXT_COLUMN, *LABELS])
