@@ -27,32 +27,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cleanspeech.data.io import TEXT_COLUMN, read_jigsaw
-from cleanspeech.data.sources import load_source
-from cleanspeech.data.sources.registry import TRAIN_SOURCES
-from cleanspeech.data.split import split_part
 from cleanspeech.decision import raised
 from cleanspeech.labels import LABELS
 from cleanspeech.models.parts import worst_parts
 from cleanspeech.models.thresholds import load_thresholds, save_thresholds
 from cleanspeech.pipeline import Moderator
-from cleanspeech.training.data import cached_mixture
-from cleanspeech.training.operating import JIGSAW_GROUP, Groups, choose_offset, mean_rates, operating_pool
+from cleanspeech.training.operating import Groups, choose_offset, dev_pool, mean_rates
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def build_pool(data_dir: str, cache: str, per_source: int) -> pd.DataFrame:
-    """The sources' dev rows plus Jigsaw dev (``source`` = ``jigsaw_dev``, target = any label)."""
-    jigsaw = str(Path(data_dir) / "jigsaw" / "train.csv.gz")
-    mixture = cached_mixture(data_dir, jigsaw, cache)
-    sources = {name: load_source(name, data_dir).frame for name in TRAIN_SOURCES}
-    pool = operating_pool(mixture, sources, per_source=per_source)
-    dev = split_part(read_jigsaw(jigsaw, require_labels=True), "dev")
-    jig = pd.DataFrame({"source": JIGSAW_GROUP, "text": dev[TEXT_COLUMN].astype(str),
-                        "target": (dev[list(LABELS)].to_numpy().max(axis=1) > 0).astype(float),
-                        **{lab: dev[lab].astype(float) for lab in LABELS}})
-    return pd.concat([pool, jig], ignore_index=True)
 
 
 def scored_groups(model_name: str, pool: pd.DataFrame) -> tuple[np.ndarray, Groups]:
@@ -84,7 +66,7 @@ def main(argv: list[str] | None = None) -> None:
                          "reference's at its own thresholds are eligible")
     args = ap.parse_args(argv)
 
-    pool = build_pool(args.data_dir, args.mixture_cache, args.per_source)
+    pool = dev_pool(args.data_dir, args.mixture_cache, args.per_source)
     base, groups = scored_groups(args.model, pool)
     reference = None
     if args.match_passed_of:

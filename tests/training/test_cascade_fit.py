@@ -74,6 +74,38 @@ def test_tie_break_picks_the_weight_that_separates_behavioural_cases_within_tole
     assert np.array_equal(strict, fit_weights(good_fast, good_slow, y, w))
 
 
+def test_a_per_source_tie_break_reads_each_label_where_a_source_knows_it():
+    """Pool rows: per-label targets with NaN, two sources. Within tolerance the weight whose mix
+    ranks best *within* each source wins; a label no source knows keeps its dev choice."""
+    from cleanspeech.training.cascade import TieBreak, fit_weights
+
+    rng = np.random.default_rng(5)
+    y, fast, slow = _scores(seed=2)
+    w = np.ones(len(y))
+    slow = fast.copy()  # every weight ties on dev
+    n = 2000
+    groups = np.repeat(["a", "b"], n // 2)
+    target = np.tile(np.tile([1.0, 0.0], n // 2)[:, None], (1, 6))
+    target[:, 2] = np.nan  # nobody knows obscene
+    signal = np.where(target == 1, 1.0, 0.0)
+    # source b sits far higher for both members: a pooled AUC would read the base rates
+    shift = np.where(groups == "b", 3.0, 0.0)[:, None]
+    pool_fast = 1 / (1 + np.exp(-(signal + rng.normal(0, 1, (n, 6)) + shift)))  # knows the targets
+    pool_slow = 1 / (1 + np.exp(-(rng.normal(0, 1, (n, 6)) + shift)))  # pure noise
+    tie = TieBreak(pool_fast, pool_slow, target, tolerance=1e-9, groups=groups)
+    got = fit_weights(fast, slow, y, w, tie)
+    assert np.allclose(np.delete(got, 2), 1.0)
+    assert got[2] == fit_weights(fast, slow, y, w)[2]  # no source knows it: dev decides
+    assert tie.score(2, 0.5) is None and tie.score(0, 1.0) > 0.7 > 0.6 > tie.score(0, 0.0)
+
+
+def test_one_tie_break_at_a_time():
+    from cleanspeech.training.cascade_build import CascadeBuild
+
+    with pytest.raises(ValueError, match="one tie-break"):
+        CascadeBuild(behaviour_tolerance=0.001, sources_tolerance=0.001)
+
+
 def test_forced_rows_are_routed_and_counted_in_the_share():
     y, fast, slow = _scores(seed=5)
     forced = np.zeros(len(y), dtype=bool)

@@ -48,6 +48,8 @@ def build_cascade_command(
     operating_point: Annotated[str, typer.Option("--operating-point", metavar="OPERATING_POINT")] = "f1",
     max_auc_loss: Annotated[float, typer.Option("--max-auc-loss", metavar="MAX_AUC_LOSS")] = 0.0005,
     behaviour_tolerance: Annotated[float | None, typer.Option("--behaviour-tolerance", help="Break per-label weight ties within this dev-AUC tolerance by the behavioural suite's TRAIN templates (never its eval templates); off by default.", metavar="BEHAVIOUR_TOLERANCE")] = None,
+    sources_tolerance: Annotated[float | None, typer.Option("--sources-tolerance", help="Break per-label weight ties within this dev-AUC tolerance by the mean per-source ROC-AUC on the cross-source dev pool (rows of the train sources no model trained on); off by default.", metavar="SOURCES_TOLERANCE")] = None,
+    data_dir: Annotated[str, typer.Option("--data-dir", help="Where the sources live (for --sources-tolerance).", metavar="DATA_DIR")] = "../shared/data",
     route_identity: Annotated[bool, typer.Option("--route-identity", help="Send comments that name an identity group to the transformer whatever the gate.")] = False,
     route_words_rate: Annotated[float | None, typer.Option("--route-words-rate", help="Also send comments holding a word whose training-part comments are at least this share toxic; off by default.", metavar="ROUTE_WORDS_RATE")] = None,
     route_words_min_count: Annotated[int, typer.Option("--route-words-min-count", help="A route word must occur in at least this many training-part comments.", metavar="ROUTE_WORDS_MIN_COUNT")] = 10,
@@ -59,7 +61,8 @@ def build_cascade_command(
     summary = build_cascade(CascadeBuild(
         train=str(train), linear=str(linear), transformer=str(transformer), cache=str(cache), backend=backend,
         out=str(output), prevalence=prevalence, operating_point=operating_point, max_auc_loss=max_auc_loss,
-        behaviour_tolerance=behaviour_tolerance, route_identity=route_identity, route_words_rate=route_words_rate,
+        behaviour_tolerance=behaviour_tolerance, sources_tolerance=sources_tolerance, data_dir=data_dir,
+        route_identity=route_identity, route_words_rate=route_words_rate,
         route_words_min_count=route_words_min_count, target_check=target_check))
     typer.echo(json.dumps(summary, indent=2))
 

@@ -4,8 +4,9 @@ Every choice is made on dev rows re-weighted to the serving prevalence (natural 
 default), because both the routed share and precision depend on it:
 
 1. per-label logit weights of the fast model in the full route (grid, max weighted ROC-AUC; with
-   a behavioural tie-break set, the weight among those within ``weight_tolerance`` of the best
-   dev AUC that best separates hateful from non-hateful cases of the suite's *train* templates);
+   a tie-break set, the weight among those within its tolerance of the best dev AUC that best
+   separates hateful from non-hateful cases of the suite's *train* templates, or that ranks best
+   within each source of the cross-source dev pool: :class:`TieBreak`);
 2. Platt calibration of the full route;
 3. the gate (on the fast model's highest probability): the smallest routed share whose dev
    macro ROC-AUC is within ``max_auc_loss`` of sending everything down the full route, each
@@ -67,20 +68,40 @@ class CascadeChoices:
 
 @dataclass
 class TieBreak:
-    """Scores of both members on behavioural cases (``hateful`` gold labels) and the dev-AUC
-    tolerance within which they may pick the weight."""
+    """Scores of both members on tie-break rows and the dev-AUC tolerance within which they may
+    pick the weight.
+
+    ``hateful``: ``(n,)`` one target for every label (the behavioural suite's hateful cases), or
+    ``(n, 6)`` per label with ``NaN`` where a row says nothing (the cross-source dev pool);
+    ``groups`` ``(n,)``: the rows' sources, so the tie-break reads the mean of per-source
+    ROC-AUCs (a pooled AUC would rank the sources' base rates)."""
 
     p_fast: np.ndarray
     p_slow: np.ndarray
     hateful: np.ndarray
     tolerance: float = 0.0005
+    groups: np.ndarray | None = None
+
+    def score(self, j: int, a: float) -> float | None:
+        """Label ``j``'s ranking quality on these rows at fast-model weight ``a``; ``None`` when
+        no group has both classes among the rows that know the label."""
+        y = self.hateful if self.hateful.ndim == 1 else self.hateful[:, j]
+        mix = a * logit(self.p_fast[:, j]) + (1 - a) * logit(self.p_slow[:, j])
+        groups = np.zeros(len(y), dtype=int) if self.groups is None else self.groups
+        aucs = []
+        for g in dict.fromkeys(groups.tolist()):
+            known = (groups == g) & ~np.isnan(y.astype(float))
+            yk = y[known]
+            if 0 < yk.sum() < len(yk):
+                aucs.append(roc_auc_score(yk, mix[known]))
+        return float(np.mean(aucs)) if aucs else None
 
 
 def fit_weights(p_fast: np.ndarray, p_slow: np.ndarray, y: np.ndarray, w: np.ndarray,
                 tie_break: TieBreak | None = None) -> np.ndarray:
     """Per-label fast-model weight maximising weighted ROC-AUC of the logit mix on dev; with
     ``tie_break``, among the weights within its tolerance of the best, the one whose mix best
-    ranks the hateful cases above the non-hateful ones (dev AUC breaks remaining ties)."""
+    ranks the tie-break rows (:meth:`TieBreak.score`; dev AUC breaks remaining ties)."""
     zf, zs = logit(p_fast), logit(p_slow)
     out = np.full(N_LABELS, 0.5)
     for j in range(N_LABELS):
@@ -89,11 +110,9 @@ def fit_weights(p_fast: np.ndarray, p_slow: np.ndarray, y: np.ndarray, w: np.nda
         aucs = np.array([roc_auc_score(y[:, j], a * zf[:, j] + (1 - a) * zs[:, j], sample_weight=w)
                          for a in WEIGHT_GRID])
         best = int(np.argmax(aucs))
-        if tie_break is not None:
-            tf, ts = logit(tie_break.p_fast[:, j]), logit(tie_break.p_slow[:, j])
+        if tie_break is not None and tie_break.score(j, WEIGHT_GRID[best]) is not None:
             ok = np.flatnonzero(aucs >= aucs[best] - tie_break.tolerance)
-            suite = [roc_auc_score(tie_break.hateful, WEIGHT_GRID[i] * tf + (1 - WEIGHT_GRID[i]) * ts)
-                     for i in ok]
+            suite = [tie_break.score(j, WEIGHT_GRID[i]) for i in ok]
             best = int(ok[max(range(len(ok)), key=lambda k: (round(suite[k], 4), aucs[ok[k]]))])
         out[j] = WEIGHT_GRID[best]
     return out

@@ -57,6 +57,11 @@ class CascadeBuild:
     # break per-label weight ties within this dev-AUC tolerance by how well the mix separates
     # hateful from non-hateful cases of the behavioural suite's TRAIN templates (None: off)
     behaviour_tolerance: float | None = None
+    # or by the mean per-source ROC-AUC on the cross-source dev pool (training/operating.py
+    # dev_pool: rows of the train sources no model trained on; labels a source knows)
+    sources_tolerance: float | None = None
+    data_dir: str = "../shared/data"
+    mixture_cache: str = "runs/mixture/mixture.parquet"
     route_identity: bool = False  # comments naming an identity group go to the transformer
     # also route comments holding a word whose training-part comments are at least this share
     # toxic (mined from the train part only; None: off)
@@ -64,6 +69,10 @@ class CascadeBuild:
     route_words_min_count: int = 10
     # scale identity_hate down on comments that name no group (factor chosen on dev)
     target_check: bool = False
+
+    def __post_init__(self) -> None:
+        if self.behaviour_tolerance is not None and self.sources_tolerance is not None:
+            raise ValueError("choose one tie-break: behaviour_tolerance or sources_tolerance")
 
 
 def member_scores(args: Any, part: str, texts: list[str]) -> dict[str, np.ndarray]:
@@ -118,7 +127,8 @@ def build_cascade(args: CascadeBuild) -> dict[str, Any]:
     fast = load_model(args.linear)
     slow = load_model(args.transformer, backend=args.backend)
     dev_s, y_dev, forced_dev, targeted_dev = data["dev"]  # test is scored only in figures(), after every choice
-    tie = behaviour_tie_break(args) if args.behaviour_tolerance is not None else None
+    tie = (behaviour_tie_break(args) if args.behaviour_tolerance is not None
+           else sources_tie_break(args) if args.sources_tolerance is not None else None)
     model, choices = fit_cascade(fast, slow, dev_s["linear"], dev_s["transformer"], y_dev, prev,
                                  max_auc_loss=args.max_auc_loss, point=point, tie_break=tie,
                                  forced=forced_dev, route_identity=args.route_identity,
@@ -143,6 +153,18 @@ def behaviour_tie_break(args: CascadeBuild) -> TieBreak:
     scores = member_scores(args, "behaviour_train", [c.text for c in cases])
     hateful = np.array([c.hateful for c in cases], dtype=np.int8)
     return TieBreak(scores["linear"], scores["transformer"], hateful, args.behaviour_tolerance)
+
+
+def sources_tie_break(args: CascadeBuild) -> TieBreak:
+    """Both members' scores on the cross-source dev pool's source rows (Jigsaw dev left out: the
+    weights are already chosen on it), per-label targets where a source knows them."""
+    from cleanspeech.training.operating import JIGSAW_GROUP, dev_pool
+
+    pool = dev_pool(args.data_dir, args.mixture_cache)
+    pool = pool[pool["source"] != JIGSAW_GROUP].reset_index(drop=True)
+    scores = member_scores(args, "sources_pool", pool["text"].tolist())
+    return TieBreak(scores["linear"], scores["transformer"], pool[list(LABELS)].to_numpy(dtype=float),
+                    args.sources_tolerance, groups=pool["source"].to_numpy())
 
 
 def figures(model: Any, choices: Any, data: dict, prev: Any, point: OperatingPoint, args: CascadeBuild) -> dict:

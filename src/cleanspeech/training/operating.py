@@ -30,6 +30,8 @@ import pandas as pd
 from cleanspeech.labels import LABELS
 from cleanspeech.models.calibration import logit, sigmoid
 
+MIXTURE_CACHE = "runs/mixture/mixture.parquet"
+
 JIGSAW_GROUP = "jigsaw_dev"
 # The mixture samples the members and heads trained on: the transformer member (1,000 per
 # source, seed 42), the linear member (2,500, seed 42) and the group-hate head (2,500, seed 0).
@@ -130,3 +132,25 @@ def operating_pool(mixture: pd.DataFrame, sources: Mapping[str, pd.DataFrame], *
     # a source with one class (every acl2022 span post is toxic) measures no trade-off
     two_class = pool.groupby("source")["target"].transform(lambda t: t.nunique() == 2)
     return pool[two_class].reset_index(drop=True)
+
+
+def dev_pool(data_dir: str, cache: str | None = MIXTURE_CACHE, per_source: int = 500) -> pd.DataFrame:
+    """:func:`operating_pool` over every train source read from ``data_dir``, plus the Jigsaw dev
+    part of the project split (``source`` = ``jigsaw_dev``, target = any label)."""
+    from pathlib import Path
+
+    from cleanspeech.data.io import TEXT_COLUMN, read_jigsaw
+    from cleanspeech.data.sources import load_source
+    from cleanspeech.data.sources.registry import TRAIN_SOURCES
+    from cleanspeech.data.split import split_part
+    from cleanspeech.training.data import cached_mixture
+
+    jigsaw = str(Path(data_dir) / "jigsaw" / "train.csv.gz")
+    mixture = cached_mixture(data_dir, jigsaw, cache)
+    sources = {name: load_source(name, data_dir).frame for name in TRAIN_SOURCES}
+    pool = operating_pool(mixture, sources, per_source=per_source)
+    dev = split_part(read_jigsaw(jigsaw, require_labels=True), "dev")
+    jig = pd.DataFrame({"source": JIGSAW_GROUP, "text": dev[TEXT_COLUMN].astype(str),
+                        "target": (dev[list(LABELS)].to_numpy().max(axis=1) > 0).astype(float),
+                        **{lab: dev[lab].astype(float) for lab in LABELS}})
+    return pd.concat([pool, jig], ignore_index=True)
