@@ -2,8 +2,10 @@
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_hate_head.py --model src/cleanspeech/shipped_models/default
 
-Dev rows: Jigsaw dev (``project_split``'s dev part, natural prevalence) and the held-out part of
-each train source (at most ``--max-rows`` each, seed 0). Eval-only sources and Jigsaw test are not
+Dev rows: Jigsaw dev (``project_split``'s dev part, natural prevalence) and, per train source, at
+most ``--max-rows`` rows of the cross-source dev pool (``--rows pool``, the default since stop 44:
+rows no model trained on and no cross-source figure reads) or of its held-out part (``--rows
+heldout``: what every choice before stop 44 read, the rows ``bench_sources.py`` reports on). Eval-only sources and Jigsaw test are not
 read. For each (weight, prior_logit, toxic cap) the cascade's identity_hate is recomputed from one
 pass of the model: the served scores without head and cap, which comments took the full route,
 and the slow member's features on those. Reported: Jigsaw dev macro and identity_hate ROC-AUC,
@@ -46,12 +48,20 @@ WEIGHTS = (0.0, 0.35, 0.5, 0.65, 0.8)
 PRIORS = (-2.0, -1.5, -1.0, -0.5, 0.0)
 
 
-def dev_rows(data_dir: Path, max_rows: int, target: bool = False) -> pd.DataFrame:
-    """The held-out part of each train source (at most ``max_rows``, seed 0) and Jigsaw dev;
-    with ``target``, also each source's own target (NaN for Jigsaw)."""
+def dev_rows(data_dir: Path, max_rows: int, target: bool = False, rows: str = "heldout") -> pd.DataFrame:
+    """Source rows and Jigsaw dev; with ``target``, also each source's own target (NaN for
+    Jigsaw). ``rows``: ``heldout``, the held-out part of each train source (at most ``max_rows``,
+    seed 0: the rows ``bench_sources.py`` reports on, so a choice made here is measured on its
+    own rows), or ``pool``, the cross-source dev pool (``training.operating.dev_pool``: rows no
+    model trained on and no figure reads, at most ``max_rows`` per source)."""
     cols = ["source", "text", *(["target"] if target else []), *LABELS]
     parts = []
-    for name in TRAIN_SOURCES:
+    if rows == "pool":
+        from cleanspeech.training.operating import JIGSAW_GROUP, dev_pool
+
+        pool = dev_pool(str(data_dir), per_source=max_rows)
+        parts.append(pool[pool["source"] != JIGSAW_GROUP][cols])
+    for name in TRAIN_SOURCES if rows == "heldout" else ():
         h = load_source(name, data_dir).part("heldout")
         if len(h) > max_rows:
             h = h.sample(n=max_rows, random_state=0).sort_index()
@@ -101,6 +111,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--model", default="src/cleanspeech/shipped_models/default")
     ap.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
     ap.add_argument("--max-rows", type=int, default=1000)
+    ap.add_argument("--rows", choices=("pool", "heldout"), default="pool",
+                    help="source rows to choose on: the cross-source dev pool (default since stop 44) or the "
+                         "held-out parts bench_sources.py reports on (every choice before stop 44)")
     ap.add_argument("--out", type=Path, default=OUT / "hate_head")
     ap.add_argument("--baseline-cap", type=float, default=0.5,
                     help="identity_hate <= this x toxic in the capped settings when the folder has no "
@@ -113,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
     shipped_caps = folder_caps or {"identity_hate": args.baseline_cap}
     if head is None:
         raise SystemExit(f"{args.model} has no hate head: run `cleanspeech build-hate-head` first")
-    rows = dev_rows(args.data_dir, args.max_rows)
+    rows = dev_rows(args.data_dir, args.max_rows, rows=args.rows)
     texts = rows["text"].astype(str).tolist()
     cascade.hate_head, cascade.capped_by_toxic = None, {}
     served, routed = cascade.predict_proba_routed(texts)  # no head, no cap
@@ -138,14 +151,15 @@ def main(argv: list[str] | None = None) -> None:
     meta = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}",
             "command": "HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_hate_head.py " + shlex.join(sys.argv[1:]),
-            "rows": rows["source"].value_counts().to_dict(), "routed_share": float(routed.mean()),
+            "rows": rows["source"].value_counts().to_dict(), "source_rows": args.rows, "routed_share": float(routed.mean()),
             "threshold": threshold, "chosen": best.to_dict(), "shipped": base.to_dict()}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps({"meta": meta, "results": results}, indent=1, default=float))
     md = ["# Group-hate head: how it joins identity_hate (dev only)\n",
           f"{meta['date']}, {meta['machine']}. Command: `{meta['command']}`.\n",
-          f"Rows: Jigsaw dev {meta['rows'].get('jigsaw', 0)} (natural prevalence) and the held-out parts of "
-          f"the ten train sources (at most {args.max_rows} each); {meta['routed_share']:.1%} took the full route "
+          f"Rows: Jigsaw dev {meta['rows'].get('jigsaw', 0)} (natural prevalence) and "
+          + ("the cross-source dev pool's rows of " if args.rows == "pool" else "the held-out parts of ")
+          + f"the train sources (at most {args.max_rows} each); {meta['routed_share']:.1%} took the full route "
           f"(the head only reads those). identity_hate threshold {threshold:.3f} (shipped).\n",
           f"Choice rule: Jigsaw dev identity_hate F1 and macro AUC no worse than before the head (no head, "
           f"cap {shipped_caps}), then the highest held-out recall - false-flag rate. "
