@@ -137,7 +137,7 @@ def operating_pool(mixture: pd.DataFrame, sources: Mapping[str, pd.DataFrame], *
 def dev_pool(data_dir: str, cache: str | None = MIXTURE_CACHE, per_source: int = 500) -> pd.DataFrame:
     """:func:`operating_pool` over every train source read from ``data_dir``, plus the Jigsaw dev
     part of the project split (``source`` = ``jigsaw_dev``, target = any label)."""
-    from pathlib import Path
+    from pathlib import Path  # imported here: training.data pulls in torch, which the choice needs not
 
     from cleanspeech.data.io import TEXT_COLUMN, read_jigsaw
     from cleanspeech.data.sources import load_source
