@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -137,13 +138,11 @@ def operating_pool(mixture: pd.DataFrame, sources: Mapping[str, pd.DataFrame], *
 def dev_pool(data_dir: str, cache: str | None = MIXTURE_CACHE, per_source: int = 500) -> pd.DataFrame:
     """:func:`operating_pool` over every train source read from ``data_dir``, plus the Jigsaw dev
     part of the project split (``source`` = ``jigsaw_dev``, target = any label)."""
-    from pathlib import Path  # imported here: training.data pulls in torch, which the choice needs not
-
     from cleanspeech.data.io import TEXT_COLUMN, read_jigsaw
     from cleanspeech.data.sources import load_source
     from cleanspeech.data.sources.registry import TRAIN_SOURCES
     from cleanspeech.data.split import split_part
-    from cleanspeech.training.data import cached_mixture
+    from cleanspeech.training.data import cached_mixture  # here: training.data imports torch
 
     jigsaw = str(Path(data_dir) / "jigsaw" / "train.csv.gz")
     mixture = cached_mixture(data_dir, jigsaw, cache)
