@@ -29,9 +29,9 @@ import pandas as pd
 
 from cleanspeech.decision import raised
 from cleanspeech.labels import LABELS
-from cleanspeech.models.parts import worst_parts
 from cleanspeech.models.thresholds import load_thresholds, save_thresholds
 from cleanspeech.pipeline import Moderator
+from cleanspeech.training.config import MIXTURE_CACHE
 from cleanspeech.training.operating import Groups, choose_offset, dev_pool, mean_rates
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,8 +43,7 @@ def scored_groups(model_name: str, pool: pd.DataFrame) -> tuple[np.ndarray, Grou
     moderator = Moderator.load(model_name)
     texts = pool["text"].tolist()
     scores = moderator.scores(texts)
-    model = moderator.model
-    _, part_scores = worst_parts(model.strong_terms(), model.predict_proba, texts)
+    _, part_scores = moderator.worst_parts(texts)
     groups = {}
     for name, idx in pool.groupby("source", sort=False).indices.items():
         sub_texts = [texts[i] for i in idx]
@@ -57,7 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", required=True, help="shipped name or model folder")
     ap.add_argument("--data-dir", default="/work/shared/data")
-    ap.add_argument("--mixture-cache", default="runs/mixture/mixture.parquet")
+    ap.add_argument("--mixture-cache", default=MIXTURE_CACHE)
     ap.add_argument("--per-source", type=int, default=500)
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "operating"), help="path stem")
     ap.add_argument("--apply", action="store_true", help="write the moved thresholds into the model folder")

@@ -213,12 +213,18 @@ class Moderator:
                 ) -> tuple[np.ndarray, list[Support], list[tuple[int, int] | None]]:
         thresholds = self.thresholds if thresholds is None else thresholds
         texts = [t if isinstance(t, str) else "" for t in texts]
-        # the worst sentence of each comment, scored alone (models/parts.py: no laundering by length)
-        # (scored by the model directly: parts are never empty, and they are not comments of
-        # their own for the routing tally)
-        parts, part_scores = worst_parts(self.model.strong_terms(), self.model.predict_proba, texts)
+        parts, part_scores = self.worst_parts(texts)
         flags, support = raised(texts, scores, thresholds, part_scores)
         return flags, support, parts
+
+    def worst_parts(self, texts: list[str]) -> tuple[list[tuple[int, int] | None], np.ndarray]:
+        """Each comment's worst sentence ``[start, end)`` (None where there is none) and its
+        scores ``(n, 6)``, scored alone (models/parts.py: no laundering by length). What the
+        decision reads beside the whole-comment scores, independent of the thresholds, so a caller
+        trying many thresholds computes it once (:func:`cleanspeech.decision.raised`)."""
+        # scored by the model directly: parts are never empty, and they are not comments of
+        # their own for the routing tally
+        return worst_parts(self.model.strong_terms(), self.model.predict_proba, texts)
 
     @overload
     def explain(self, texts: str, **kwargs: Any) -> Explanation: ...

@@ -32,6 +32,7 @@ from cleanspeech.identity import names_target
 from cleanspeech.models.cascade import fast_window_scorer, forced_routes, scale_untargeted
 from cleanspeech.models.registry import load_model
 from cleanspeech.training.cascade import TieBreak, cascade_scores, fit_cascade, mine_route_words
+from cleanspeech.training.config import MIXTURE_CACHE
 
 PROTOCOL = ("project_split(train.csv.gz): deduplicated, 90% train / 5% dev / 5% test, stratified "
             "on toxic, seed 42. Choices on dev, figures on test.")
@@ -61,7 +62,7 @@ class CascadeBuild:
     # dev_pool: rows of the train sources no model trained on; labels a source knows)
     sources_tolerance: float | None = None
     data_dir: str = "../shared/data"
-    mixture_cache: str = "runs/mixture/mixture.parquet"
+    mixture_cache: str = MIXTURE_CACHE
     route_identity: bool = False  # comments naming an identity group go to the transformer
     # also route comments holding a word whose training-part comments are at least this share
     # toxic (mined from the train part only; None: off)

@@ -20,6 +20,9 @@ SPLITS = ("legacy", "project")
 STOPPING_METRICS = ("macro_roc_auc", "jigsaw_and_sources")
 
 
+MIXTURE_CACHE = "runs/mixture/mixture.parquet"  # the multi-source mixture, cached (building it reads 15 sets)
+
+
 @dataclass
 class TrainConfig:
     """Every setting of a fine-tuning run (defaults: the design's mDeBERTa-v3-base recipe)."""
@@ -48,7 +51,7 @@ class TrainConfig:
     mixture: bool = False
     mixture_sources: list[str] | None = None  # train sources to use; None = every one
     mixture_max_per_source: int | None = None  # seeded cap per source, so no source dominates
-    mixture_cache: str | None = "runs/mixture/mixture.parquet"  # building it reads 15 sets
+    mixture_cache: str | None = MIXTURE_CACHE
     val_rows_per_source: int | None = 300  # held-out rows per source in validation (seed 0)
     max_length: int = 256
     loss: str = "weighted_bce"

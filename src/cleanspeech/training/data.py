@@ -120,6 +120,15 @@ def cached_mixture(data_dir: str, jigsaw_path: str, cache: str | None) -> pd.Dat
     return frame
 
 
+def per_source_sample(part: pd.DataFrame, cap: int, seed: int) -> pd.DataFrame:
+    """At most ``cap`` rows of each ``source`` of ``part``, drawn with ``seed``, in ``part``'s
+    order with its index kept. The draw a mixture run's per-source cap makes (and
+    :func:`cleanspeech.data.sources.build_mixture`'s, which samples each source's rows in the
+    same order): :mod:`cleanspeech.training.operating` re-draws it to keep trained rows out."""
+    kept = [g.sample(n=min(cap, len(g)), random_state=seed) for _, g in part.groupby("source", sort=False)]
+    return pd.concat(kept).sort_index()
+
+
 def mixture_frames(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(train rows, validation rows)`` from the multi-source mixture for a mixture run.
 
@@ -137,11 +146,7 @@ def mixture_frames(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame = frame.rename(columns={"text": "comment_text"})
 
     def capped(part: pd.DataFrame, cap: int | None, seed: int) -> pd.DataFrame:
-        if cap is None:
-            return part.reset_index(drop=True)
-        kept = [g.sample(n=min(cap, len(g)), random_state=seed)
-                for _, g in part.groupby("source", sort=False)]
-        return pd.concat(kept).sort_index().reset_index(drop=True)
+        return (part if cap is None else per_source_sample(part, cap, seed)).reset_index(drop=True)
 
     train = capped(frame[frame["part"] == "train"], cfg.mixture_max_per_source, cfg.seed)
     val = capped(frame[frame["part"] == "heldout"], cfg.val_rows_per_source, 0)

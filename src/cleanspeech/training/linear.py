@@ -22,6 +22,7 @@ from cleanspeech.models.base import METRICS_FILE, write_json
 from cleanspeech.models.card import write_card
 from cleanspeech.models.linear import LinearConfig, LinearModel
 from cleanspeech.training.augment import augmentation_rows
+from cleanspeech.training.config import MIXTURE_CACHE, TrainConfig
 
 
 def train_linear(
@@ -35,7 +36,7 @@ def train_linear(
     augment: tuple[str, ...] = (),
     data_dir: str | Path = "../shared/data",
     mixture_max_per_source: int | None = None,
-    mixture_cache: str | None = "runs/mixture/mixture.parquet",
+    mixture_cache: str | None = MIXTURE_CACHE,
 ) -> tuple[LinearModel, dict[str, Any]]:
     """Fit on the train part (+ the ``augment`` rows of :mod:`.augment`, made from the train part
     only; with ``mixture_max_per_source``, + that many train rows per multi-source mixture source,
@@ -51,7 +52,6 @@ def train_linear(
         say(f"+{len(extra)} augmentation rows ({', '.join(augment)})")
         train = pd.concat([train[["comment_text", *LABELS]], extra], ignore_index=True)
     if mixture_max_per_source is not None:
-        from cleanspeech.training.config import TrainConfig
         from cleanspeech.training.data import mixture_frames
 
         mix, _ = mixture_frames(TrainConfig(train_path=str(train_csv), data_dir=str(data_dir), split="project",

@@ -28,10 +28,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cleanspeech.data.io import TEXT_COLUMN, read_jigsaw
+from cleanspeech.data.sources import load_source
+from cleanspeech.data.sources.registry import TRAIN_SOURCES
+from cleanspeech.data.split import split_part
 from cleanspeech.labels import LABELS
 from cleanspeech.models.calibration import logit, sigmoid
-
-MIXTURE_CACHE = "runs/mixture/mixture.parquet"
+from cleanspeech.training.config import MIXTURE_CACHE
+from cleanspeech.training.data import cached_mixture, per_source_sample
 
 JIGSAW_GROUP = "jigsaw_dev"
 # The mixture samples the members and heads trained on: the transformer member (1,000 per
@@ -100,14 +104,6 @@ def choose_offset(base: np.ndarray, groups: Groups, grid: Sequence[float] = tupl
                         best["mean_balanced"], curve)
 
 
-def sample_positions(frame: pd.DataFrame, cap: int, seed: int) -> pd.Index:
-    """Index labels of the rows a ``cap``-per-source sample with ``seed`` draws from ``frame``
-    (the same positional draw as :func:`cleanspeech.training.data.mixture_frames` and
-    :func:`cleanspeech.data.sources.build_mixture`, which sample each source's rows in order)."""
-    drawn = [g.sample(n=min(cap, len(g)), random_state=seed).index for _, g in frame.groupby("source", sort=False)]
-    return drawn[0].append(drawn[1:]) if drawn else pd.Index([])
-
-
 def operating_pool(mixture: pd.DataFrame, sources: Mapping[str, pd.DataFrame], *, per_source: int = 500,
                    exclude_samples: Sequence[tuple[int, int]] = TRAINED_SAMPLES, seed: int = 0) -> pd.DataFrame:
     """Dev rows per source (``source``, ``text``, ``target``, six labels), at most ``per_source``.
@@ -119,7 +115,7 @@ def operating_pool(mixture: pd.DataFrame, sources: Mapping[str, pd.DataFrame], *
     train = mixture[mixture["part"] == "train"]
     used = pd.Index([])
     for cap, s in exclude_samples:
-        used = used.union(sample_positions(train, cap, s))
+        used = used.union(per_source_sample(train, cap, s).index)
     unused = train.drop(index=used)
     out = []
     for name, frame in sources.items():
@@ -138,12 +134,6 @@ def operating_pool(mixture: pd.DataFrame, sources: Mapping[str, pd.DataFrame], *
 def dev_pool(data_dir: str, cache: str | None = MIXTURE_CACHE, per_source: int = 500) -> pd.DataFrame:
     """:func:`operating_pool` over every train source read from ``data_dir``, plus the Jigsaw dev
     part of the project split (``source`` = ``jigsaw_dev``, target = any label)."""
-    from cleanspeech.data.io import TEXT_COLUMN, read_jigsaw
-    from cleanspeech.data.sources import load_source
-    from cleanspeech.data.sources.registry import TRAIN_SOURCES
-    from cleanspeech.data.split import split_part
-    from cleanspeech.training.data import cached_mixture  # here: training.data imports torch
-
     jigsaw = str(Path(data_dir) / "jigsaw" / "train.csv.gz")
     mixture = cached_mixture(data_dir, jigsaw, cache)
     sources = {name: load_source(name, data_dir).frame for name in TRAIN_SOURCES}
