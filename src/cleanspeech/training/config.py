@@ -53,6 +53,12 @@ class TrainConfig:
     mixture_max_per_source: int | None = None  # seeded cap per source, so no source dominates
     mixture_cache: str | None = MIXTURE_CACHE
     val_rows_per_source: int | None = 300  # held-out rows per source in validation (seed 0)
+    # Distillation (cleanspeech.training.distill): a fine-tuned teacher's model folder; its
+    # probabilities are blended into the targets (alpha on a known label; it fills an unknown one
+    # unless distill_fill_unknown is false). None = train on the human labels alone.
+    teacher: str | None = None
+    distill_alpha: float = 0.5
+    distill_fill_unknown: bool = True
     max_length: int = 256
     loss: str = "weighted_bce"
     learning_rate: float = 2e-5
@@ -93,6 +99,8 @@ class TrainConfig:
             raise ValueError("early_stopping_metric jigsaw_and_sources needs mixture: true")
         if self.mixture and self.split != "project":
             raise ValueError("mixture needs split: project (its decontamination uses project_split)")
+        if not 0.0 <= self.distill_alpha <= 1.0:
+            raise ValueError(f"distill_alpha must be in [0, 1], got {self.distill_alpha}")
         if not 0.0 <= self.warmup_ratio < 1.0:
             raise ValueError(f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
 

@@ -91,7 +91,9 @@ class Trainer:
                            else self.val_sources == tdata.JIGSAW_SOURCE)
         self.val_labels = tdata.label_matrix(val_df)
         train_y = tdata.label_matrix(train_df)
-        self.loss_fn, self.loss_info = make_loss(cfg.loss, train_y)
+        self.loss_fn, self.loss_info = make_loss(cfg.loss, train_y)  # weights from the human labels
+        if cfg.teacher:
+            train_y = self.distill_targets(train_df, train_y)
         pad = self.tokenizer.pad_token_id or 0
         tok = lambda df: tdata.tokenize(self.tokenizer, df["comment_text"].tolist(),  # noqa: E731
                                         cfg.max_length, cfg.cleaning)
@@ -113,6 +115,21 @@ class Trainer:
         acc.print(f"train rows {len(train_df)}, val rows {len(val_df)}, processes "
                   f"{acc.num_processes}, accumulation {accum}, scheduler steps {total}, "
                   f"precision {acc.mixed_precision}, device {acc.device}")
+
+    def distill_targets(self, train_df, labels: np.ndarray) -> np.ndarray:
+        """The teacher's probabilities blended into ``labels`` (cached in the run folder; scored on
+        the main process before ``prepare``, so every process reads the same targets)."""
+        from cleanspeech.training.distill import blend_targets, teacher_probs
+
+        cfg, acc = self.config, self.accelerator
+        texts = train_df["comment_text"].astype(str).tolist()
+        if acc.is_main_process:
+            teacher_probs(resolve_source(cfg.teacher), texts, cfg.max_length, cfg.cleaning, self.output_dir)
+        acc.wait_for_everyone()
+        probs = teacher_probs(resolve_source(cfg.teacher), texts, cfg.max_length, cfg.cleaning, self.output_dir)
+        acc.print(f"distillation: teacher {cfg.teacher}, alpha {cfg.distill_alpha}, "
+                  f"fill unknown {cfg.distill_fill_unknown}")
+        return blend_targets(labels, probs, cfg.distill_alpha, cfg.distill_fill_unknown).astype(np.float32)
 
     # --- steps -------------------------------------------------------------------------------
     def get_loss(self, logits: torch.Tensor, batch: dict[str, torch.Tensor]) -> torch.Tensor:

@@ -1,0 +1,104 @@
+"""Distillation targets: a larger fine-tuned teacher's probabilities blended into the training labels.
+
+Issue 32's MiniLM member follows the frame of a sentence ("Jews deserve to be safe." scores like
+hate); a larger encoder trained on the same rows is the teacher, and the member keeps its size
+(``predict``'s cost) by learning the teacher's probabilities beside the human labels. The targets
+stay one ``(n, 6)`` float array, so every loss in :mod:`cleanspeech.training.losses` takes them
+unchanged (binary cross-entropy accepts soft targets):
+
+- a label the row's source gives: ``alpha * teacher + (1 - alpha) * label``;
+- a label the source says nothing about (``NaN``, masked until now): the teacher's probability,
+  or still masked with ``fill_unknown=False``.
+
+The teacher is scored once per run and cached beside the checkpoint (``teacher_probs.npz``, with a
+digest of the texts it was computed on), so a resumed run does not pay the teacher's pass again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from cleanspeech.labels import N_LABELS
+
+CACHE_FILE = "teacher_probs.npz"
+
+
+def texts_digest(texts: Sequence[str]) -> str:
+    """A digest of the texts in order: a cache computed on other rows is never reused."""
+    h = hashlib.sha256()
+    for t in texts:
+        h.update(str(t).encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def blend_targets(labels: np.ndarray, teacher: np.ndarray, alpha: float,
+                  fill_unknown: bool = True) -> np.ndarray:
+    """The training targets ``(n, 6)`` from human ``labels`` (``NaN`` = unknown) and ``teacher``
+    probabilities, both ``(n, 6)``; see the module docstring."""
+    labels = np.asarray(labels, dtype=float)
+    teacher = np.asarray(teacher, dtype=float)
+    if labels.shape != teacher.shape or labels.ndim != 2 or labels.shape[1] != N_LABELS:
+        raise ValueError(f"labels {labels.shape} and teacher {teacher.shape} must both be (n, {N_LABELS})")
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"distill_alpha must be in [0, 1], got {alpha}")
+    if np.isnan(teacher).any() or (teacher < 0).any() or (teacher > 1).any():
+        raise ValueError("teacher probabilities must lie in [0, 1]")
+    known = ~np.isnan(labels)
+    out = np.where(known, alpha * teacher + (1.0 - alpha) * np.nan_to_num(labels), np.nan)
+    if fill_unknown:
+        out = np.where(known, out, teacher)
+    return out
+
+
+@torch.no_grad()
+def score_texts(tokenizer, model, texts: Sequence[str], max_length: int, cleaning: str = "none",
+                batch_size: int = 64) -> np.ndarray:
+    """Sigmoid probabilities ``(n, 6)`` of a six-label sequence classifier, in the order of ``texts``.
+
+    Rows are batched by token length (padding is most of a CPU pass's cost on mixed lengths)."""
+    from cleanspeech.training.data import tokenize
+
+    ids = tokenize(tokenizer, list(texts), max_length, cleaning)
+    order = np.argsort([len(x) for x in ids], kind="stable")
+    pad = tokenizer.pad_token_id or 0
+    out = np.zeros((len(ids), N_LABELS), dtype=np.float32)
+    model.eval()
+    for start in range(0, len(order), batch_size):
+        rows = order[start:start + batch_size]
+        width = max(len(ids[i]) for i in rows)
+        input_ids = torch.full((len(rows), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(rows), width), dtype=torch.long)
+        for j, i in enumerate(rows):
+            input_ids[j, :len(ids[i])] = torch.tensor(ids[i])
+            mask[j, :len(ids[i])] = 1
+        logits = model(input_ids=input_ids, attention_mask=mask).logits
+        out[rows] = torch.sigmoid(logits.float()).numpy()
+    return out
+
+
+def teacher_probs(teacher: str, texts: Sequence[str], max_length: int, cleaning: str,
+                  cache_dir: str | Path | None = None) -> np.ndarray:
+    """The teacher's probabilities on ``texts``, read from ``cache_dir`` when computed on the same
+    texts by the same teacher, else computed (and cached)."""
+    from cleanspeech.training.trainer import load_backbone
+
+    key = texts_digest([teacher, str(max_length), cleaning, *texts])
+    cache = Path(cache_dir) / CACHE_FILE if cache_dir is not None else None
+    if cache is not None and cache.is_file():
+        with np.load(cache, allow_pickle=False) as z:
+            if str(z["key"]) == key:
+                return z["probs"]
+    tokenizer, model = load_backbone(teacher)
+    probs = score_texts(tokenizer, model, texts, max_length, cleaning)
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp.npz")
+        np.savez(tmp, key=np.array(key), probs=probs)
+        tmp.replace(cache)
+    return probs

@@ -1,0 +1,72 @@
+"""Distillation targets: the blend rule, the teacher's cached pass, and a run that trains on them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cleanspeech.training.distill import CACHE_FILE, blend_targets, score_texts, teacher_probs
+from cleanspeech.training.trainer import Trainer, load_backbone
+
+from test_trainer import tiny_config
+
+NAN = np.nan
+
+
+def test_blend_mixes_known_labels_and_fills_unknown_ones():
+    labels = np.array([[1, 0, NAN, NAN, 1, NAN], [0, 0, 0, 0, 0, 0]], dtype=float)
+    teacher = np.array([[0.6, 0.2, 0.1, 0.3, 0.4, 0.9], [0.2, 0.0, 0.0, 0.0, 0.1, 0.5]])
+    out = blend_targets(labels, teacher, alpha=0.5)
+    np.testing.assert_allclose(out[0], [0.8, 0.1, 0.1, 0.3, 0.7, 0.9])
+    np.testing.assert_allclose(out[1], [0.1, 0.0, 0.0, 0.0, 0.05, 0.25])
+    masked = blend_targets(labels, teacher, alpha=0.5, fill_unknown=False)
+    assert np.isnan(masked[0, [2, 3, 5]]).all() and masked[0, 0] == pytest.approx(0.8)
+    np.testing.assert_allclose(blend_targets(labels, teacher, alpha=0.0, fill_unknown=False),
+                               labels)  # alpha 0 without filling = the human labels
+    np.testing.assert_allclose(blend_targets(labels, teacher, alpha=1.0), teacher)
+
+
+def test_blend_refuses_bad_shapes_alpha_and_probabilities():
+    labels = np.zeros((2, 6))
+    with pytest.raises(ValueError, match="must both be"):
+        blend_targets(labels, np.zeros((2, 5)), 0.5)
+    with pytest.raises(ValueError, match="distill_alpha"):
+        blend_targets(labels, np.zeros((2, 6)), 1.5)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        blend_targets(labels, np.full((2, 6), 2.0), 0.5)
+
+
+def test_scores_keep_text_order_and_the_cache_is_keyed_by_texts(tiny_deberta_dir, tmp_path):
+    texts = ["a much longer comment than the others, with many words in it", "hi", "you idiot"]
+    tok, model = load_backbone(str(tiny_deberta_dir))
+    one_by_one = np.vstack([score_texts(tok, model, [t], 48) for t in texts])
+    batched = score_texts(tok, model, texts, 48, batch_size=2)  # length-sorted batches, padded
+    np.testing.assert_allclose(batched, one_by_one, atol=1e-5)
+
+    first = teacher_probs(str(tiny_deberta_dir), texts, 48, "none", tmp_path)
+    assert (tmp_path / CACHE_FILE).is_file()
+    np.testing.assert_allclose(first, batched, atol=1e-5)
+    with np.load(tmp_path / CACHE_FILE) as z:  # a stale cache (other rows) is recomputed
+        np.savez(tmp_path / CACHE_FILE, key=z["key"], probs=np.zeros_like(z["probs"]))
+    np.testing.assert_array_equal(teacher_probs(str(tiny_deberta_dir), texts, 48, "none", tmp_path), 0)
+    again = teacher_probs(str(tiny_deberta_dir), texts[::-1], 48, "none", tmp_path)
+    np.testing.assert_allclose(again, first[::-1], atol=1e-5)
+
+
+def test_a_run_with_a_teacher_trains_on_the_blended_targets(tiny_deberta_dir, fixture_csv, tmp_path):
+    cfg = tiny_config(tiny_deberta_dir, fixture_csv, epochs=1, max_train_rows=32, loss="bce",
+                      teacher=str(tiny_deberta_dir), distill_alpha=0.25)
+    trainer = Trainer(cfg, tmp_path)
+    trainer.setup()
+    targets = np.vstack([b["labels"].numpy() for b in trainer.train_dl])
+    assert (tmp_path / CACHE_FILE).is_file()
+    with np.load(tmp_path / CACHE_FILE) as z:
+        probs = z["probs"]
+    # Jigsaw rows know every label: targets = 0.25 * teacher + 0.75 * label, so none is 0 or 1
+    # unless the teacher agrees; the batches are shuffled, so compare the sorted values.
+    from cleanspeech.training import data as tdata
+
+    train_df, _ = tdata.training_frames(cfg)
+    expected = 0.25 * probs + 0.75 * tdata.label_matrix(train_df)
+    np.testing.assert_allclose(np.sort(targets.ravel()), np.sort(expected.ravel()), atol=1e-6)
+    assert trainer.train_epoch(0, None)["train_loss"] > 0
