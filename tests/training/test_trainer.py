@@ -71,6 +71,20 @@ def test_resume_continues_after_the_last_checkpoint(tiny_deberta_dir, fixture_cs
     assert summary["global_step"] == 2 * 2
 
 
+def test_run_epochs_stops_early_and_keeps_the_whole_schedule(tiny_deberta_dir, fixture_csv, tmp_path):
+    cfg = tiny_config(tiny_deberta_dir, fixture_csv, epochs=3, max_train_rows=32, run_epochs=1)
+    first = Trainer(cfg, tmp_path)
+    summary = first.fit()
+    assert [h["epoch"] for h in summary["history"]] == [0]
+    assert first.scheduler.get_last_lr()[0] > 0  # a 3-epoch linear decay, a third of the way
+    second = Trainer(cfg, tmp_path)  # a later session: resumes, runs one more epoch
+    summary = second.fit()
+    assert [h["epoch"] for h in summary["history"]] == [0, 1]
+    assert summary["global_step"] == 2 * 2 and second.scheduler.get_last_lr()[0] > 0
+    with pytest.raises(ValueError, match="run_epochs"):
+        tiny_config(tiny_deberta_dir, fixture_csv, run_epochs=0)
+
+
 def test_two_process_cpu_run(tiny_deberta_dir, fixture_csv, tmp_path):
     cfg = tiny_config(tiny_deberta_dir, fixture_csv, epochs=1, max_train_rows=64)
     cfg.to_yaml(tmp_path / "c.yaml")

@@ -77,6 +77,9 @@ class TrainConfig:
     bucket_size_multiplier: int = 50  # buckets of batch_size * this many rows, sorted by length
     max_steps: int | None = None  # stop after this many optimizer steps (smoke tests)
     time_budget_s: float | None = None  # stop at the first epoch end past this (GPU leases)
+    # Epochs to run in this invocation; the schedule still spans ``epochs`` and a later run resumes
+    # from the checkpoint (a long CPU run spread over sessions). None = run to ``epochs``.
+    run_epochs: int | None = None
     num_workers: int = 0
     progress_bar: bool = True
     notes: dict[str, Any] = field(default_factory=dict)
@@ -99,6 +102,8 @@ class TrainConfig:
             raise ValueError("early_stopping_metric jigsaw_and_sources needs mixture: true")
         if self.mixture and self.split != "project":
             raise ValueError("mixture needs split: project (its decontamination uses project_split)")
+        if self.run_epochs is not None and self.run_epochs < 1:
+            raise ValueError(f"run_epochs must be >= 1, got {self.run_epochs}")
         if not 0.0 <= self.distill_alpha <= 1.0:
             raise ValueError(f"distill_alpha must be in [0, 1], got {self.distill_alpha}")
         if not 0.0 <= self.warmup_ratio < 1.0:

@@ -206,7 +206,8 @@ class Trainer:
         deadline = start + cfg.time_budget_s if cfg.time_budget_s else None
         self.setup()
         self._maybe_resume()
-        for epoch in range(self.state["epoch"] + 1, cfg.epochs):
+        first = self.state["epoch"] + 1
+        for epoch in range(first, cfg.epochs):
             t0 = time.time()
             row = {"epoch": epoch, **self.train_epoch(epoch, deadline)}
             metrics, probs = self.evaluate()
@@ -217,7 +218,8 @@ class Trainer:
             acc.print(f"epoch {epoch}: val macro ROC-AUC {metrics['macro_roc_auc']:.5f}{extra}")
             stop = (self.state["bad_epochs"] >= cfg.patience
                     or (cfg.max_steps is not None and self.state["global_step"] >= cfg.max_steps)
-                    or (deadline is not None and time.time() > deadline))
+                    or (deadline is not None and time.time() > deadline)
+                    or (cfg.run_epochs is not None and epoch + 1 - first >= cfg.run_epochs))
             self._save_checkpoint(epoch)
             if stop:
                 break
