@@ -24,6 +24,9 @@ def test_blend_mixes_known_labels_and_fills_unknown_ones():
     np.testing.assert_allclose(blend_targets(labels, teacher, alpha=0.0, fill_unknown=False),
                                labels)  # alpha 0 without filling = the human labels
     np.testing.assert_allclose(blend_targets(labels, teacher, alpha=1.0), teacher)
+    only_second = blend_targets(labels, teacher, alpha=0.5, rows=np.array([False, True]))
+    np.testing.assert_array_equal(only_second[0], labels[0])  # NaN kept: still masked
+    np.testing.assert_allclose(only_second[1], out[1])
 
 
 def test_blend_refuses_bad_shapes_alpha_and_probabilities():
@@ -32,6 +35,8 @@ def test_blend_refuses_bad_shapes_alpha_and_probabilities():
         blend_targets(labels, np.zeros((2, 5)), 0.5)
     with pytest.raises(ValueError, match="distill_alpha"):
         blend_targets(labels, np.zeros((2, 6)), 1.5)
+    with pytest.raises(ValueError, match="boolean"):
+        blend_targets(labels, np.zeros((2, 6)), 0.5, rows=np.array([True]))
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         blend_targets(labels, np.full((2, 6), 2.0), 0.5)
 
@@ -70,3 +75,27 @@ def test_a_run_with_a_teacher_trains_on_the_blended_targets(tiny_deberta_dir, fi
     expected = 0.25 * probs + 0.75 * tdata.label_matrix(train_df)
     np.testing.assert_allclose(np.sort(targets.ravel()), np.sort(expected.ravel()), atol=1e-6)
     assert trainer.train_epoch(0, None)["train_loss"] > 0
+
+
+def test_distill_origins_leave_the_jigsaw_rows_their_labels(fixture_csv, tmp_path, monkeypatch):
+    from test_mixture_training import mixture_cache, mixture_config
+
+    from cleanspeech.training import data as tdata
+
+    cfg = mixture_config(fixture_csv, mixture_cache(tmp_path / "mix.parquet"), teacher="unused",
+                         distill_origins=["mixture"])
+    train_df, _ = tdata.training_frames(cfg)
+    labels = tdata.label_matrix(train_df)
+    trainer = Trainer(cfg, tmp_path / "run")
+    fake = np.full(labels.shape, 0.5, dtype=np.float32)
+    # the teacher's pass is tested above; here only which rows get its targets
+    monkeypatch.setattr("cleanspeech.training.distill.teacher_probs", lambda *a, **k: fake)
+    targets = trainer.distill_targets(train_df, labels)
+    jig = (train_df["origin"] == "jigsaw").to_numpy()
+    np.testing.assert_array_equal(targets[jig], labels[jig])
+    mix = ~jig
+    assert not np.isnan(targets[mix]).any()  # unknown labels filled by the teacher
+    known = ~np.isnan(labels[mix])
+    np.testing.assert_allclose(targets[mix][known], 0.5 * 0.5 + 0.5 * labels[mix][known])
+    with pytest.raises(ValueError, match="distill_origins"):
+        mixture_config(fixture_csv, tmp_path / "mix.parquet", distill_origins=["wiki"])

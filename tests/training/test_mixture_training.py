@@ -48,6 +48,7 @@ def test_mixture_frames_cap_sources_keep_nan_and_validate_on_heldout(fixture_csv
     assert len(train) == 60 + 2 * 25  # Jigsaw sample + each source capped
     mix = train.iloc[60:]
     assert mix["comment_text"].str.contains(" train ").all()  # no held-out row is trained on
+    assert (train["origin"].iloc[:60] == "jigsaw").all() and (mix["origin"] == "mixture").all()
     hate = mix[mix["comment_text"].str.startswith("hate")]
     assert hate["obscene"].isna().all() and hate["identity_hate"].notna().all()  # unknown stays NaN
     held = val[val["source"] != JIGSAW_SOURCE]

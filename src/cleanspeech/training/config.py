@@ -18,6 +18,7 @@ SPLITS = ("legacy", "project")
 # "macro_roc_auc": Jigsaw dev macro ROC-AUC; "jigsaw_and_sources": its mean with the mean held-out
 # source ROC-AUC (mixture runs), so neither the Jigsaw ranking nor the other sites are traded away.
 STOPPING_METRICS = ("macro_roc_auc", "jigsaw_and_sources")
+ORIGINS = ("jigsaw", "augment", "mixture")  # the blocks of a training frame (training.data)
 
 
 MIXTURE_CACHE = "runs/mixture/mixture.parquet"  # the multi-source mixture, cached (building it reads 15 sets)
@@ -59,6 +60,7 @@ class TrainConfig:
     teacher: str | None = None
     distill_alpha: float = 0.5
     distill_fill_unknown: bool = True
+    distill_origins: list[str] | None = None  # rows to distil by origin (jigsaw/augment/mixture); None = all
     max_length: int = 256
     loss: str = "weighted_bce"
     learning_rate: float = 2e-5
@@ -102,6 +104,8 @@ class TrainConfig:
             raise ValueError("early_stopping_metric jigsaw_and_sources needs mixture: true")
         if self.mixture and self.split != "project":
             raise ValueError("mixture needs split: project (its decontamination uses project_split)")
+        if self.distill_origins is not None and not set(self.distill_origins) <= set(ORIGINS):
+            raise ValueError(f"distill_origins must be among {ORIGINS}, got {self.distill_origins}")
         if self.run_epochs is not None and self.run_epochs < 1:
             raise ValueError(f"run_epochs must be >= 1, got {self.run_epochs}")
         if not 0.0 <= self.distill_alpha <= 1.0:

@@ -65,16 +65,19 @@ def training_frames(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
         train = train[labelled | train.index.isin(clean.index)]  # in train's order, as before
     if civil_mentions is not None:
         train = pd.concat([train, civil_mentions.loc[~civil_mentions.index.isin(train.index)]])
-    train = train.reset_index(drop=True)
+    # ``origin`` (jigsaw / augment / mixture) lets a step treat the blocks apart (distillation)
+    train = train.reset_index(drop=True).assign(origin="jigsaw")
     if cfg.augment:
         from cleanspeech.training.augment import augmentation_rows
 
         extra = augmentation_rows(cfg.augment, train, cfg.data_dir, seed=cfg.seed,
                                   max_rows=cfg.augment_max_rows)
-        train = pd.concat([train[["comment_text", *LABELS]], extra], ignore_index=True)
+        train = pd.concat([train[["comment_text", *LABELS, "origin"]], extra.assign(origin="augment")],
+                          ignore_index=True)
     if cfg.mixture:
         mix_train, heldout = mixture_frames(cfg)
-        train = pd.concat([train[["comment_text", *LABELS]], mix_train], ignore_index=True)
+        train = pd.concat([train[["comment_text", *LABELS, "origin"]], mix_train.assign(origin="mixture")],
+                          ignore_index=True)
         val = pd.concat([val.assign(source=JIGSAW_SOURCE), heldout], ignore_index=True)
     if cfg.max_train_rows is not None:
         train = train.sample(frac=1.0, random_state=cfg.seed).iloc[:cfg.max_train_rows].reset_index(drop=True)

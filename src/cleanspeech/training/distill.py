@@ -38,9 +38,10 @@ def texts_digest(texts: Sequence[str]) -> str:
 
 
 def blend_targets(labels: np.ndarray, teacher: np.ndarray, alpha: float,
-                  fill_unknown: bool = True) -> np.ndarray:
+                  fill_unknown: bool = True, rows: np.ndarray | None = None) -> np.ndarray:
     """The training targets ``(n, 6)`` from human ``labels`` (``NaN`` = unknown) and ``teacher``
-    probabilities, both ``(n, 6)``; see the module docstring."""
+    probabilities, both ``(n, 6)``; see the module docstring. ``rows`` (boolean ``(n,)``): only
+    these rows are distilled, the others keep their labels (None = every row)."""
     labels = np.asarray(labels, dtype=float)
     teacher = np.asarray(teacher, dtype=float)
     if labels.shape != teacher.shape or labels.ndim != 2 or labels.shape[1] != N_LABELS:
@@ -53,6 +54,11 @@ def blend_targets(labels: np.ndarray, teacher: np.ndarray, alpha: float,
     out = np.where(known, alpha * teacher + (1.0 - alpha) * np.nan_to_num(labels), np.nan)
     if fill_unknown:
         out = np.where(known, out, teacher)
+    if rows is not None:
+        rows = np.asarray(rows, dtype=bool)
+        if rows.shape != (len(labels),):
+            raise ValueError(f"rows must be a boolean ({len(labels)},) mask, got {rows.shape}")
+        out = np.where(rows[:, None], out, labels)
     return out
 
 

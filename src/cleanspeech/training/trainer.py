@@ -128,8 +128,9 @@ class Trainer:
         acc.wait_for_everyone()
         probs = teacher_probs(resolve_source(cfg.teacher), texts, cfg.max_length, cfg.cleaning, self.output_dir)
         acc.print(f"distillation: teacher {cfg.teacher}, alpha {cfg.distill_alpha}, "
-                  f"fill unknown {cfg.distill_fill_unknown}")
-        return blend_targets(labels, probs, cfg.distill_alpha, cfg.distill_fill_unknown).astype(np.float32)
+                  f"fill unknown {cfg.distill_fill_unknown}, rows {cfg.distill_origins or 'all'}")
+        rows = None if cfg.distill_origins is None else train_df["origin"].isin(cfg.distill_origins).to_numpy()
+        return blend_targets(labels, probs, cfg.distill_alpha, cfg.distill_fill_unknown, rows).astype(np.float32)
 
     # --- steps -------------------------------------------------------------------------------
     def get_loss(self, logits: torch.Tensor, batch: dict[str, torch.Tensor]) -> torch.Tensor:
