@@ -58,6 +58,17 @@ def test_scores_keep_text_order_and_the_cache_is_keyed_by_texts(tiny_deberta_dir
     np.testing.assert_allclose(again, first[::-1], atol=1e-5)
 
 
+def test_a_retrained_teacher_in_the_same_folder_is_scored_again(tmp_path):
+    from cleanspeech.training.tiny import tiny_deberta
+
+    teacher = tiny_deberta(tmp_path / "teacher", seed=0)
+    texts = ["you idiot", "thanks"]
+    first = teacher_probs(str(teacher), texts, 32, "none", tmp_path / "run")
+    tiny_deberta(teacher, seed=1)  # the teacher's next epoch, written into the same folder
+    second = teacher_probs(str(teacher), texts, 32, "none", tmp_path / "run")
+    assert not np.allclose(first, second)
+
+
 def test_a_run_with_a_teacher_trains_on_the_blended_targets(tiny_deberta_dir, fixture_csv, tmp_path):
     cfg = tiny_config(tiny_deberta_dir, fixture_csv, epochs=1, max_train_rows=32, loss="bce",
                       teacher=str(tiny_deberta_dir), distill_alpha=0.25)

@@ -11,7 +11,8 @@ unchanged (binary cross-entropy accepts soft targets):
   or still masked with ``fill_unknown=False``.
 
 The teacher is scored once per run and cached beside the checkpoint (``teacher_probs.npz``, with a
-digest of the texts it was computed on), so a resumed run does not pay the teacher's pass again.
+digest of the texts and of the teacher's weights), so a resumed run does not pay the teacher's pass
+again and a retrained teacher is never read from a stale cache.
 """
 
 from __future__ import annotations
@@ -34,6 +35,22 @@ def texts_digest(texts: Sequence[str]) -> str:
     for t in texts:
         h.update(str(t).encode("utf-8"))
         h.update(b"\0")
+    return h.hexdigest()
+
+
+def weights_digest(teacher: str) -> str:
+    """A digest of a local teacher folder's weight files (a hub id: empty), so a teacher retrained
+    into the same folder (its next epoch, say) is never read from a stale cache."""
+    folder = Path(teacher)
+    if not folder.is_dir():
+        return ""
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in {".safetensors", ".bin", ".onnx", ".json"}:
+            h.update(path.relative_to(folder).as_posix().encode("utf-8"))
+            with path.open("rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
     return h.hexdigest()
 
 
@@ -94,7 +111,7 @@ def teacher_probs(teacher: str, texts: Sequence[str], max_length: int, cleaning:
     texts by the same teacher, else computed (and cached)."""
     from cleanspeech.training.trainer import load_backbone
 
-    key = texts_digest([teacher, str(max_length), cleaning, *texts])
+    key = texts_digest([teacher, weights_digest(teacher), str(max_length), cleaning, *texts])
     cache = Path(cache_dir) / CACHE_FILE if cache_dir is not None else None
     if cache is not None and cache.is_file():
         with np.load(cache, allow_pickle=False) as z:
