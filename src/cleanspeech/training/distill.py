@@ -85,23 +85,17 @@ def score_texts(tokenizer, model, texts: Sequence[str], max_length: int, cleanin
     """Sigmoid probabilities ``(n, 6)`` of a six-label sequence classifier, in the order of ``texts``.
 
     Rows are batched by token length (padding is most of a CPU pass's cost on mixed lengths)."""
-    from cleanspeech.training.data import tokenize
+    from cleanspeech.training.data import PadCollator, tokenize
 
     ids = tokenize(tokenizer, list(texts), max_length, cleaning)
     order = np.argsort([len(x) for x in ids], kind="stable")
-    pad = tokenizer.pad_token_id or 0
+    collate = PadCollator(tokenizer.pad_token_id or 0)
     out = np.zeros((len(ids), N_LABELS), dtype=np.float32)
     model.eval()
     for start in range(0, len(order), batch_size):
-        rows = order[start:start + batch_size]
-        width = max(len(ids[i]) for i in rows)
-        input_ids = torch.full((len(rows), width), pad, dtype=torch.long)
-        mask = torch.zeros((len(rows), width), dtype=torch.long)
-        for j, i in enumerate(rows):
-            input_ids[j, :len(ids[i])] = torch.tensor(ids[i])
-            mask[j, :len(ids[i])] = 1
-        logits = model(input_ids=input_ids, attention_mask=mask).logits
-        out[rows] = torch.sigmoid(logits.float()).numpy()
+        batch = collate([{"input_ids": ids[i], "index": i} for i in order[start:start + batch_size]])
+        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+        out[batch["index"].numpy()] = torch.sigmoid(logits.float()).numpy()
     return out
 
 
