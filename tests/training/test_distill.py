@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from cleanspeech.training.distill import CACHE_FILE, blend_targets, score_texts, teacher_probs
-from cleanspeech.training.trainer import Trainer, load_backbone
+from cleanspeech.training.backbone import load_backbone
+from cleanspeech.training.trainer import Trainer
 
 from test_trainer import tiny_config
 

@@ -103,7 +103,7 @@ def teacher_probs(teacher: str, texts: Sequence[str], max_length: int, cleaning:
                   cache_dir: str | Path | None = None) -> np.ndarray:
     """The teacher's probabilities on ``texts``, read from ``cache_dir`` when computed on the same
     texts by the same teacher, else computed (and cached)."""
-    from cleanspeech.training.trainer import load_backbone
+    from cleanspeech.training.backbone import load_backbone
 
     key = texts_digest([teacher, weights_digest(teacher), str(max_length), cleaning, *texts])
     cache = Path(cache_dir) / CACHE_FILE if cache_dir is not None else None

