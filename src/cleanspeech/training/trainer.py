@@ -96,10 +96,12 @@ class Trainer:
 
         cfg, acc = self.config, self.accelerator
         texts = train_df["comment_text"].astype(str).tolist()
-        if acc.is_main_process:
-            teacher_probs(resolve_source(cfg.teacher), texts, cfg.max_length, cfg.cleaning, self.output_dir)
+        score = lambda: teacher_probs(resolve_source(cfg.teacher), texts, cfg.max_length,  # noqa: E731
+                                      cfg.cleaning, self.output_dir)
+        probs = score() if acc.is_main_process else None
         acc.wait_for_everyone()
-        probs = teacher_probs(resolve_source(cfg.teacher), texts, cfg.max_length, cfg.cleaning, self.output_dir)
+        if probs is None:  # the other processes read what the main one cached
+            probs = score()
         acc.print(f"distillation: teacher {cfg.teacher}, alpha {cfg.distill_alpha}, "
                   f"fill unknown {cfg.distill_fill_unknown}, rows {cfg.distill_origins or 'all'}")
         rows = None if cfg.distill_origins is None else train_df["origin"].isin(cfg.distill_origins).to_numpy()
