@@ -55,7 +55,7 @@ def scored_groups(model_name: str, pool: pd.DataFrame) -> tuple[np.ndarray, Grou
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", required=True, help="shipped name or model folder")
-    ap.add_argument("--data-dir", default="/work/shared/data")
+    ap.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"))
     ap.add_argument("--mixture-cache", default=MIXTURE_CACHE)
     ap.add_argument("--per-source", type=int, default=500)
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "operating"), help="path stem")

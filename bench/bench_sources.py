@@ -134,7 +134,7 @@ def to_markdown(results: dict, meta: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", action="append", help="shipped name or model folder (repeatable)")
-    ap.add_argument("--data-dir", default="/work/shared/data")
+    ap.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"))
     ap.add_argument("--sources", nargs="*", default=list(SOURCES))
     ap.add_argument("--max-rows", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=0)
