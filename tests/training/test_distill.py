@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cleanspeech.training.distill import CACHE_FILE, blend_targets, score_texts, teacher_probs
+from cleanspeech.training.distill import (CACHE_FILE, blend_targets, cache_file, ensemble_probs, score_texts,
+                                         teacher_probs)
 from cleanspeech.training.backbone import load_backbone
 from cleanspeech.training.trainer import Trainer
 
@@ -68,6 +69,33 @@ def test_a_retrained_teacher_in_the_same_folder_is_scored_again(tmp_path):
     tiny_deberta(teacher, seed=1)  # the teacher's next epoch, written into the same folder
     second = teacher_probs(str(teacher), texts, 32, "none", tmp_path / "run")
     assert not np.allclose(first, second)
+
+
+def test_an_ensemble_of_teachers_gives_the_mean_of_their_probabilities(tmp_path):
+    from cleanspeech.training.tiny import tiny_deberta
+
+    a = tiny_deberta(tmp_path / "a", seed=0)
+    b = tiny_deberta(tmp_path / "b", seed=1)
+    texts = ["you idiot", "thanks", "a longer comment about the article"]
+    pa = teacher_probs(str(a), texts, 32, "none")
+    pb = teacher_probs(str(b), texts, 32, "none")
+    assert not np.allclose(pa, pb)
+    mean = ensemble_probs([str(a), str(b)], texts, 32, "none", tmp_path / "run")
+    np.testing.assert_allclose(mean, (pa + pb) / 2, atol=1e-6)
+    # each teacher has its own cache file, so retraining one does not rescore the other
+    assert cache_file(0) == CACHE_FILE
+    assert (tmp_path / "run" / CACHE_FILE).is_file() and (tmp_path / "run" / cache_file(1)).is_file()
+    with pytest.raises(ValueError, match="at least one"):
+        ensemble_probs([], texts, 32, "none")
+
+
+def test_a_teacher_list_in_the_config_is_an_ensemble(tiny_deberta_dir, fixture_csv):
+    cfg = tiny_config(tiny_deberta_dir, fixture_csv, teacher=["a", "b"])
+    assert cfg.teachers() == ["a", "b"]
+    assert tiny_config(tiny_deberta_dir, fixture_csv, teacher="a").teachers() == ["a"]
+    assert tiny_config(tiny_deberta_dir, fixture_csv).teachers() == []
+    with pytest.raises(ValueError, match="teacher must be"):
+        tiny_config(tiny_deberta_dir, fixture_csv, teacher=["a", ""])
 
 
 def test_a_run_with_a_teacher_trains_on_the_blended_targets(tiny_deberta_dir, fixture_csv, tmp_path):

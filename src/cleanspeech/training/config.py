@@ -56,8 +56,9 @@ class TrainConfig:
     val_rows_per_source: int | None = 300  # held-out rows per source in validation (seed 0)
     # Distillation (cleanspeech.training.distill): a fine-tuned teacher's model folder; its
     # probabilities are blended into the targets (alpha on a known label; it fills an unknown one
-    # unless distill_fill_unknown is false). None = train on the human labels alone.
-    teacher: str | None = None
+    # unless distill_fill_unknown is false). A list: an ensemble, the mean of their probabilities.
+    # None = train on the human labels alone.
+    teacher: str | list[str] | None = None
     distill_alpha: float = 0.5
     distill_fill_unknown: bool = True
     distill_origins: list[str] | None = None  # rows to distil by origin (jigsaw/augment/mixture); None = all
@@ -106,12 +107,20 @@ class TrainConfig:
             raise ValueError("mixture needs split: project (its decontamination uses project_split)")
         if self.distill_origins is not None and not set(self.distill_origins) <= set(ORIGINS):
             raise ValueError(f"distill_origins must be among {ORIGINS}, got {self.distill_origins}")
+        if isinstance(self.teacher, list) and not all(isinstance(t, str) and t for t in self.teacher):
+            raise ValueError(f"teacher must be a model folder / hub id or a list of them, got {self.teacher}")
         if self.run_epochs is not None and self.run_epochs < 1:
             raise ValueError(f"run_epochs must be >= 1, got {self.run_epochs}")
         if not 0.0 <= self.distill_alpha <= 1.0:
             raise ValueError(f"distill_alpha must be in [0, 1], got {self.distill_alpha}")
         if not 0.0 <= self.warmup_ratio < 1.0:
             raise ValueError(f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
+
+    def teachers(self) -> list[str]:
+        """The distillation teachers as a list (empty: no distillation)."""
+        if not self.teacher:
+            return []
+        return [self.teacher] if isinstance(self.teacher, str) else list(self.teacher)
 
     def accumulation_steps(self, num_processes: int = 1) -> int:
         """Gradient accumulation steps so that batch x processes x steps = effective batch."""

@@ -13,6 +13,11 @@ unchanged (binary cross-entropy accepts soft targets):
 The teacher is scored once per run and cached beside the checkpoint (``teacher_probs.npz``, with a
 digest of the texts and of the teacher's weights), so a resumed run does not pay the teacher's pass
 again and a retrained teacher is never read from a stale cache.
+
+Several teachers (an ensemble) give the mean of their probabilities: a teacher that reads
+sentences better but ranks Jigsaw's labels worse than the student (stop 45's all-mpnet-base-v2) is
+averaged with one that ranks them well (the student's own starting point). Each is cached in its
+own file (``teacher_probs.npz``, ``teacher_probs.1.npz``, ...).
 """
 
 from __future__ import annotations
@@ -99,14 +104,29 @@ def score_texts(tokenizer, model, texts: Sequence[str], max_length: int, cleanin
     return out
 
 
+def cache_file(index: int) -> str:
+    """The cache file of the ``index``-th teacher of an ensemble (the first keeps the old name)."""
+    return CACHE_FILE if index == 0 else CACHE_FILE.replace(".npz", f".{index}.npz")
+
+
+def ensemble_probs(teachers: Sequence[str], texts: Sequence[str], max_length: int, cleaning: str,
+                   cache_dir: str | Path | None = None) -> np.ndarray:
+    """The mean of the teachers' probabilities ``(n, 6)``, each scored (or read) by :func:`teacher_probs`."""
+    if not teachers:
+        raise ValueError("at least one teacher is needed")
+    probs = [teacher_probs(t, texts, max_length, cleaning, cache_dir, cache_file(i))
+             for i, t in enumerate(teachers)]
+    return np.mean(probs, axis=0).astype(np.float32)
+
+
 def teacher_probs(teacher: str, texts: Sequence[str], max_length: int, cleaning: str,
-                  cache_dir: str | Path | None = None) -> np.ndarray:
-    """The teacher's probabilities on ``texts``, read from ``cache_dir`` when computed on the same
-    texts by the same teacher, else computed (and cached)."""
+                  cache_dir: str | Path | None = None, cache_name: str = CACHE_FILE) -> np.ndarray:
+    """The teacher's probabilities on ``texts``, read from ``cache_dir / cache_name`` when computed
+    on the same texts by the same teacher, else computed (and cached)."""
     from cleanspeech.training.backbone import load_backbone
 
     key = texts_digest([teacher, weights_digest(teacher), str(max_length), cleaning, *texts])
-    cache = Path(cache_dir) / CACHE_FILE if cache_dir is not None else None
+    cache = Path(cache_dir) / cache_name if cache_dir is not None else None
     if cache is not None and cache.is_file():
         with np.load(cache, allow_pickle=False) as z:
             if str(z["key"]) == key:

@@ -92,12 +92,13 @@ class Trainer:
     def distill_targets(self, train_df, labels: np.ndarray) -> np.ndarray:
         """The teacher's probabilities blended into ``labels`` (cached in the run folder; scored on
         the main process before ``prepare``, so every process reads the same targets)."""
-        from cleanspeech.training.distill import blend_targets, teacher_probs
+        from cleanspeech.training.distill import blend_targets, ensemble_probs
 
         cfg, acc = self.config, self.accelerator
         texts = train_df["comment_text"].astype(str).tolist()
-        score = lambda: teacher_probs(resolve_source(cfg.teacher), texts, cfg.max_length,  # noqa: E731
-                                      cfg.cleaning, self.output_dir)
+        teachers = [resolve_source(t) for t in cfg.teachers()]
+        score = lambda: ensemble_probs(teachers, texts, cfg.max_length, cfg.cleaning,  # noqa: E731
+                                       self.output_dir)
         probs = score() if acc.is_main_process else None
         acc.wait_for_everyone()
         if probs is None:  # the other processes read what the main one cached
