@@ -87,6 +87,27 @@ def test_an_ensemble_of_teachers_gives_the_mean_of_their_probabilities(tmp_path)
     assert (tmp_path / "run" / CACHE_FILE).is_file() and (tmp_path / "run" / cache_file(1)).is_file()
     with pytest.raises(ValueError, match="at least one"):
         ensemble_probs([], texts, 32, "none")
+    # distill_labels: the first teacher gives those labels, the others the rest
+    split = ensemble_probs([str(a), str(b)], texts, 32, "none", tmp_path / "run", ["toxic", "identity_hate"])
+    np.testing.assert_allclose(split[:, [0, 5]], pa[:, [0, 5]], atol=1e-6)
+    np.testing.assert_allclose(split[:, 1:5], pb[:, 1:5], atol=1e-6)
+    with pytest.raises(ValueError, match="at least two"):
+        ensemble_probs([str(a)], texts, 32, "none", first_labels=["toxic"])
+
+
+def test_a_copied_teacher_is_read_from_the_cache(tmp_path):
+    import shutil
+
+    from cleanspeech.training.tiny import tiny_deberta
+
+    teacher = tiny_deberta(tmp_path / "teacher", seed=0)
+    texts = ["you idiot", "thanks"]
+    first = teacher_probs(str(teacher), texts, 32, "none", tmp_path / "run")
+    copy = shutil.copytree(teacher, tmp_path / "kept" / "teacher")
+    with np.load(tmp_path / "run" / CACHE_FILE) as z:  # mark the cache: a hit returns the marked values
+        np.savez(tmp_path / "run" / CACHE_FILE, key=z["key"], probs=z["probs"] * 0 + 0.25)
+    np.testing.assert_array_equal(teacher_probs(str(copy), texts, 32, "none", tmp_path / "run"), 0.25)
+    assert first.shape == (2, 6)
 
 
 def test_a_teacher_list_in_the_config_is_an_ensemble(tiny_deberta_dir, fixture_csv):
@@ -96,6 +117,12 @@ def test_a_teacher_list_in_the_config_is_an_ensemble(tiny_deberta_dir, fixture_c
     assert tiny_config(tiny_deberta_dir, fixture_csv).teachers() == []
     with pytest.raises(ValueError, match="teacher must be"):
         tiny_config(tiny_deberta_dir, fixture_csv, teacher=["a", ""])
+    assert tiny_config(tiny_deberta_dir, fixture_csv, teacher=["a", "b"],
+                       distill_labels=["toxic"]).distill_labels == ["toxic"]
+    with pytest.raises(ValueError, match="at least two"):
+        tiny_config(tiny_deberta_dir, fixture_csv, teacher="a", distill_labels=["toxic"])
+    with pytest.raises(ValueError, match="distill_labels must be"):
+        tiny_config(tiny_deberta_dir, fixture_csv, teacher=["a", "b"], distill_labels=["hate"])
 
 
 def test_a_run_with_a_teacher_trains_on_the_blended_targets(tiny_deberta_dir, fixture_csv, tmp_path):

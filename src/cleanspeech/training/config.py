@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from cleanspeech.labels import LABELS
+
 LOSSES = ("weighted_bce", "bce", "pos_weight")
 PRECISIONS = ("no", "fp16", "bf16")
 SPLITS = ("legacy", "project")
@@ -62,6 +64,8 @@ class TrainConfig:
     distill_alpha: float = 0.5
     distill_fill_unknown: bool = True
     distill_origins: list[str] | None = None  # rows to distil by origin (jigsaw/augment/mixture); None = all
+    # labels the first teacher gives; the other teachers' mean gives the rest (None = all teachers' mean)
+    distill_labels: list[str] | None = None
     max_length: int = 256
     loss: str = "weighted_bce"
     learning_rate: float = 2e-5
@@ -109,6 +113,11 @@ class TrainConfig:
             raise ValueError(f"distill_origins must be among {ORIGINS}, got {self.distill_origins}")
         if isinstance(self.teacher, list) and not all(isinstance(t, str) and t for t in self.teacher):
             raise ValueError(f"teacher must be a model folder / hub id or a list of them, got {self.teacher}")
+        if self.distill_labels is not None:
+            if not set(self.distill_labels) <= set(LABELS):
+                raise ValueError(f"distill_labels must be among {LABELS}, got {self.distill_labels}")
+            if len(self.teachers()) < 2:
+                raise ValueError("distill_labels splits the labels between teachers: name at least two")
         if self.run_epochs is not None and self.run_epochs < 1:
             raise ValueError(f"run_epochs must be >= 1, got {self.run_epochs}")
         if not 0.0 <= self.distill_alpha <= 1.0:

@@ -17,7 +17,8 @@ again and a retrained teacher is never read from a stale cache.
 Several teachers (an ensemble) give the mean of their probabilities: a teacher that reads
 sentences better but ranks Jigsaw's labels worse than the student (stop 45's all-mpnet-base-v2) is
 averaged with one that ranks them well (the student's own starting point). Each is cached in its
-own file (``teacher_probs.npz``, ``teacher_probs.1.npz``, ...).
+own file (``teacher_probs.npz``, ``teacher_probs.1.npz``, ...). ``distill_labels`` splits the
+labels instead: the first teacher's probabilities on those labels, the others' mean on the rest.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from cleanspeech.labels import N_LABELS
+from cleanspeech.labels import LABELS, N_LABELS
 
 CACHE_FILE = "teacher_probs.npz"
 
@@ -110,13 +111,20 @@ def cache_file(index: int) -> str:
 
 
 def ensemble_probs(teachers: Sequence[str], texts: Sequence[str], max_length: int, cleaning: str,
-                   cache_dir: str | Path | None = None) -> np.ndarray:
-    """The mean of the teachers' probabilities ``(n, 6)``, each scored (or read) by :func:`teacher_probs`."""
+                   cache_dir: str | Path | None = None, first_labels: Sequence[str] | None = None) -> np.ndarray:
+    """The teachers' probabilities ``(n, 6)``, each scored (or read) by :func:`teacher_probs`: their
+    mean, or with ``first_labels`` the first teacher's on those labels and the others' mean on the
+    rest (a teacher trusted for some labels only)."""
     if not teachers:
         raise ValueError("at least one teacher is needed")
+    if first_labels is not None and len(teachers) < 2:
+        raise ValueError("distill_labels splits the labels between teachers: name at least two")
     probs = [teacher_probs(t, texts, max_length, cleaning, cache_dir, cache_file(i))
              for i, t in enumerate(teachers)]
-    return np.mean(probs, axis=0).astype(np.float32)
+    if first_labels is None:
+        return np.mean(probs, axis=0).astype(np.float32)
+    first = np.isin(LABELS, list(first_labels))
+    return np.where(first[None, :], probs[0], np.mean(probs[1:], axis=0)).astype(np.float32)
 
 
 def teacher_probs(teacher: str, texts: Sequence[str], max_length: int, cleaning: str,
@@ -125,7 +133,8 @@ def teacher_probs(teacher: str, texts: Sequence[str], max_length: int, cleaning:
     on the same texts by the same teacher, else computed (and cached)."""
     from cleanspeech.training.backbone import load_backbone
 
-    key = texts_digest([teacher, weights_digest(teacher), str(max_length), cleaning, *texts])
+    # a local folder is known by its weights (a copy elsewhere is the same teacher), a hub id by its name
+    key = texts_digest([weights_digest(teacher) or teacher, str(max_length), cleaning, *texts])
     cache = Path(cache_dir) / cache_name if cache_dir is not None else None
     if cache is not None and cache.is_file():
         with np.load(cache, allow_pickle=False) as z:

@@ -98,13 +98,14 @@ class Trainer:
         texts = train_df["comment_text"].astype(str).tolist()
         teachers = [resolve_source(t) for t in cfg.teachers()]
         score = lambda: ensemble_probs(teachers, texts, cfg.max_length, cfg.cleaning,  # noqa: E731
-                                       self.output_dir)
+                                       self.output_dir, cfg.distill_labels)
         probs = score() if acc.is_main_process else None
         acc.wait_for_everyone()
         if probs is None:  # the other processes read what the main one cached
             probs = score()
         acc.print(f"distillation: teacher {cfg.teacher}, alpha {cfg.distill_alpha}, "
-                  f"fill unknown {cfg.distill_fill_unknown}, rows {cfg.distill_origins or 'all'}")
+                  f"fill unknown {cfg.distill_fill_unknown}, rows {cfg.distill_origins or 'all'}, "
+                  f"first teacher's labels {cfg.distill_labels or 'all'}")
         rows = None if cfg.distill_origins is None else train_df["origin"].isin(cfg.distill_origins).to_numpy()
         return blend_targets(labels, probs, cfg.distill_alpha, cfg.distill_fill_unknown, rows).astype(np.float32)
 
