@@ -1,10 +1,14 @@
 """Do the cascade's routing rules still pay? Jigsaw dev / test macro ROC-AUC at natural
 prevalence and routed share, with route words and identity routing on and off:
 
-    HF_HUB_OFFLINE=1 .venv/bin/python scripts/experiments/route_rules.py
+    HF_HUB_OFFLINE=1 .venv/bin/python scripts/experiments/route_rules.py [MODEL]
+
+MODEL: a model name or folder (default: the shipped ``default``).
 """
 
 from __future__ import annotations
+
+import sys
 
 import numpy as np
 
@@ -15,7 +19,7 @@ from cleanspeech.evaluation.calibration import NATURAL_PREVALENCE, prevalence_we
 from cleanspeech.labels import LABELS
 from cleanspeech.models.registry import load_model
 
-model = load_model("default")
+model = load_model(sys.argv[1] if len(sys.argv) > 1 else "default")
 words = model.route_words
 jigsaw = read_jigsaw("../shared/data/jigsaw/train.csv.gz", require_labels=True)
 for part in ("dev", "test"):
