@@ -3,8 +3,9 @@
 #   bash scripts/experiments/distill_chain.sh TAG CONFIG [TEACHER_PROBS]
 # e.g. bash scripts/experiments/distill_chain.sh md configs/minilm-l6-mixture-distill.yaml
 # Trains the student (runs/mixture_TAG; TEACHER_PROBS, a teacher_probs.npz scored on the same rows,
-# skips the teacher's pass), builds the member (runs/member_TAG) and ML3's cascade around it
-# (runs/linear_l1 from stop 43; route flags; hate head by bench_hate_head's pool rule; offset
+# or a run folder whose teacher_probs*.npz, one per teacher, are all reused, skips the teachers'
+# passes; a cache is matched by the texts and the teacher's weights), builds the member
+# (runs/member_TAG) and ML3's cascade around it (runs/linear_l1 from stop 43; route flags; hate head by bench_hate_head's pool rule; offset
 # matched to the shipped model's false-flag rate on the dev pool), then the measures:
 # bench_compare (Jigsaw dev/test), bench_behaviour (our suite), bench_sources + sources_rates
 # (held-out parts of the train sources) and the hand probes. Logs and figures go to runs/TAG/.
@@ -17,7 +18,8 @@ SHIPPED=src/cleanspeech/shipped_models/default
 SRC="hatexplain toxigen implicit_hate sbic davidson convabuse ethos stormfront counterspeech_yu toxic_spans_acl2022"
 R=runs/$TAG
 mkdir -p "$R" "runs/mixture_$TAG"
-[ -n "$PROBS" ] && cp "$PROBS" "runs/mixture_$TAG/"
+if [ -d "$PROBS" ]; then cp "$PROBS"/teacher_probs*.npz "runs/mixture_$TAG/"
+elif [ -n "$PROBS" ]; then cp "$PROBS" "runs/mixture_$TAG/"; fi
 $B/cleanspeech train --config "$CONFIG" -o "runs/mixture_$TAG" > "$R/train.log" 2>&1
 $B/cleanspeech build-member --hf "runs/mixture_$TAG/best" --out "runs/member_$TAG" --max-windows 1 > "$R/build_member.log" 2>&1
 $B/python scripts/experiments/probe_members.py "runs/member_$TAG" > "$R/probes_member.txt" 2>&1
