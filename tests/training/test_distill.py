@@ -166,3 +166,31 @@ def test_distill_origins_leave_the_jigsaw_rows_their_labels(fixture_csv, tmp_pat
     np.testing.assert_allclose(targets[mix][known], 0.5 * 0.5 + 0.5 * labels[mix][known])
     with pytest.raises(ValueError, match="distill_origins"):
         mixture_config(fixture_csv, tmp_path / "mix.parquet", distill_origins=["wiki"])
+
+
+def test_a_jigsaw_teacher_gives_the_jigsaw_rows_its_targets(fixture_csv, tmp_path, monkeypatch):
+    from test_mixture_training import mixture_cache, mixture_config
+
+    from cleanspeech.training import data as tdata
+    from cleanspeech.training.distill import JIGSAW_CACHE_FILE
+
+    cfg = mixture_config(fixture_csv, mixture_cache(tmp_path / "mix.parquet"), teacher="unused",
+                         distill_origins=["mixture"], jigsaw_teacher="start")
+    train_df, _ = tdata.training_frames(cfg)
+    labels = tdata.label_matrix(train_df)
+    jig = (train_df["origin"] == "jigsaw").to_numpy()
+    seen = {}
+
+    def fake(teacher, texts, max_length, cleaning, cache_dir=None, cache_name=CACHE_FILE):
+        seen[cache_name] = (teacher, list(texts))
+        return np.full((len(texts), 6), 0.2 if cache_name == JIGSAW_CACHE_FILE else 0.6, dtype=np.float32)
+
+    monkeypatch.setattr("cleanspeech.training.distill.teacher_probs", fake)
+    targets = Trainer(cfg, tmp_path / "run").distill_targets(train_df, labels)
+    # the Jigsaw rows' teacher is scored on those rows alone, in order, into its own cache file
+    assert seen[JIGSAW_CACHE_FILE] == ("start", train_df.loc[jig, "comment_text"].astype(str).tolist())
+    np.testing.assert_allclose(targets[jig], 0.5 * 0.2 + 0.5 * labels[jig])
+    known = ~np.isnan(labels[~jig])
+    np.testing.assert_allclose(targets[~jig][known], 0.5 * 0.6 + 0.5 * labels[~jig][known])
+    with pytest.raises(ValueError, match="jigsaw_teacher"):  # both would distil the Jigsaw rows
+        mixture_config(fixture_csv, tmp_path / "mix.parquet", teacher="unused", jigsaw_teacher="start")

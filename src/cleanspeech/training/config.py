@@ -66,6 +66,10 @@ class TrainConfig:
     distill_origins: list[str] | None = None  # rows to distil by origin (jigsaw/augment/mixture); None = all
     # labels the first teacher gives; the other teachers' mean gives the rest (None = all teachers' mean)
     distill_labels: list[str] | None = None
+    # Learning without forgetting: this model's probabilities (blended by distill_alpha) on the
+    # Jigsaw rows the teachers leave alone (distill_origins without jigsaw), so a student started
+    # from a model that saw all of Jigsaw keeps its ranking there. None = those rows keep their labels.
+    jigsaw_teacher: str | None = None
     max_length: int = 256
     loss: str = "weighted_bce"
     learning_rate: float = 2e-5
@@ -118,6 +122,9 @@ class TrainConfig:
                 raise ValueError(f"distill_labels must be among {LABELS}, got {self.distill_labels}")
             if len(self.teachers()) < 2:
                 raise ValueError("distill_labels splits the labels between teachers: name at least two")
+        if self.jigsaw_teacher is not None and (self.distill_origins is None or "jigsaw" in self.distill_origins) \
+                and self.teachers():
+            raise ValueError("jigsaw_teacher distils the Jigsaw rows: leave jigsaw out of distill_origins")
         if self.run_epochs is not None and self.run_epochs < 1:
             raise ValueError(f"run_epochs must be >= 1, got {self.run_epochs}")
         if not 0.0 <= self.distill_alpha <= 1.0:

@@ -19,6 +19,11 @@ sentences better but ranks Jigsaw's labels worse than the student (stop 45's all
 averaged with one that ranks them well (the student's own starting point). Each is cached in its
 own file (``teacher_probs.npz``, ``teacher_probs.1.npz``, ...). ``distill_labels`` splits the
 labels instead: the first teacher's probabilities on those labels, the others' mean on the rest.
+
+``jigsaw_teacher`` (learning without forgetting) is a model scored on the Jigsaw rows alone: a
+student that starts from a member which saw all of Jigsaw and trains on 7,000 of its rows plus
+other sources forgets part of its Jigsaw ranking; its starting point's probabilities on those rows
+hold it there.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import torch
 from cleanspeech.labels import LABELS, N_LABELS
 
 CACHE_FILE = "teacher_probs.npz"
+JIGSAW_CACHE_FILE = "jigsaw_teacher_probs.npz"  # the jigsaw_teacher's pass, on the Jigsaw rows alone
 
 
 def texts_digest(texts: Sequence[str]) -> str:

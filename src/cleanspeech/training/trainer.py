@@ -65,7 +65,7 @@ class Trainer:
         self.val_labels = tdata.label_matrix(val_df)
         train_y = tdata.label_matrix(train_df)
         self.loss_fn, self.loss_info = make_loss(cfg.loss, train_y)  # weights from the human labels
-        if cfg.teacher:
+        if cfg.teacher or cfg.jigsaw_teacher:
             train_y = self.distill_targets(train_df, train_y)
         pad = self.tokenizer.pad_token_id or 0
         tok = lambda df: tdata.tokenize(self.tokenizer, df["comment_text"].tolist(),  # noqa: E731
@@ -90,24 +90,40 @@ class Trainer:
                   f"precision {acc.mixed_precision}, device {acc.device}")
 
     def distill_targets(self, train_df, labels: np.ndarray) -> np.ndarray:
-        """The teacher's probabilities blended into ``labels`` (cached in the run folder; scored on
-        the main process before ``prepare``, so every process reads the same targets)."""
-        from cleanspeech.training.distill import blend_targets, ensemble_probs
+        """The teachers' probabilities blended into ``labels`` (cached in the run folder; scored on
+        the main process before ``prepare``, so every process reads the same targets): the
+        teachers' on ``distill_origins``, the ``jigsaw_teacher``'s on the Jigsaw rows."""
+        from cleanspeech.training.distill import JIGSAW_CACHE_FILE, blend_targets, ensemble_probs, teacher_probs
 
         cfg, acc = self.config, self.accelerator
         texts = train_df["comment_text"].astype(str).tolist()
-        teachers = [resolve_source(t) for t in cfg.teachers()]
-        score = lambda: ensemble_probs(teachers, texts, cfg.max_length, cfg.cleaning,  # noqa: E731
-                                       self.output_dir, cfg.distill_labels)
-        probs = score() if acc.is_main_process else None
+        jig = (train_df["origin"] == "jigsaw").to_numpy()
+
+        def score():
+            probs = jig_probs = None
+            if cfg.teacher:
+                probs = ensemble_probs([resolve_source(t) for t in cfg.teachers()], texts, cfg.max_length,
+                                       cfg.cleaning, self.output_dir, cfg.distill_labels)
+            if cfg.jigsaw_teacher:
+                jig_probs = teacher_probs(resolve_source(cfg.jigsaw_teacher), [t for t, j in zip(texts, jig) if j],
+                                          cfg.max_length, cfg.cleaning, self.output_dir, JIGSAW_CACHE_FILE)
+            return probs, jig_probs
+
+        scored = score() if acc.is_main_process else None
         acc.wait_for_everyone()
-        if probs is None:  # the other processes read what the main one cached
-            probs = score()
+        if scored is None:  # the other processes read what the main one cached
+            scored = score()
+        probs, jig_probs = scored
         acc.print(f"distillation: teacher {cfg.teacher}, alpha {cfg.distill_alpha}, "
                   f"fill unknown {cfg.distill_fill_unknown}, rows {cfg.distill_origins or 'all'}, "
-                  f"first teacher's labels {cfg.distill_labels or 'all'}")
-        rows = None if cfg.distill_origins is None else train_df["origin"].isin(cfg.distill_origins).to_numpy()
-        return blend_targets(labels, probs, cfg.distill_alpha, cfg.distill_fill_unknown, rows).astype(np.float32)
+                  f"first teacher's labels {cfg.distill_labels or 'all'}, Jigsaw rows' teacher {cfg.jigsaw_teacher}")
+        out = np.asarray(labels, dtype=float)
+        if probs is not None:
+            rows = None if cfg.distill_origins is None else train_df["origin"].isin(cfg.distill_origins).to_numpy()
+            out = blend_targets(out, probs, cfg.distill_alpha, cfg.distill_fill_unknown, rows)
+        if jig_probs is not None:
+            out[jig] = blend_targets(out[jig], jig_probs, cfg.distill_alpha, cfg.distill_fill_unknown)
+        return out.astype(np.float32)
 
     # --- steps -------------------------------------------------------------------------------
     def get_loss(self, logits: torch.Tensor, batch: dict[str, torch.Tensor]) -> torch.Tensor:
