@@ -5,7 +5,7 @@
 # Trains the student (runs/mixture_TAG; TEACHER_PROBS, a teacher_probs.npz scored on the same rows,
 # or a run folder whose teacher_probs*.npz, one per teacher, are all reused, skips the teachers'
 # passes; a cache is matched by the texts and the teacher's weights), builds the member
-# (runs/member_TAG) and ML3's cascade around it (runs/linear_l1 from stop 43; route flags; hate head by bench_hate_head's pool rule; offset
+# (runs/member_TAG), then cascade_chain.sh: ML3's cascade around it (runs/linear_l1 from stop 43; route flags; hate head by bench_hate_head's pool rule; offset
 # matched to the shipped model's false-flag rate on the dev pool), then the measures:
 # bench_compare (Jigsaw dev/test), bench_behaviour (our suite), bench_sources + sources_rates
 # (held-out parts of the train sources) and the hand probes. Logs and figures go to runs/TAG/.
@@ -24,17 +24,4 @@ $B/cleanspeech train --config "$CONFIG" -o "runs/mixture_$TAG" > "$R/train.log" 
 $B/cleanspeech build-member --hf "runs/mixture_$TAG/best" --out "runs/member_$TAG" --max-windows 1 > "$R/build_member.log" 2>&1
 $B/python scripts/experiments/probe_members.py "runs/member_$TAG" > "$R/probes_member.txt" 2>&1
 $B/python bench/bench_sources.py --model "runs/member_$TAG" --sources $SRC --out "$R/sources_members" > "$R/sources_members.log" 2>&1
-rm -rf "runs/default_$TAG"
-$B/cleanspeech build-cascade --linear runs/linear_l1 --transformer "runs/member_$TAG" -o "runs/default_$TAG" \
-  --cache "runs/cascade_scores_$TAG" --route-identity --route-words-rate 0.7 > "$R/build_cascade.log" 2>&1
-$B/cleanspeech build-hate-head --cascade "runs/default_$TAG" --features-cache "$R/head_feats.npz" > "$R/build_head.log" 2>&1
-$B/python bench/bench_hate_head.py --model "runs/default_$TAG" --out "$R/hate_head" > "$R/bench_hate_head.log" 2>&1
-read -r W P < <($B/python -c "import json,sys; c = json.load(open(sys.argv[1]))['meta']['chosen']; assert not c['capped'], 'the rule kept the cap: build by hand'; print(c['weight'], c['prior_logit'])" "$R/hate_head.json")
-$B/cleanspeech build-hate-head --cascade "runs/default_$TAG" --features-cache "$R/head_feats.npz" --weight "$W" --prior-logit "$P" > "$R/build_head2.log" 2>&1
-$B/python bench/bench_operating.py --model "runs/default_$TAG" --match-passed-of $SHIPPED --out "$R/operating" --apply > "$R/operating.log" 2>&1
-$B/python bench/bench_compare.py --old $SHIPPED --new "runs/default_$TAG" --name "$TAG" > "$R/compare.log" 2>&1
-$B/python bench/bench_behaviour.py --model "runs/default_$TAG" --name "$TAG" > "$R/behaviour.log" 2>&1
-$B/python bench/bench_sources.py --model "runs/default_$TAG" --sources $SRC --out "$R/sources_heldout" > "$R/sources_heldout.log" 2>&1
-$B/python bench/sources_rates.py "$R/sources_heldout.json" > "$R/rates.txt" 2>&1
-$B/python scripts/experiments/probe_members.py "runs/default_$TAG" > "$R/probes_cascade.txt" 2>&1
-echo done > "$R/chain.done"
+bash scripts/experiments/cascade_chain.sh "$TAG" "runs/member_$TAG" runs/linear_l1
