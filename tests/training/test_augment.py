@@ -135,3 +135,29 @@ def test_train_linear_on_the_mixture_adds_capped_source_rows_with_unknown_labels
     hate = ["you people are vermin"]
     assert model.predict_proba(hate)[0, 0] > base.predict_proba(hate)[0, 0]
     assert model.predict_proba(hate)[0, -1] > base.predict_proba(hate)[0, -1]
+
+
+def test_train_linear_mixture_labels_keep_the_other_labels_to_jigsaw(jigsaw_sample_path, tmp_path):
+    from tests.training.test_mixture_training import mixture_cache
+
+    from cleanspeech.training.linear import train_linear
+
+    config = LinearConfig(min_df=1, keep_features=2000)
+    cache = str(mixture_cache(tmp_path / "mix.parquet"))
+    base, _ = train_linear(jigsaw_sample_path, tmp_path / "base", val_fraction=0.25, config=config)
+    model, metrics = train_linear(jigsaw_sample_path, tmp_path / "mix", val_fraction=0.25, config=config,
+                                  mixture_max_per_source=25, mixture_cache=cache, mixture_labels=("toxic",))
+    full, _ = train_linear(jigsaw_sample_path, tmp_path / "full", val_fraction=0.25, config=config,
+                           mixture_max_per_source=25, mixture_cache=cache)
+    assert metrics["data"]["mixture_labels"] == ["toxic"]
+    hate = ["you people are vermin"]
+    p_base, p_model, p_full = (m.predict_proba(hate)[0] for m in (base, model, full))
+    # toxic learns from the sources' hate rows as before (up to the feature pruning, which reads
+    # every label's weights); identity_hate does not (only the shared vocabulary moves it), so it
+    # stays nearer Jigsaw's own regression than the full mixture's
+    np.testing.assert_allclose(p_model[0], p_full[0], atol=0.01)
+    assert p_model[0] > p_base[0]
+    assert abs(p_model[-1] - p_base[-1]) < abs(p_full[-1] - p_base[-1]) / 2
+    with pytest.raises(ValueError, match="mixture labels"):
+        train_linear(jigsaw_sample_path, tmp_path / "bad", val_fraction=0.25, config=config,
+                     mixture_max_per_source=25, mixture_cache=cache, mixture_labels=("hate",))

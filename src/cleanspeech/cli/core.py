@@ -36,6 +36,7 @@ def train_linear_cmd(
     augment: list[str] = typer.Option([], "--augment", metavar="KIND", help="Extra rows: cda, paradetox, spans, templates (repeatable)."),
     data_dir: Path = typer.Option(Path("../shared/data"), "--data-dir", metavar="DIR", help="Folder with paradetox/ and toxic_spans/ (for --augment)."),
     mixture_max_per_source: Optional[int] = typer.Option(None, "--mixture-max-per-source", metavar="N", help="Also train on the multi-source mixture: at most N rows per train source (labels a source is silent on are left out)."),
+    mixture_labels: list[str] = typer.Option([], "--mixture-label", metavar="LABEL", help="With --mixture-max-per-source: a label the mixture rows teach (repeatable; the others are left out of their rows). Default: every label a source gives."),
 ) -> None:
     """Train the TF-IDF + logistic-regression model and write a model folder."""
     from cleanspeech.models.linear import LinearConfig
@@ -47,7 +48,8 @@ def train_linear_cmd(
         _, metrics = train_linear(train, out, val_fraction=val_fraction, seed=seed,
                                   config=LinearConfig(seed=seed, **overrides), progress=console.log,
                                   augment=tuple(augment), data_dir=data_dir,
-                                  mixture_max_per_source=mixture_max_per_source)
+                                  mixture_max_per_source=mixture_max_per_source,
+                                  mixture_labels=tuple(mixture_labels) or None)
     console.print(f"test-split macro ROC-AUC [bold]{metrics['macro_roc_auc']:.4f}[/], "
                   f"macro F1 (observed prevalence) {metrics['macro_f1']:.4f} → {out}")
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cleanspeech.data import deduplicate, read_jigsaw, train_val_split
@@ -37,11 +38,15 @@ def train_linear(
     data_dir: str | Path = "../shared/data",
     mixture_max_per_source: int | None = None,
     mixture_cache: str | None = MIXTURE_CACHE,
+    mixture_labels: tuple[str, ...] | None = None,
 ) -> tuple[LinearModel, dict[str, Any]]:
     """Fit on the train part (+ the ``augment`` rows of :mod:`.augment`, made from the train part
     only; with ``mixture_max_per_source``, + that many train rows per multi-source mixture source,
-    their unknown labels left out of each label's regression), choose max-F1 thresholds at natural prevalence on the dev half of the held-out part
+    their unknown labels left out of each label's regression; ``mixture_labels``: the labels those
+    rows teach, the others left out too, so a label keeps Jigsaw's own meaning), choose max-F1 thresholds at natural prevalence on the dev half of the held-out part
     and report on its test half (the project split: ``data.split.project_split``), save all."""
+    if mixture_labels is not None:
+        _check_labels(mixture_labels)
     out = Path(out_dir)
     df = deduplicate(read_jigsaw(train_csv, require_labels=True))
     train, val = train_val_split(df, val_fraction=val_fraction, seed=seed)
@@ -58,6 +63,10 @@ def train_linear(
                                             mixture=True, mixture_max_per_source=mixture_max_per_source,
                                             mixture_cache=mixture_cache, seed=seed))
         say(f"+{len(mix)} multi-source mixture rows (at most {mixture_max_per_source} per source)")
+        if mixture_labels is not None:
+            unknown_labels = [label for label in LABELS if label not in mixture_labels]
+            mix = mix.assign(**{label: np.nan for label in unknown_labels})
+            say(f"mixture rows teach {', '.join(mixture_labels)} only")
         train = pd.concat([train[["comment_text", *LABELS]], mix], ignore_index=True)
     model = LinearModel(config or LinearConfig(seed=seed))
     model.fit(train["comment_text"].tolist(), train[list(LABELS)].to_numpy(dtype=float),
@@ -73,7 +82,8 @@ def train_linear(
                 "max F1 at natural prevalence")
     data_info = {"train_csv": str(Path(train_csv).name), "n_unique": len(df), "n_train": len(train),
                  "n_dev": len(dev), "n_test": len(test), "val_fraction": val_fraction, "seed": seed,
-                 "augment": list(augment), "mixture_max_per_source": mixture_max_per_source}
+                 "augment": list(augment), "mixture_max_per_source": mixture_max_per_source,
+                 "mixture_labels": None if mixture_labels is None else list(mixture_labels)}
     metrics: dict[str, Any] = {}
     training = {"command": "make linear-model", "trained": _dt.date.today().isoformat(),
                 "machine": platform.machine()}
@@ -98,3 +108,9 @@ SUMMARY = ("Six independent logistic regressions (liblinear) over TF-IDF word an
 NOTES = ["Bag of n-grams: no word order beyond bigrams, so negation and sarcasm are missed.",
          "Thresholds are chosen on the dev split; every figure is on the test split, where "
          "precision/recall 'at natural prevalence' re-weight its rows on toxic."]
+
+
+def _check_labels(labels: tuple[str, ...]) -> tuple[str, ...]:
+    if not labels or not set(labels) <= set(LABELS):
+        raise ValueError(f"mixture labels must be among {LABELS}, got {list(labels)}")
+    return labels
