@@ -5,7 +5,7 @@
 # The cascade (runs/default_TAG: route flags; hate head by bench_hate_head's pool rule; offset matched
 # to the shipped model's false-flag rate on the dev pool), then bench_compare (Jigsaw dev/test),
 # bench_behaviour (our suite), bench_sources + sources_rates (held-out parts of the train sources)
-# and the hand probes. distill_chain.sh ends here with the L1 linear member (runs/linear_l1, stop 43).
+# and the hand probes; `python scripts/experiments/verdict.py TAG` reads the rule off them. distill_chain.sh ends here with the L1 linear member (runs/linear_l1, stop 43).
 set -e
 TAG=$1; MEMBER=$2; LINEAR=$3
 cd "$(dirname "$0")/../.."
@@ -27,5 +27,6 @@ $B/python bench/bench_compare.py --old $SHIPPED --new "runs/default_$TAG" --name
 $B/python bench/bench_behaviour.py --model "runs/default_$TAG" --name "$TAG" > "$R/behaviour.log" 2>&1
 $B/python bench/bench_sources.py --model "runs/default_$TAG" --sources $SRC --out "$R/sources_heldout" > "$R/sources_heldout.log" 2>&1
 $B/python bench/sources_rates.py "$R/sources_heldout.json" > "$R/rates.txt" 2>&1
+cp "$R/sources_heldout.json" "bench/results/sources_heldout_$TAG.json"
 $B/python scripts/experiments/probe_members.py "runs/default_$TAG" > "$R/probes_cascade.txt" 2>&1
 echo done > "$R/chain.done"
