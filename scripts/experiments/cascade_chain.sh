@@ -8,11 +8,7 @@
 # and the hand probes; `python scripts/experiments/verdict.py TAG` reads the rule off them. distill_chain.sh ends here with the L1 linear member (runs/linear_l1, stop 43).
 set -e
 TAG=$1; MEMBER=$2; LINEAR=$3
-cd "$(dirname "$0")/../.."
-export HF_HUB_OFFLINE=1
-B=.venv/bin
-SHIPPED=src/cleanspeech/shipped_models/default
-SRC="hatexplain toxigen implicit_hate sbic davidson convabuse ethos stormfront counterspeech_yu toxic_spans_acl2022"
+source "$(dirname "$0")/chain_env.sh"
 R=runs/$TAG
 mkdir -p "$R"
 rm -rf "runs/default_$TAG"
