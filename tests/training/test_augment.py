@@ -161,3 +161,6 @@ def test_train_linear_mixture_labels_keep_the_other_labels_to_jigsaw(jigsaw_samp
     with pytest.raises(ValueError, match="mixture labels"):
         train_linear(jigsaw_sample_path, tmp_path / "bad", val_fraction=0.25, config=config,
                      mixture_max_per_source=25, mixture_cache=cache, mixture_labels=("hate",))
+    with pytest.raises(ValueError, match="mixture labels need the mixture"):
+        train_linear(jigsaw_sample_path, tmp_path / "bad", val_fraction=0.25, config=config,
+                     mixture_labels=("toxic",))

@@ -47,6 +47,8 @@ def train_linear(
     and report on its test half (the project split: ``data.split.project_split``), save all."""
     if mixture_labels is not None:
         _check_labels(mixture_labels)
+        if mixture_max_per_source is None:  # else silently ignored: no mixture rows to restrict
+            raise ValueError("mixture labels need the mixture (mixture_max_per_source)")
     out = Path(out_dir)
     df = deduplicate(read_jigsaw(train_csv, require_labels=True))
     train, val = train_val_split(df, val_fraction=val_fraction, seed=seed)
