@@ -21,7 +21,7 @@ own file (``teacher_probs.npz``, ``teacher_probs.1.npz``, ...). ``distill_labels
 labels instead: the first teacher's probabilities on those labels, the others' mean on the rest.
 
 ``jigsaw_teacher`` (learning without forgetting) is a model scored on the Jigsaw rows alone: a
-student that starts from a member which saw all of Jigsaw and trains on 7,000 of its rows plus
+student that starts from a member which saw all of Jigsaw and trains on a few thousand of its rows plus
 other sources forgets part of its Jigsaw ranking; its starting point's probabilities on those rows
 hold it there.
 """
