@@ -1,19 +1,19 @@
 #!/bin/bash
 # Issue 32: ML3's cascade around a built member, and the measures every candidate's rule reads.
-#   bash scripts/experiments/cascade_chain.sh TAG MEMBER LINEAR
+#   bash scripts/experiments/cascade_chain.sh TAG MEMBER LINEAR [BUILD-CASCADE OPTIONS...]
 # e.g. bash scripts/experiments/cascade_chain.sh md6s runs/member_md6 src/cleanspeech/shipped_models/default/linear
 # The cascade (runs/default_TAG: route flags; hate head by bench_hate_head's pool rule; offset matched
 # to the shipped model's false-flag rate on the dev pool), then bench_compare (Jigsaw dev/test),
 # bench_behaviour (our suite), bench_sources + sources_rates (held-out parts of the train sources)
 # and the hand probes; `python scripts/experiments/verdict.py TAG` reads the rule off them. distill_chain.sh ends here with the L1 linear member (runs/linear_l1, stop 43).
 set -e
-TAG=$1; MEMBER=$2; LINEAR=$3
+TAG=$1; MEMBER=$2; LINEAR=$3; shift 3
 source "$(dirname "$0")/chain_env.sh"
 R=runs/$TAG
 mkdir -p "$R"
 rm -rf "runs/default_$TAG"
 $B/cleanspeech build-cascade --linear "$LINEAR" --transformer "$MEMBER" -o "runs/default_$TAG" \
-  --cache "runs/cascade_scores_$TAG" --route-identity --route-words-rate 0.7 > "$R/build_cascade.log" 2>&1
+  --cache "runs/cascade_scores_$TAG" --route-identity --route-words-rate 0.7 "$@" > "$R/build_cascade.log" 2>&1
 $B/cleanspeech build-hate-head --cascade "runs/default_$TAG" --features-cache "$R/head_feats.npz" > "$R/build_head.log" 2>&1
 $B/python bench/bench_hate_head.py --model "runs/default_$TAG" --out "$R/hate_head" > "$R/bench_hate_head.log" 2>&1
 read -r W P < <($B/python -c "import json,sys; c = json.load(open(sys.argv[1]))['meta']['chosen']; assert not c['capped'], 'the rule kept the cap: build by hand'; print(c['weight'], c['prior_logit'])" "$R/hate_head.json")
