@@ -30,3 +30,11 @@ def test_vector_from_mapping_names_missing_labels():
 def test_labels_over_uses_per_label_thresholds():
     scores = np.array([[0.9, 0.2, 0.5, 0.0, 0.7, 0.1]])
     assert labels_over(scores, np.array([0.5, 0.1, 0.6, 0.5, 0.7, 0.5])) == [["toxic", "severe_toxic", "insult"]]
+
+
+def test_check_label_names_names_the_option_and_the_bad_label():
+    from cleanspeech.labels import check_label_names
+
+    check_label_names(["toxic", "identity_hate"], "distill_labels")  # every one a label: no error
+    with pytest.raises(ValueError, match=r"distill_labels must be among .*'hate'"):
+        check_label_names(["toxic", "hate"], "distill_labels")

@@ -30,8 +30,7 @@ def main(models: list[str]) -> None:
         w = prevalence_weights(y, prev)
         for name in models:
             p = load_model(name).predict_proba(df["comment_text"].tolist())
-            aucs = [roc_auc_score(y[:, j], p[:, j], sample_weight=w[:, j] if w.ndim == 2 else w)
-                    for j in range(len(LABELS))]
+            aucs = [roc_auc_score(y[:, j], p[:, j], sample_weight=w) for j in range(len(LABELS))]
             print(part, name, " ".join(f"{a:.4f}" for a in aucs), f"{np.mean(aucs):.5f}", flush=True)
 
 

@@ -14,10 +14,10 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
 from sources_rates import rates  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = {"any": 0.788, "ih": 0.822, "passed": 0.816}
 BARS = {  # name: (description, test)
     "a": ("Jigsaw dev paired >= -0.0005", lambda f: f["dev"] >= -0.0005),

@@ -33,6 +33,13 @@ def vector_from_mapping(values: Mapping[str, float], what: str = "value") -> np.
     return np.array([float(values[label]) for label in LABELS])
 
 
+def check_label_names(names: Sequence[str], what: str) -> None:
+    """Raise ``ValueError`` naming ``what`` unless every one of ``names`` is a label (configs and
+    options that pick labels by name, so a typo fails before any work)."""
+    if not set(names) <= set(LABELS):
+        raise ValueError(f"{what} must be among {LABELS}, got {list(names)}")
+
+
 def labels_over(scores: np.ndarray, thresholds: Sequence[float] | np.ndarray) -> list[list[str]]:
     """For each row of an ``(n, 6)`` array, the labels whose score is at or over its threshold."""
     hits = np.asarray(scores) >= np.asarray(thresholds)[None, :]

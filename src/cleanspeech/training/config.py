@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from cleanspeech.labels import LABELS
+from cleanspeech.labels import check_label_names
 
 LOSSES = ("weighted_bce", "bce", "pos_weight")
 PRECISIONS = ("no", "fp16", "bf16")
@@ -118,8 +118,7 @@ class TrainConfig:
         if isinstance(self.teacher, list) and not all(isinstance(t, str) and t for t in self.teacher):
             raise ValueError(f"teacher must be a model folder / hub id or a list of them, got {self.teacher}")
         if self.distill_labels is not None:
-            if not set(self.distill_labels) <= set(LABELS):
-                raise ValueError(f"distill_labels must be among {LABELS}, got {self.distill_labels}")
+            check_label_names(self.distill_labels, "distill_labels")
             if len(self.teachers()) < 2:
                 raise ValueError("distill_labels splits the labels between teachers: name at least two")
         if self.jigsaw_teacher is not None and (self.distill_origins is None or "jigsaw" in self.distill_origins) \

@@ -18,7 +18,7 @@ from cleanspeech.evaluation.bootstrap import bootstrap_ci, weighted_macro_auc
 from cleanspeech.evaluation.calibration import NATURAL_PREVALENCE, prevalence_weights
 from cleanspeech.evaluation.operating import OperatingPoint, choose_thresholds
 from cleanspeech.evaluation.report import write_report
-from cleanspeech.labels import LABELS
+from cleanspeech.labels import LABELS, check_label_names
 from cleanspeech.models.base import METRICS_FILE, write_json
 from cleanspeech.models.card import write_card
 from cleanspeech.models.linear import LinearConfig, LinearModel
@@ -46,7 +46,9 @@ def train_linear(
     rows teach, the others left out too, so a label keeps Jigsaw's own meaning), choose max-F1 thresholds at natural prevalence on the dev half of the held-out part
     and report on its test half (the project split: ``data.split.project_split``), save all."""
     if mixture_labels is not None:
-        _check_labels(mixture_labels)
+        if not mixture_labels:
+            raise ValueError("mixture labels must name at least one label")
+        check_label_names(mixture_labels, "mixture labels")
         if mixture_max_per_source is None:  # else silently ignored: no mixture rows to restrict
             raise ValueError("mixture labels need the mixture (mixture_max_per_source)")
     out = Path(out_dir)
@@ -110,9 +112,3 @@ SUMMARY = ("Six independent logistic regressions (liblinear) over TF-IDF word an
 NOTES = ["Bag of n-grams: no word order beyond bigrams, so negation and sarcasm are missed.",
          "Thresholds are chosen on the dev split; every figure is on the test split, where "
          "precision/recall 'at natural prevalence' re-weight its rows on toxic."]
-
-
-def _check_labels(labels: tuple[str, ...]) -> tuple[str, ...]:
-    if not labels or not set(labels) <= set(LABELS):
-        raise ValueError(f"mixture labels must be among {LABELS}, got {list(labels)}")
-    return labels

@@ -117,7 +117,7 @@ class Trainer:
         acc.print(f"distillation: teacher {cfg.teacher}, alpha {cfg.distill_alpha}, "
                   f"fill unknown {cfg.distill_fill_unknown}, rows {cfg.distill_origins or 'all'}, "
                   f"first teacher's labels {cfg.distill_labels or 'all'}, Jigsaw rows' teacher {cfg.jigsaw_teacher}")
-        out = np.asarray(labels, dtype=float)
+        out = np.array(labels, dtype=float)  # a copy: the Jigsaw rows are written in place below
         if probs is not None:
             rows = None if cfg.distill_origins is None else train_df["origin"].isin(cfg.distill_origins).to_numpy()
             out = blend_targets(out, probs, cfg.distill_alpha, cfg.distill_fill_unknown, rows)
