@@ -1,6 +1,7 @@
 #!/bin/bash
 # Issue 32: ML3's cascade around a built member, and the measures every candidate's rule reads.
 #   bash scripts/experiments/cascade_chain.sh TAG MEMBER LINEAR [BUILD-CASCADE OPTIONS...]
+#   (HEAD_OPTS="..." in the environment: extra build-hate-head options, e.g. --max-per-source 10000)
 # e.g. bash scripts/experiments/cascade_chain.sh md6s runs/member_md6 src/cleanspeech/shipped_models/default/linear
 # The cascade (runs/default_TAG: route flags; hate head by bench_hate_head's pool rule; offset matched
 # to the shipped model's false-flag rate on the dev pool), then bench_compare (Jigsaw dev/test),
@@ -14,10 +15,13 @@ mkdir -p "$R"
 rm -rf "runs/default_$TAG"
 $B/cleanspeech build-cascade --linear "$LINEAR" --transformer "$MEMBER" -o "runs/default_$TAG" \
   --cache "runs/cascade_scores_$TAG" --route-identity --route-words-rate 0.7 "$@" > "$R/build_cascade.log" 2>&1
-$B/cleanspeech build-hate-head --cascade "runs/default_$TAG" --features-cache "$R/head_feats.npz" > "$R/build_head.log" 2>&1
+$B/cleanspeech build-hate-head --cascade "runs/default_$TAG" --features-cache "$R/head_feats.npz" $HEAD_OPTS > "$R/build_head.log" 2>&1
 $B/python bench/bench_hate_head.py --model "runs/default_$TAG" --out "$R/hate_head" > "$R/bench_hate_head.log" 2>&1
-read -r W P < <($B/python -c "import json,sys; c = json.load(open(sys.argv[1]))['meta']['chosen']; assert not c['capped'], 'the rule kept the cap: build by hand'; print(c['weight'], c['prior_logit'])" "$R/hate_head.json")
-$B/cleanspeech build-hate-head --cascade "runs/default_$TAG" --features-cache "$R/head_feats.npz" --weight "$W" --prior-logit "$P" > "$R/build_head2.log" 2>&1
+# the rule's whole choice: weight, prior and whether identity_hate's cap by toxic stays (before
+# stop 48 the chain applied weight and prior only, so a cap build-cascade had set stayed where the
+# rule retired it)
+read -r W P CAP < <($B/python -c "import json,sys; c = json.load(open(sys.argv[1]))['meta']['chosen']; print(c['weight'], c['prior_logit'], '--keep-cap' if c['capped'] else '--retire-cap')" "$R/hate_head.json")
+$B/cleanspeech build-hate-head --cascade "runs/default_$TAG" --features-cache "$R/head_feats.npz" --weight "$W" --prior-logit "$P" "$CAP" $HEAD_OPTS > "$R/build_head2.log" 2>&1
 $B/python bench/bench_operating.py --model "runs/default_$TAG" --match-passed-of $SHIPPED --out "$R/operating" --apply > "$R/operating.log" 2>&1
 $B/python bench/bench_compare.py --old $SHIPPED --new "runs/default_$TAG" --name "$TAG" > "$R/compare.log" 2>&1
 $B/python bench/bench_behaviour.py --model "runs/default_$TAG" --name "$TAG" > "$R/behaviour.log" 2>&1

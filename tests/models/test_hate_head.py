@@ -126,6 +126,21 @@ def test_a_head_attached_to_a_saved_cascade_is_written_and_pinned(tiny_linear, t
     assert json.loads((folder / "cleanspeech.json").read_text())["hate_head"]["fingerprint"].startswith("sha256:")
 
 
+def test_attaching_a_head_can_retire_the_identity_hate_cap(tiny_linear, tmp_path):
+    from cleanspeech.models.registry import load_model
+
+    model = CascadeModel(tiny_linear, tiny_linear, np.full(6, 0.5), 0.4, PlattCalibrator(), PlattCalibrator(),
+                         prevalence={}, specs={"fast": {"path": "fast"}, "slow": {"path": "slow"}},
+                         capped_by_toxic={"identity_hate": 0.5, "threat": 1.0})
+    folder = model.save_pretrained(tmp_path / "casc")
+    model.attach_hate_head(folder, _head(weight=0.7))  # the default keeps every cap
+    assert load_model(folder).capped_by_toxic == {"identity_hate": 0.5, "threat": 1.0}
+    model.attach_hate_head(folder, _head(weight=0.7), retire_cap=True)
+    loaded = load_model(folder)
+    assert loaded.capped_by_toxic == {"threat": 1.0}  # only identity_hate's cap goes
+    assert loaded.hate_head is not None and loaded.hate_head.config.weight == pytest.approx(0.7)
+
+
 def test_apply_mixes_only_identity_hate_and_copies():
     head = _head(weight=0.5)
     probs = np.full((2, 6), 0.3, dtype=np.float32)

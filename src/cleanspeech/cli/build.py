@@ -140,6 +140,7 @@ def build_hate_head_command(
     jigsaw_abuse: Annotated[bool, typer.Option("--jigsaw-abuse/--no-jigsaw-abuse", help="Add Jigsaw's insults and threats without identity_hate as rows.")] = False,
     features_cache: Annotated[Path | None, typer.Option("--features-cache", metavar="FILE.npz", help="Reuse (and extend) the member features of the training rows, keyed by text.")] = None,
     layers: Annotated[str, typer.Option("--layers", metavar="K,K,...", help="The slow member's layers (1-based) whose mean hidden states the head reads, e.g. 3,4,6, or 'last'.")] = "last",
+    retire_cap: Annotated[bool, typer.Option("--retire-cap/--keep-cap", help="Drop the cascade's identity_hate cap by toxic (bench_hate_head.py's rule says which; the thresholds stay).")] = False,
 ) -> None:
     """Train the group-hate head on the multi-source mixture and attach it to a cascade folder."""
     from cleanspeech.training.hate_head import HateHeadTraining, build_hate_head
@@ -151,5 +152,5 @@ def build_hate_head_command(
     cfg = HateHeadTraining(max_per_source=max_per_source, jigsaw_rows=jigsaw_rows, weight=weight,
                            prior_logit=prior_logit, jigsaw_abuse=jigsaw_abuse, layers=picked,
                            augment=HateHeadTraining.augment if augment is None else tuple(a for a in augment if a != "none"))
-    build_hate_head(cascade, data_dir, cfg, say=typer.echo, features_cache=features_cache)
+    build_hate_head(cascade, data_dir, cfg, say=typer.echo, features_cache=features_cache, retire_cap=retire_cap)
     typer.echo(f"wrote {cascade / 'hate_head'}")

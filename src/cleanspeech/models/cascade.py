@@ -284,9 +284,13 @@ class CascadeModel(ToxicityModel):
         """The head's entry in ``cleanspeech.json``: its folder in the cascade folder (+ fingerprint)."""
         return self.specs.setdefault("hate_head", {"path": HATE_HEAD_DIR})
 
-    def attach_hate_head(self, path: Path, head: HateHead) -> None:
-        """Make ``head`` this cascade's and write it into the cascade folder ``path``, pinned."""
+    def attach_hate_head(self, path: Path, head: HateHead, retire_cap: bool = False) -> None:
+        """Make ``head`` this cascade's and write it into the cascade folder ``path``, pinned.
+        ``retire_cap``: also drop ``identity_hate``'s cap by toxic (``capped_by_toxic``), as
+        ``bench/bench_hate_head.py``'s rule may choose: the head's reading is then served uncapped."""
         self.hate_head = head
+        if retire_cap:
+            self.capped_by_toxic = {k: v for k, v in self.capped_by_toxic.items() if k != "identity_hate"}
         head.save(path / self._head_spec()["path"])
         self.pin_members(path)
 

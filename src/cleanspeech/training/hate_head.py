@@ -181,8 +181,10 @@ def member_layers(cascade_dir: Path, cascade) -> int:
 
 def build_hate_head(cascade_dir: str | Path, data_dir: str | Path, cfg: HateHeadTraining | None = None,
                     say: Callable[[str], None] = lambda m: None,
-                    features_cache: str | Path | None = None) -> HateHead:
-    """Fit a head on ``cascade_dir``'s slow member and save it into the cascade folder."""
+                    features_cache: str | Path | None = None, retire_cap: bool = False) -> HateHead:
+    """Fit a head on ``cascade_dir``'s slow member and save it into the cascade folder
+    (``retire_cap``: and drop the folder's ``identity_hate`` cap by toxic; see
+    :meth:`~cleanspeech.models.cascade.CascadeModel.attach_hate_head`)."""
     from cleanspeech.models.cascade import CascadeModel
     from cleanspeech.models.registry import load_model
 
@@ -209,7 +211,7 @@ def build_hate_head(cascade_dir: str | Path, data_dir: str | Path, cfg: HateHead
                  "sources": sources,
                  "settings": {k: getattr(cfg, k) for k in cfg.__dataclass_fields__},
                  "command": "cleanspeech build-hate-head"}))
-    cascade.attach_hate_head(Path(cascade_dir), head)
+    cascade.attach_hate_head(Path(cascade_dir), head, retire_cap=retire_cap)
     record_test_effect(cascade, Path(cascade_dir), data_dir, say)
     return head
 
