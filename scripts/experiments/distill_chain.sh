@@ -1,6 +1,7 @@
 #!/bin/bash
 # Issue 32, stop 45: one distilled candidate from its config to the figures its rule reads.
 #   bash scripts/experiments/distill_chain.sh TAG CONFIG [TEACHER_PROBS]
+#   (LINEAR=FOLDER in the environment: the cascade's linear member; runs/linear_l1 by default)
 # e.g. bash scripts/experiments/distill_chain.sh md configs/minilm-l6-mixture-distill.yaml
 # Trains the student (runs/mixture_TAG; TEACHER_PROBS, a teacher_probs.npz scored on the same rows,
 # or a run folder whose *teacher_probs*.npz, one per teacher, are all reused, skips the teachers'
@@ -20,4 +21,4 @@ $B/cleanspeech train --config "$CONFIG" -o "runs/mixture_$TAG" > "$R/train.log" 
 $B/cleanspeech build-member --hf "runs/mixture_$TAG/best" --out "runs/member_$TAG" --max-windows 1 > "$R/build_member.log" 2>&1
 $B/python scripts/experiments/probe_members.py "runs/member_$TAG" > "$R/probes_member.txt" 2>&1
 $B/python bench/bench_sources.py --model "runs/member_$TAG" --sources $SRC --out "$R/sources_members" > "$R/sources_members.log" 2>&1
-bash scripts/experiments/cascade_chain.sh "$TAG" "runs/member_$TAG" runs/linear_l1
+bash scripts/experiments/cascade_chain.sh "$TAG" "runs/member_$TAG" "${LINEAR:-runs/linear_l1}"
