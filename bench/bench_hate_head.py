@@ -118,6 +118,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--baseline-cap", type=float, default=0.5,
                     help="identity_hate <= this x toxic in the capped settings when the folder has no "
                          "cap (the cap the cascade shipped with before the head)")
+    ap.add_argument("--floor-model", default=None, metavar="MODEL",
+                    help="also keep Jigsaw dev macro AUC within 0.0005 of this model's on the same rows (a "
+                         "candidate's floor is the shipped model, not its own setting before the head)")
     args = ap.parse_args(argv)
 
     moderator = Moderator.load(args.model)
@@ -146,13 +149,21 @@ def main(argv: list[str] | None = None) -> None:
         results.append({"weight": weight, "prior_logit": prior, "capped": capped, **measure(rows, p, threshold)})
     table = pd.DataFrame(results)
     base = table[(table.weight == 0.0) & table.capped].iloc[0]  # the setting before the head
-    ok = table[(table.jigsaw_ih_f1 >= base.jigsaw_ih_f1) & (table.jigsaw_macro_auc >= base.jigsaw_macro_auc - 0.0005)]
+    floor = base.jigsaw_macro_auc
+    if args.floor_model:  # the floor model at its own thresholds, on the same rows
+        other = Moderator.load(args.floor_model)
+        floor = max(floor, measure(rows, other.model.predict_proba(texts), float(other.thresholds[HATE]))["jigsaw_macro_auc"])
+    ok = table[(table.jigsaw_ih_f1 >= base.jigsaw_ih_f1) & (table.jigsaw_macro_auc >= floor - 0.0005)]
+    if ok.empty:
+        raise SystemExit(f"no setting keeps Jigsaw dev macro AUC within 0.0005 of {floor:.4f} and identity_hate F1 "
+                         f">= {base.jigsaw_ih_f1:.4f}")
     best = ok.loc[(ok.heldout_ih_recall - ok.heldout_ih_false_flag).idxmax()]
     meta = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}",
             "command": "HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_hate_head.py " + shlex.join(sys.argv[1:]),
             "rows": rows["source"].value_counts().to_dict(), "source_rows": args.rows, "routed_share": float(routed.mean()),
-            "threshold": threshold, "chosen": best.to_dict(), "shipped": base.to_dict()}
+            "threshold": threshold, "chosen": best.to_dict(), "shipped": base.to_dict(),
+            "jigsaw_macro_floor": float(floor), "floor_model": args.floor_model}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps({"meta": meta, "results": results}, indent=1, default=float))
     md = ["# Group-hate head: how it joins identity_hate (dev only)\n",
@@ -162,7 +173,8 @@ def main(argv: list[str] | None = None) -> None:
           + f"the train sources (at most {args.max_rows} each); {meta['routed_share']:.1%} took the full route "
           f"(the head only reads those). identity_hate threshold {threshold:.3f} (shipped).\n",
           f"Choice rule: Jigsaw dev identity_hate F1 and macro AUC no worse than before the head (no head, "
-          f"cap {shipped_caps}), then the highest held-out recall - false-flag rate. "
+          f"cap {shipped_caps})" + (f" and macro AUC within 0.0005 of `{args.floor_model}`'s" if args.floor_model else "")
+          + f" (floor {floor:.4f}), then the highest held-out recall - false-flag rate. "
           f"**Chosen: weight {best.weight}, prior_logit {best.prior_logit}, cap {'kept' if best.capped else 'retired'}.**\n",
           table.round(4).to_markdown(index=False)]
     args.out.with_suffix(".md").write_text("\n".join(md) + "\n")
