@@ -36,6 +36,8 @@ from sklearn.metrics import f1_score, roc_auc_score
 
 from cleanspeech.data.io import read_jigsaw
 from cleanspeech.data.sources import TRAIN_SOURCES, load_source
+from cleanspeech.evaluation.bootstrap import weighted_macro_auc
+from cleanspeech.evaluation.calibration import prevalence_weights, resolve_prevalence
 from cleanspeech.data.split import split_part
 from cleanspeech.labels import LABEL2ID, LABELS
 from cleanspeech.models.cascade import cap_by_toxic
@@ -80,7 +82,10 @@ def _auc(y: np.ndarray, s: np.ndarray) -> float:
 def measure(rows: pd.DataFrame, p: np.ndarray, threshold: float) -> dict[str, float]:
     y = rows[list(LABELS)].to_numpy(dtype=float)
     jig = (rows["source"] == "jigsaw").to_numpy()
+    yj = y[jig].astype(np.int8)
     out = {"jigsaw_macro_auc": float(np.nanmean([_auc(y[jig, j], p[jig, j]) for j in range(len(LABELS))])),
+           # the figure bench_compare.py and the candidates' rule (a) read: natural-rate weighted
+           "jigsaw_macro_auc_natural": weighted_macro_auc(yj, p[jig], prevalence_weights(yj, resolve_prevalence("natural"))),
            "jigsaw_ih_auc": _auc(y[jig, HATE], p[jig, HATE]),
            "jigsaw_ih_f1": float(f1_score(y[jig, HATE], p[jig, HATE] >= threshold))}
     auc, recall, false_flag = heldout_means(rows, y[:, HATE], p[:, HATE], p[:, HATE] >= threshold)
@@ -119,8 +124,9 @@ def main(argv: list[str] | None = None) -> None:
                     help="identity_hate <= this x toxic in the capped settings when the folder has no "
                          "cap (the cap the cascade shipped with before the head)")
     ap.add_argument("--floor-model", default=None, metavar="MODEL",
-                    help="also keep Jigsaw dev macro AUC within 0.0005 of this model's on the same rows (a "
-                         "candidate's floor is the shipped model, not its own setting before the head)")
+                    help="also keep Jigsaw dev natural-rate weighted macro AUC (bench_compare's) within 0.0005 of "
+                         "this model's on the same rows (a candidate's floor is the shipped model, not its own "
+                         "setting before the head)")
     args = ap.parse_args(argv)
 
     moderator = Moderator.load(args.model)
@@ -149,21 +155,21 @@ def main(argv: list[str] | None = None) -> None:
         results.append({"weight": weight, "prior_logit": prior, "capped": capped, **measure(rows, p, threshold)})
     table = pd.DataFrame(results)
     base = table[(table.weight == 0.0) & table.capped].iloc[0]  # the setting before the head
-    floor = base.jigsaw_macro_auc
-    if args.floor_model:  # the floor model at its own thresholds, on the same rows
+    ok = table[(table.jigsaw_ih_f1 >= base.jigsaw_ih_f1) & (table.jigsaw_macro_auc >= base.jigsaw_macro_auc - 0.0005)]
+    floor = None
+    if args.floor_model:  # also the floor model's natural-rate weighted figure (rule (a)'s), on the same rows
         other = Moderator.load(args.floor_model)
-        floor = max(floor, measure(rows, other.model.predict_proba(texts), float(other.thresholds[HATE]))["jigsaw_macro_auc"])
-    ok = table[(table.jigsaw_ih_f1 >= base.jigsaw_ih_f1) & (table.jigsaw_macro_auc >= floor - 0.0005)]
+        floor = measure(rows, other.model.predict_proba(texts), float(other.thresholds[HATE]))["jigsaw_macro_auc_natural"]
+        ok = ok[ok.jigsaw_macro_auc_natural >= floor - 0.0005]
     if ok.empty:
-        raise SystemExit(f"no setting keeps Jigsaw dev macro AUC within 0.0005 of {floor:.4f} and identity_hate F1 "
-                         f">= {base.jigsaw_ih_f1:.4f}")
+        raise SystemExit("no setting keeps the Jigsaw dev floors (see the table)")
     best = ok.loc[(ok.heldout_ih_recall - ok.heldout_ih_false_flag).idxmax()]
     meta = {"date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}",
             "command": "HF_HUB_OFFLINE=1 .venv/bin/python bench/bench_hate_head.py " + shlex.join(sys.argv[1:]),
             "rows": rows["source"].value_counts().to_dict(), "source_rows": args.rows, "routed_share": float(routed.mean()),
             "threshold": threshold, "chosen": best.to_dict(), "shipped": base.to_dict(),
-            "jigsaw_macro_floor": float(floor), "floor_model": args.floor_model}
+            "floor_model": args.floor_model, "floor_natural_macro": floor}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.with_suffix(".json").write_text(json.dumps({"meta": meta, "results": results}, indent=1, default=float))
     md = ["# Group-hate head: how it joins identity_hate (dev only)\n",
@@ -173,8 +179,9 @@ def main(argv: list[str] | None = None) -> None:
           + f"the train sources (at most {args.max_rows} each); {meta['routed_share']:.1%} took the full route "
           f"(the head only reads those). identity_hate threshold {threshold:.3f} (shipped).\n",
           f"Choice rule: Jigsaw dev identity_hate F1 and macro AUC no worse than before the head (no head, "
-          f"cap {shipped_caps})" + (f" and macro AUC within 0.0005 of `{args.floor_model}`'s" if args.floor_model else "")
-          + f" (floor {floor:.4f}), then the highest held-out recall - false-flag rate. "
+          f"cap {shipped_caps})" + (f", and natural-rate weighted macro AUC within 0.0005 of `{args.floor_model}`'s "
+                                     f"({floor:.5f})" if args.floor_model else "")
+          + ", then the highest held-out recall - false-flag rate. "
           f"**Chosen: weight {best.weight}, prior_logit {best.prior_logit}, cap {'kept' if best.capped else 'retired'}.**\n",
           table.round(4).to_markdown(index=False)]
     args.out.with_suffix(".md").write_text("\n".join(md) + "\n")
