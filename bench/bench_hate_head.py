@@ -17,6 +17,11 @@ Choice rule (stated before looking): among settings whose Jigsaw dev identity_ha
 ROC-AUC are no worse than the setting before the head (no head, identity_hate capped at 0.5 x
 toxic; AUC within 0.0005), the one with the highest held-out recall minus false-flag rate. Writes
 bench/results/hate_head.json and .md.
+
+For a candidate cascade that setting before the head is the candidate's own, so the rule may spend
+Jigsaw dev down to it. ``--floor-model`` (stop 48) also keeps the natural-rate weighted Jigsaw dev
+macro ROC-AUC, the figure ``bench_compare.py`` and the candidates' rules read, within 0.0005 of
+another model's (the shipped one) on the same rows.
 """
 
 from __future__ import annotations
@@ -36,9 +41,9 @@ from sklearn.metrics import f1_score, roc_auc_score
 
 from cleanspeech.data.io import read_jigsaw
 from cleanspeech.data.sources import TRAIN_SOURCES, load_source
+from cleanspeech.data.split import split_part
 from cleanspeech.evaluation.bootstrap import weighted_macro_auc
 from cleanspeech.evaluation.calibration import prevalence_weights, resolve_prevalence
-from cleanspeech.data.split import split_part
 from cleanspeech.labels import LABEL2ID, LABELS
 from cleanspeech.models.cascade import cap_by_toxic
 from cleanspeech.pipeline import Moderator
