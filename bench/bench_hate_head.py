@@ -84,13 +84,18 @@ def _auc(y: np.ndarray, s: np.ndarray) -> float:
     return float(roc_auc_score(y, s)) if len(np.unique(y)) == 2 else float("nan")
 
 
+def natural_macro_auc(y: np.ndarray, p: np.ndarray) -> float:
+    """Jigsaw macro ROC-AUC at natural prevalence: the figure bench_compare.py and the candidates'
+    rule (a) read."""
+    y = np.asarray(y).astype(np.int8)
+    return weighted_macro_auc(y, p, prevalence_weights(y, resolve_prevalence("natural")))
+
+
 def measure(rows: pd.DataFrame, p: np.ndarray, threshold: float) -> dict[str, float]:
     y = rows[list(LABELS)].to_numpy(dtype=float)
     jig = (rows["source"] == "jigsaw").to_numpy()
-    yj = y[jig].astype(np.int8)
     out = {"jigsaw_macro_auc": float(np.nanmean([_auc(y[jig, j], p[jig, j]) for j in range(len(LABELS))])),
-           # the figure bench_compare.py and the candidates' rule (a) read: natural-rate weighted
-           "jigsaw_macro_auc_natural": weighted_macro_auc(yj, p[jig], prevalence_weights(yj, resolve_prevalence("natural"))),
+           "jigsaw_macro_auc_natural": natural_macro_auc(y[jig], p[jig]),
            "jigsaw_ih_auc": _auc(y[jig, HATE], p[jig, HATE]),
            "jigsaw_ih_f1": float(f1_score(y[jig, HATE], p[jig, HATE] >= threshold))}
     auc, recall, false_flag = heldout_means(rows, y[:, HATE], p[:, HATE], p[:, HATE] >= threshold)
@@ -162,9 +167,10 @@ def main(argv: list[str] | None = None) -> None:
     base = table[(table.weight == 0.0) & table.capped].iloc[0]  # the setting before the head
     ok = table[(table.jigsaw_ih_f1 >= base.jigsaw_ih_f1) & (table.jigsaw_macro_auc >= base.jigsaw_macro_auc - 0.0005)]
     floor = None
-    if args.floor_model:  # also the floor model's natural-rate weighted figure (rule (a)'s), on the same rows
-        other = Moderator.load(args.floor_model)
-        floor = measure(rows, other.model.predict_proba(texts), float(other.thresholds[HATE]))["jigsaw_macro_auc_natural"]
+    if args.floor_model:  # also the floor model's natural-rate weighted figure (rule (a)'s), on the same Jigsaw rows
+        jig = rows[rows["source"] == "jigsaw"]
+        p_floor = Moderator.load(args.floor_model).model.predict_proba(jig["text"].astype(str).tolist())
+        floor = natural_macro_auc(jig[list(LABELS)].to_numpy(), p_floor)
         ok = ok[ok.jigsaw_macro_auc_natural >= floor - 0.0005]
     if ok.empty:
         raise SystemExit("no setting keeps the Jigsaw dev floors (see the table)")
