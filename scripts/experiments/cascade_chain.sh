@@ -2,7 +2,8 @@
 # Issue 32: ML3's cascade around a built member, and the measures every candidate's rule reads.
 #   bash scripts/experiments/cascade_chain.sh TAG MEMBER LINEAR [BUILD-CASCADE OPTIONS...]
 #   (HEAD_OPTS="..." in the environment: extra build-hate-head options, e.g. --max-per-source 10000;
-#    HEAD_RULE_OPTS="...": extra bench_hate_head.py options, e.g. --floor-model src/cleanspeech/shipped_models/default)
+#    HEAD_RULE_OPTS="...": extra bench_hate_head.py options, e.g. --floor-model src/cleanspeech/shipped_models/default
+#    OPERATING_OPTS="...": extra bench_operating.py options, e.g. --min-positives 100)
 # e.g. bash scripts/experiments/cascade_chain.sh md6s runs/member_md6 src/cleanspeech/shipped_models/default/linear
 # The cascade (runs/default_TAG: route flags; hate head by bench_hate_head's pool rule; offset matched
 # to the shipped model's false-flag rate on the dev pool), then bench_compare (Jigsaw dev/test),
@@ -23,7 +24,7 @@ $B/python bench/bench_hate_head.py --model "runs/default_$TAG" --out "$R/hate_he
 # rule retired it)
 read -r W P CAP < <($B/python -c "import json,sys; c = json.load(open(sys.argv[1]))['meta']['chosen']; print(c['weight'], c['prior_logit'], '--keep-cap' if c['capped'] else '--retire-cap')" "$R/hate_head.json")
 $B/cleanspeech build-hate-head --cascade "runs/default_$TAG" --features-cache "$R/head_feats.npz" --weight "$W" --prior-logit "$P" "$CAP" $HEAD_OPTS > "$R/build_head2.log" 2>&1
-$B/python bench/bench_operating.py --model "runs/default_$TAG" --match-passed-of $SHIPPED --out "$R/operating" --apply > "$R/operating.log" 2>&1
+$B/python bench/bench_operating.py --model "runs/default_$TAG" --match-passed-of $SHIPPED --out "$R/operating" --apply $OPERATING_OPTS > "$R/operating.log" 2>&1
 $B/python bench/bench_compare.py --old $SHIPPED --new "runs/default_$TAG" --name "$TAG" > "$R/compare.log" 2>&1
 $B/python bench/bench_behaviour.py --model "runs/default_$TAG" --name "$TAG" > "$R/behaviour.log" 2>&1
 $B/python bench/bench_sources.py --model "runs/default_$TAG" --sources $SRC --out "$R/sources_heldout" > "$R/sources_heldout.log" 2>&1

@@ -46,7 +46,8 @@ def main(models: list[str]) -> None:
             flagged = model.predict(texts)[:, THREAT].astype(bool)
             pos, neg = y == 1, y == 0
             recall = f"{flagged[pos].mean():.3f}" if pos.any() else "n/a"
-            print(f"| `{path}` | {name} | {int(pos.sum())} of {len(y)} | {recall} | {flagged[neg].mean():.3f} |")
+            false_flags = f"{flagged[neg].mean():.3f}" if neg.any() else "n/a"
+            print(f"| `{path}` | {name} | {int(pos.sum())} of {len(y)} | {recall} | {false_flags} |")
 
 
 if __name__ == "__main__":

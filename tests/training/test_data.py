@@ -70,3 +70,26 @@ def test_civil_group_mentions_are_clean_train_rows_naming_a_group_added_once(fix
     clean = parts.train[(parts.train[list(LABELS)].to_numpy().max(axis=1) == 0)]
     named = set(clean.loc[mentions_identity(clean["comment_text"].tolist()), "comment_text"])
     assert set(train["comment_text"]) >= named and not train["comment_text"].duplicated().any()
+
+
+def test_a_jigsaw_sample_can_keep_every_positive_of_rare_labels(fixture_csv):
+    import pytest
+
+    from cleanspeech.data import read_jigsaw
+    from cleanspeech.data.split import project_split
+    from cleanspeech.training.config import TrainConfig
+    from cleanspeech.training.data import training_frames
+
+    parts = project_split(read_jigsaw(fixture_csv))
+    base, _ = training_frames(TrainConfig(train_path=str(fixture_csv), split="project", jigsaw_rows=20))
+    kept, _ = training_frames(TrainConfig(train_path=str(fixture_csv), split="project", jigsaw_rows=20,
+                                          jigsaw_keep_labels=["threat", "insult"]))
+    assert kept.iloc[:20]["comment_text"].tolist() == base["comment_text"].tolist()  # the sample, then the rest
+    rare = parts.train[(parts.train[["threat", "insult"]].to_numpy() > 0).any(axis=1)]
+    assert len(rare) and set(rare["comment_text"]) <= set(kept["comment_text"])
+    assert not kept["comment_text"].duplicated().any()
+    assert len(kept) == 20 + len(set(rare["comment_text"]) - set(base["comment_text"]))
+    with pytest.raises(ValueError, match="jigsaw_rows"):
+        TrainConfig(jigsaw_keep_labels=["threat"])
+    with pytest.raises(ValueError):
+        TrainConfig(jigsaw_rows=5, jigsaw_keep_labels=["threats"])

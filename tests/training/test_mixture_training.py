@@ -4,6 +4,7 @@ Jigsaw dev plus the sources' held-out rows, with a tiny DebertaV2 and a hand-mad
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -94,6 +95,12 @@ def test_a_mixture_run_trains_with_masked_targets_and_keeps_thresholds_on_jigsaw
     _, val = training_frames(cfg)
     saved = np.load(tmp_path / "run" / "best" / "val_predictions.npz")
     assert len(saved["labels"]) == (val["source"] == JIGSAW_SOURCE).sum()  # thresholds: Jigsaw dev only
+    # the card credits every source the run trained on, with its rows and share
+    metrics = json.loads((tmp_path / "run" / "best" / "metrics.json").read_text())
+    assert [(s["name"], s["rows"], s["share"]) for s in metrics["training_data"]] == [("hate", 25, 0.5), ("abuse", 25, 0.5)]
+    card = (tmp_path / "run" / "best" / "README.md").read_text()
+    assert "| hate | 25 | 50.0% | not a registered source |" in card
+    assert "at most 25 rows each" in metrics["training"]["mixture"]
 
 
 def test_bce_is_the_masked_loss_and_has_no_gradient_on_unknown_targets():

@@ -12,6 +12,7 @@ from cleanspeech.training.data import mixture_frames
 from cleanspeech.training.operating import (
     balanced_accuracy,
     choose_offset,
+    labels_to_move,
     offset_thresholds,
     operating_pool,
 )
@@ -25,6 +26,22 @@ def test_offset_moves_every_threshold_on_the_logit_scale():
     up = offset_thresholds(t, 1.0)
     assert (up > t).all() and np.allclose(up[0], 1 / (1 + np.exp(-1.0)))
     assert np.allclose(offset_thresholds(up, -1.0), t)
+
+
+def test_an_offset_can_leave_the_labels_the_pool_cannot_judge_where_they_were():
+    pool = pd.DataFrame({lab: [1.0, 1.0, 0.0, float("nan")] for lab in LABELS})
+    pool["threat"] = [1.0, 0.0, float("nan"), float("nan")]  # one known positive only
+    moves = labels_to_move(pool, min_positives=2)
+    assert moves.tolist() == [lab != "threat" for lab in LABELS]
+    assert labels_to_move(pool, min_positives=0).all()
+    t = np.full(len(LABELS), 0.5)
+    up = offset_thresholds(t, 1.0, moves)
+    assert up[LABELS.index("threat")] == 0.5 and (np.delete(up, LABELS.index("threat")) > 0.5).all()
+    # the choice reads the decision at the partly moved thresholds and returns them
+    groups = {"a": _group([0.3, 0.9], [0.6, 0.1])}
+    chosen = choose_offset(t, groups, moves=moves)
+    assert np.allclose(chosen.thresholds, offset_thresholds(t, chosen.delta, moves))
+    assert chosen.thresholds[LABELS.index("threat")] == 0.5
 
 
 def test_balanced_accuracy_is_the_mean_of_caught_and_passed():

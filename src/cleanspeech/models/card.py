@@ -130,6 +130,14 @@ def _dict_section(title: str, data: dict[str, Any], header: str = "value") -> st
     return f"## {title}\n" + _table(["", header], [[k, _fmt(v, None)] for k, v in data.items()])
 
 
+def training_data_section(sources: list[dict[str, Any]]) -> str:
+    """Every mixture source a model trained on, its rows, share and licence (the credit it owes)."""
+    return ("## Training data from other sources\nTrain parts only (eval-only sets, Jigsaw dev/test and every "
+            "source's held-out part removed, see `docs/sources.md`):\n\n"
+            + _table(["source", "rows", "share", "licence"],
+                     [[s["name"], s["rows"], f"{s['share']:.1%}", s["licence"]] for s in sources]))
+
+
 def render_card(folder: str | Path) -> str:
     """The Markdown model card of ``folder`` (see the module docstring for what it reads)."""
     folder = Path(folder)
@@ -149,6 +157,8 @@ def render_card(folder: str | Path) -> str:
         training.setdefault("config", "`training_config.yaml` (in this folder)")
     if training:
         parts.append(_dict_section("Training", training))
+    if metrics.get("training_data"):
+        parts.append(training_data_section(metrics["training_data"]))
     blocks = evaluation_blocks(metrics)
     parts += [results_section(split, block) for split, block in blocks]
     if not blocks:

@@ -42,6 +42,9 @@ class TrainConfig:
     split: str = "legacy"
     jigsaw_rows: int | None = None  # random sample of the Jigsaw training rows (seeded); None = all
     jigsaw_clean_rows: int | None = None  # keep every row with a label, sample this many clean ones
+    # Labels whose every positive Jigsaw row joins a ``jigsaw_rows`` sample: a 7,000-row sample
+    # holds 36 of the train part's 226 threats, too few for a member to keep the label.
+    jigsaw_keep_labels: list[str] | None = None
     # Clean comments that name an identity group, sampled from the whole train part and added to
     # the rows above: civil group mentions, so hate-heavy sources do not teach "group named -> hate".
     jigsaw_identity_clean_rows: int | None = None
@@ -117,6 +120,10 @@ class TrainConfig:
             raise ValueError(f"distill_origins must be among {ORIGINS}, got {self.distill_origins}")
         if isinstance(self.teacher, list) and not all(isinstance(t, str) and t for t in self.teacher):
             raise ValueError(f"teacher must be a model folder / hub id or a list of them, got {self.teacher}")
+        if self.jigsaw_keep_labels is not None:
+            check_label_names(self.jigsaw_keep_labels, "jigsaw_keep_labels")
+            if self.jigsaw_rows is None:
+                raise ValueError("jigsaw_keep_labels adds to a jigsaw_rows sample: set jigsaw_rows")
         if self.distill_labels is not None:
             check_label_names(self.distill_labels, "distill_labels")
             if len(self.teachers()) < 2:

@@ -57,7 +57,11 @@ def training_frames(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
     # is never added twice.
     civil_mentions = _civil_identity_rows(train, cfg.jigsaw_identity_clean_rows, cfg.seed)
     if cfg.jigsaw_rows is not None and len(train) > cfg.jigsaw_rows:
-        train = train.sample(n=cfg.jigsaw_rows, random_state=cfg.seed)
+        sample = train.sample(n=cfg.jigsaw_rows, random_state=cfg.seed)
+        if cfg.jigsaw_keep_labels:
+            kept = (train[list(cfg.jigsaw_keep_labels)].to_numpy() > 0).any(axis=1)
+            sample = pd.concat([sample, train[kept & ~train.index.isin(sample.index)]])
+        train = sample
     if cfg.jigsaw_clean_rows is not None:
         labelled = _labelled(train)
         clean = train[~labelled]

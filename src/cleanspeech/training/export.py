@@ -41,6 +41,8 @@ def save_trained_model(out: str | Path, module, tokenizer, config: TrainConfig, 
                "validation": validation_metrics(val_labels, probs, ths),
                "best_epoch": epoch_row.get("epoch"), "epoch": epoch_row, "loss": config.loss,
                "loss_info": loss_info, "training": training_record(config, epoch_row.get("epoch"))}
+    if config.mixture:
+        metrics["training_data"] = mixture_sources(config)
 
     def extras(folder: Path) -> None:  # inside the temporary folder: all of it lands at once
         write_json(folder / METRICS_FILE, metrics)
@@ -59,16 +61,77 @@ def split_description(config: TrainConfig) -> str:
         extra = f"; Jigsaw rows sampled: {config.jigsaw_rows}" if config.jigsaw_rows else ""
         if config.jigsaw_clean_rows is not None:
             extra += f"; every toxic Jigsaw row + {config.jigsaw_clean_rows} clean ones"
+        if config.jigsaw_identity_clean_rows:
+            extra += f"; + {config.jigsaw_identity_clean_rows} clean rows that name an identity group"
         aug = f"; augmentations: {', '.join(config.augment)}" if config.augment else ""
         return f"dev part of project_split (seed {config.split_seed}){extra}{aug}"
     return f"validation split (train_val_split seed {config.split_seed}, {config.val_fraction:.0%})"
 
 
+def _teacher_name(path: str) -> str:
+    """``path (base model)``: a teacher folder named with the encoder it was fine-tuned from."""
+    import json
+
+    meta = Path(path) / "cleanspeech.json"
+    base = json.loads(meta.read_text()).get("base_model") if meta.is_file() else None
+    return f"{path} ({Path(str(base)).name} fine-tuned)" if base else str(path)
+
+
 def training_record(config: TrainConfig, best_epoch: Any) -> dict[str, Any]:
     """The recipe as the model card shows it (the full config is ``training_config.yaml``)."""
+    extra: dict[str, Any] = {}
+    if config.mixture:
+        extra["mixture"] = (f"train parts of the open-licence sources, at most {config.mixture_max_per_source} "
+                            f"rows each (seed {config.seed}; table below), labels a source is silent on masked")
+    if config.teacher:
+        teachers = [config.teacher] if isinstance(config.teacher, str) else config.teacher
+        extra["distillation"] = (f"soft labels ({', '.join(config.distill_labels or ['all'])}) from "
+                                 f"{', '.join(map(_teacher_name, teachers))}, weight {config.distill_alpha}, on "
+                                 f"{', '.join(config.distill_origins or ['all'])} rows")
     return {"base model": config.model_name_or_path, "data": config.train_path,
-            "split": split_description(config),
+            "split": split_description(config), **extra,
             "loss": config.loss, "learning rate": config.learning_rate,
             "weight decay": config.weight_decay, "warm-up": config.warmup_ratio,
             "effective batch": config.effective_batch_size, "max tokens": config.max_length,
             "epochs": config.epochs, "patience": config.patience, "best epoch": best_epoch}
+
+
+def mixture_sources(config: TrainConfig) -> list[dict[str, Any]]:
+    """The mixture rows a run trained on, per source, with licence (the card's credit table; the
+    Jigsaw rows and augmentations are in ``split``)."""
+    from cleanspeech.data.sources import load_source
+    from cleanspeech.data.sources.registry import LOADERS
+    from cleanspeech.training.data import cached_mixture, per_source_sample
+
+    frame = cached_mixture(config.data_dir, config.train_path, config.mixture_cache)
+    train = frame[frame["part"] == "train"]
+    if config.mixture_sources:
+        train = train[train["source"].isin(config.mixture_sources)]
+    if config.mixture_max_per_source is not None:
+        train = per_source_sample(train, config.mixture_max_per_source, config.seed)
+    counts = train["source"].value_counts()
+    return [{"name": name, "rows": int(n), "share": float(n / counts.sum()),
+             "licence": load_source(name, config.data_dir).licence if name in LOADERS else "not a registered source"}
+            for name, n in counts.items()]
+
+
+def refresh_card(folder: str | Path) -> Path:
+    """Re-derive a trained folder's ``training`` record and mixture table from its
+    ``training_config.yaml`` and re-render its card (for folders trained before the card said it)."""
+    import json
+
+    folder = Path(folder)
+    config = TrainConfig.from_yaml(folder / TRAIN_CONFIG)
+    metrics = json.loads((folder / METRICS_FILE).read_text())
+    metrics["training"] = training_record(config, metrics.get("best_epoch"))
+    if config.mixture:
+        metrics["training_data"] = mixture_sources(config)
+    write_json(folder / METRICS_FILE, metrics)
+    return write_card(folder)
+
+
+if __name__ == "__main__":  # python -m cleanspeech.training.export FOLDER...
+    import sys
+
+    for arg in sys.argv[1:]:
+        print(refresh_card(arg))

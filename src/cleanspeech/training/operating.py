@@ -44,9 +44,21 @@ TRAINED_SAMPLES: tuple[tuple[int, int], ...] = ((1000, 42), (2500, 42), (2500, 0
 OFFSET_GRID = np.round(np.arange(-2.0, 2.0001, 0.1), 2)
 
 
-def offset_thresholds(thresholds: np.ndarray, delta: float) -> np.ndarray:
-    """``thresholds`` moved by ``delta`` on the logit scale (``delta > 0`` flags less)."""
-    return sigmoid(logit(np.asarray(thresholds, dtype=np.float64)) + float(delta))
+def offset_thresholds(thresholds: np.ndarray, delta: float, moves: np.ndarray | None = None) -> np.ndarray:
+    """``thresholds`` moved by ``delta`` on the logit scale (``delta > 0`` flags less); ``moves``
+    (``(6,)`` bool) limits the move to those labels, the others keep their thresholds."""
+    base = np.asarray(thresholds, dtype=np.float64)
+    moved = sigmoid(logit(base) + float(delta))
+    return moved if moves is None else np.where(np.asarray(moves, dtype=bool), moved, base)
+
+
+def labels_to_move(pool: pd.DataFrame, min_positives: int) -> np.ndarray:
+    """``(6,)`` bool: the labels with at least ``min_positives`` known positives in ``pool``.
+
+    The offset is chosen on "any label raised" over the pool's groups; a label the pool holds
+    only a handful of positives of (``threat``: 21 in the stop-49 pool) is not judged by that
+    choice, so it keeps the threshold its own dev F1 gave it rather than being moved blind."""
+    return np.array([int((pool[lab] == 1).sum()) >= min_positives for lab in LABELS])
 
 
 def balanced_accuracy(y: np.ndarray, flagged: np.ndarray) -> dict[str, float]:
@@ -81,26 +93,27 @@ def mean_rates(groups: Groups, thresholds: np.ndarray) -> dict[str, Any]:
 
 
 def choose_offset(base: np.ndarray, groups: Groups, grid: Sequence[float] = tuple(OFFSET_GRID),
-                  min_passed: float | None = None) -> OffsetChoice:
+                  min_passed: float | None = None, moves: np.ndarray | None = None) -> OffsetChoice:
     """The offset on ``grid`` maximising the mean over ``groups`` of balanced accuracy.
 
     ``groups``: name -> ``(y, decide)``, ``y`` ``(n,)`` the group's binary target and ``decide``
     mapping ``(6,)`` thresholds to ``(n,)`` bool "any label raised". ``min_passed``: only
     offsets whose mean passed rate (1 - false flags) reaches it are eligible, e.g. another
     model's at its own thresholds, so a better-ranking model spends its gain on catching more,
-    not on flagging more civil text. Ties go to the offset nearest 0 (the thresholds as fitted)."""
+    not on flagging more civil text. ``moves``: see :func:`offset_thresholds`. Ties go to the
+    offset nearest 0 (the thresholds as fitted)."""
     if not groups:
         raise ValueError("choose_offset: no groups")
     curve = []
     for delta in grid:
-        rates = mean_rates(groups, offset_thresholds(base, delta))
+        rates = mean_rates(groups, offset_thresholds(base, delta, moves))
         curve.append({"delta": float(delta), "mean_balanced": rates["balanced"], "mean_passed": rates["passed"],
                       "mean_caught": rates["caught"], "groups": rates["groups"]})
     eligible = [c for c in curve if min_passed is None or c["mean_passed"] >= min_passed]
     if not eligible:
         raise ValueError(f"choose_offset: no offset on the grid keeps mean passed >= {min_passed:.3f}")
     best = max(eligible, key=lambda c: (round(c["mean_balanced"], 6), -abs(c["delta"])))
-    return OffsetChoice(best["delta"], offset_thresholds(base, best["delta"]).tolist(),
+    return OffsetChoice(best["delta"], offset_thresholds(base, best["delta"], moves).tolist(),
                         best["mean_balanced"], curve)
 
 
