@@ -32,7 +32,7 @@ from cleanspeech.labels import LABELS
 from cleanspeech.models.thresholds import load_thresholds, save_thresholds
 from cleanspeech.pipeline import Moderator
 from cleanspeech.training.config import MIXTURE_CACHE
-from cleanspeech.training.operating import Groups, choose_offset, dev_pool, mean_rates
+from cleanspeech.training.operating import Groups, choose_offset, dev_pool, labels_to_move, mean_rates
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +63,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--match-passed-of", default=None,
                     help="a reference model: only offsets whose mean passed rate on the pool reaches the "
                          "reference's at its own thresholds are eligible")
+    ap.add_argument("--min-positives", type=int, default=0,
+                    help="move only the labels with at least this many known positives in the pool; "
+                         "the others keep their thresholds as fitted (0: move all six)")
     args = ap.parse_args(argv)
 
     pool = dev_pool(args.data_dir, args.mixture_cache, args.per_source)
@@ -71,7 +74,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.match_passed_of:
         ref_base, ref_groups = scored_groups(args.match_passed_of, pool)
         reference = mean_rates(ref_groups, ref_base)
-    choice = choose_offset(base, groups, min_passed=reference["passed"] if reference else None)
+    moves = labels_to_move(pool, args.min_positives)
+    choice = choose_offset(base, groups, min_passed=reference["passed"] if reference else None, moves=moves)
     at0 = next(c for c in choice.curve if c["delta"] == 0.0)
     best = next(c for c in choice.curve if c["delta"] == choice.delta)
     meta = {"date": dt.date.today().isoformat(),
@@ -79,6 +83,8 @@ def main(argv: list[str] | None = None) -> None:
             "command": " ".join([".venv/bin/python", "bench/bench_operating.py",
                                  *map(shlex.quote, sys.argv[1:] if argv is None else argv)]),
             "model": args.model, "rows": {k: int(len(v[0])) for k, v in groups.items()},
+            "positives": {lab: int((pool[lab] == 1).sum()) for lab in LABELS},
+            "moved_labels": [lab for lab, m in zip(LABELS, moves) if m],
             "reference": None if reference is None else {"model": args.match_passed_of, **reference}}
     out = Path(args.out)
     out.with_suffix(".json").write_text(json.dumps({"meta": meta, "base_thresholds": base.tolist(),
@@ -92,8 +98,9 @@ def main(argv: list[str] | None = None) -> None:
                  "", f"Eligible offsets keep mean passed >= {reference['passed']:.3f}, `{args.match_passed_of}`'s "
                  f"at its own thresholds (its mean caught {reference['caught']:.3f}, balanced {reference['balanced']:.3f})."]),
              "",
-             "| label | threshold as fitted | moved |", "|---|---|---|"]
-    lines += [f"| {lab} | {a:.3f} | {b:.3f} |" for lab, a, b in zip(LABELS, base, choice.thresholds)]
+             "| label | positives in the pool | threshold as fitted | moved |", "|---|---|---|---|"]
+    lines += [f"| {lab} | {meta['positives'][lab]} | {a:.3f} | {b:.3f}{'' if m else ' (kept: too few positives)'} |"
+              for lab, a, b, m in zip(LABELS, base, choice.thresholds, moves)]
     lines += ["", "| group | rows | caught, as fitted | passed, as fitted | caught, moved | passed, moved |",
               "|---|---|---|---|---|---|"]
     for name in groups:
@@ -111,8 +118,9 @@ def main(argv: list[str] | None = None) -> None:
         old = json.loads((folder / "thresholds.json").read_text())
         assert np.allclose(load_thresholds(folder / "thresholds.json"), base)
         save_thresholds(folder / "thresholds.json", np.asarray(choice.thresholds),
-                        tuned_on=f"{old['tuned_on']}; then moved by {choice.delta:+.1f} logit on the "
-                                 f"cross-source dev pool (bench/bench_operating.py)",
+                        tuned_on=f"{old['tuned_on']}; then {', '.join(meta['moved_labels'])} moved by {choice.delta:+.1f} "
+                                 f"logit on the cross-source dev pool (bench/bench_operating.py"
+                                 + (f" --min-positives {args.min_positives})" if args.min_positives else ")"),
                         prevalence=old.get("prevalence"),
                         objective=f"{old.get('objective', 'max F1 per label')}; offset: max mean balanced "
                                   "accuracy of any label raised over sources"
