@@ -182,7 +182,11 @@ marked "at prevalence" (the split over-represents toxic comments).
 - Routed to the transformer: {test['routed_share']:.1%} at prevalence ({test['routed_share_observed']:.1%} of the
   test rows as they are).
 
-| label | ROC-AUC cascade | full route | linear | threshold | precision | recall | flagged | prevalence | ECE |
+Thresholds as served (`thresholds.json` says how they were chosen, and any later move); precision,
+recall and flagged share at the thresholds `build-cascade` chose, before the group-hate head and any
+cross-source move (the served ones on test: `python bench/bench_operating_point.py`).
+
+| label | ROC-AUC cascade | full route | linear | threshold (served) | precision | recall | flagged | prevalence | ECE |
 |---|---|---|---|---|---|---|---|---|---|
 {rows}
 

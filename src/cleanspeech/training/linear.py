@@ -89,8 +89,18 @@ def train_linear(
                  "augment": list(augment), "mixture_max_per_source": mixture_max_per_source,
                  "mixture_labels": None if mixture_labels is None else list(mixture_labels)}
     metrics: dict[str, Any] = {}
-    training = {"command": "make linear-model", "trained": _dt.date.today().isoformat(),
-                "machine": platform.machine()}
+    training = {"command": "make linear-model" if mixture_max_per_source is None and not augment
+                else "cleanspeech train-linear (options: `augment`, `mixture_*` in the test report's data)",
+                "trained": _dt.date.today().isoformat(), "machine": platform.machine()}
+    sources = None
+    if mixture_max_per_source is not None:
+        from cleanspeech.training.export import mixture_sources
+
+        sources = mixture_sources(TrainConfig(train_path=str(train_csv), data_dir=str(data_dir), split="project",
+                                              mixture=True, mixture_max_per_source=mixture_max_per_source,
+                                              mixture_cache=mixture_cache, seed=seed))
+        training["mixture"] = (f"train parts of the open-licence sources, at most {mixture_max_per_source} rows each "
+                               f"(seed {seed}), teaching {', '.join(mixture_labels or LABELS)}")
 
     def extras(folder: Path) -> None:  # inside the temporary folder: all of it lands at once
         metrics.update(write_report(y_test, scores, model.thresholds, folder / "report",
@@ -99,7 +109,8 @@ def train_linear(
         ci = {"macro_roc_auc": list(bootstrap_ci(weighted_macro_auc, y_test, scores))}
         write_json(folder / METRICS_FILE, {
             "title": "CleanSpeech linear model (TF-IDF + logistic regression)", "summary": SUMMARY,
-            "test": {**metrics, "ci": ci}, "training": training, "notes": NOTES})
+            "test": {**metrics, "ci": ci}, "training": training, "notes": NOTES,
+            **({"training_data": sources} if sources else {})})
         write_card(folder)  # from the cleanspeech.json, thresholds.json and metrics.json above
 
     model.save_pretrained(out, tuned_on=tuned_on, prevalence=natural, extras=extras)
