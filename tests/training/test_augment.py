@@ -1,5 +1,7 @@
 """Augmentation rows: right rows, right labels, nothing from evaluation splits."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -131,6 +133,10 @@ def test_train_linear_on_the_mixture_adds_capped_source_rows_with_unknown_labels
     data = metrics["data"]
     assert data["mixture_max_per_source"] == 25
     assert data["n_train"] == base_metrics["data"]["n_train"] + 2 * 25  # two sources, each capped
+    saved = json.loads((tmp_path / "mix" / "metrics.json").read_text())  # the card credits each source
+    assert [(s["name"], s["rows"]) for s in saved["training_data"]] == [("hate", 25), ("abuse", 25)]
+    assert "| hate | 25 | 50.0% |" in (tmp_path / "mix" / "README.md").read_text()
+    assert "training_data" not in json.loads((tmp_path / "base" / "metrics.json").read_text())
     # the sources' hate rows teach toxic and identity_hate; obscene never saw the "hate" source's rows
     hate = ["you people are vermin"]
     assert model.predict_proba(hate)[0, 0] > base.predict_proba(hate)[0, 0]
