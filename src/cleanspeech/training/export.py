@@ -59,6 +59,8 @@ def split_description(config: TrainConfig) -> str:
     """Which rows trained and validated the run (as the card and thresholds.json say it)."""
     if config.split == "project":
         extra = f"; Jigsaw rows sampled: {config.jigsaw_rows}" if config.jigsaw_rows else ""
+        if config.jigsaw_keep_labels:
+            extra += f" + every row positive for {', '.join(config.jigsaw_keep_labels)}"
         if config.jigsaw_clean_rows is not None:
             extra += f"; every toxic Jigsaw row + {config.jigsaw_clean_rows} clean ones"
         if config.jigsaw_identity_clean_rows:
