@@ -32,7 +32,14 @@ from cleanspeech.labels import LABELS
 from cleanspeech.models.thresholds import load_thresholds, save_thresholds
 from cleanspeech.pipeline import Moderator
 from cleanspeech.training.config import MIXTURE_CACHE
-from cleanspeech.training.operating import Groups, choose_offset, dev_pool, labels_to_move, mean_rates
+from cleanspeech.training.operating import (
+    Groups,
+    choose_offset,
+    dev_pool,
+    label_positives,
+    labels_to_move,
+    mean_rates,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
             "command": " ".join([".venv/bin/python", "bench/bench_operating.py",
                                  *map(shlex.quote, sys.argv[1:] if argv is None else argv)]),
             "model": args.model, "rows": {k: int(len(v[0])) for k, v in groups.items()},
-            "positives": {lab: int((pool[lab] == 1).sum()) for lab in LABELS},
+            "positives": label_positives(pool),
             "moved_labels": [lab for lab, m in zip(LABELS, moves) if m],
             "reference": None if reference is None else {"model": args.match_passed_of, **reference}}
     out = Path(args.out)

@@ -44,10 +44,15 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} CPU cores, {platform.processor() or 'cpu'}"
 
 
+def sampled_index(rows, max_rows: int, seed: int):
+    """The index of the rows :func:`eval_rows` keeps of ``rows`` (all, or a seeded draw)."""
+    return rows.index if len(rows) <= max_rows else rows.sample(n=max_rows, random_state=seed).index
+
+
 def eval_rows(src: SourceFrame, max_rows: int, seed: int):
     rows = src.eval_rows()
     if len(rows) > max_rows:
-        rows = rows.sample(n=max_rows, random_state=seed).sort_index().reset_index(drop=True)
+        rows = rows.loc[sampled_index(rows, max_rows, seed)].sort_index().reset_index(drop=True)
     return rows
 
 

@@ -24,11 +24,7 @@ $B/python bench/bench_hate_head.py --model "runs/default_$TAG" --out "$R/hate_he
 # rule retired it)
 read -r W P CAP < <($B/python -c "import json,sys; c = json.load(open(sys.argv[1]))['meta']['chosen']; print(c['weight'], c['prior_logit'], '--keep-cap' if c['capped'] else '--retire-cap')" "$R/hate_head.json")
 $B/cleanspeech build-hate-head --cascade "runs/default_$TAG" --features-cache "$R/head_feats.npz" --weight "$W" --prior-logit "$P" "$CAP" $HEAD_OPTS > "$R/build_head2.log" 2>&1
-$B/python bench/bench_operating.py --model "runs/default_$TAG" --match-passed-of $SHIPPED --out "$R/operating" --apply $OPERATING_OPTS > "$R/operating.log" 2>&1
-$B/python bench/bench_compare.py --old $SHIPPED --new "runs/default_$TAG" --name "$TAG" > "$R/compare.log" 2>&1
-$B/python bench/bench_behaviour.py --model "runs/default_$TAG" --name "$TAG" > "$R/behaviour.log" 2>&1
-$B/python bench/bench_sources.py --model "runs/default_$TAG" --sources $SRC --out "$R/sources_heldout" > "$R/sources_heldout.log" 2>&1
+judge_figures "$TAG" $OPERATING_OPTS
 $B/python bench/sources_rates.py "$R/sources_heldout.json" > "$R/rates.txt" 2>&1
-cp "$R/sources_heldout.json" "bench/results/sources_heldout_$TAG.json"
 $B/python scripts/experiments/probe_members.py "runs/default_$TAG" > "$R/probes_cascade.txt" 2>&1
 echo done > "$R/chain.done"

@@ -21,11 +21,10 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from bench_sources import eval_rows  # noqa: E402
+from bench_sources import eval_rows, sampled_index  # noqa: E402
+from threat_recall import jigsaw_test  # noqa: E402 (this folder)
 
-from cleanspeech.data.io import read_jigsaw  # noqa: E402
 from cleanspeech.data.sources import load_source  # noqa: E402
-from cleanspeech.data.split import split_part  # noqa: E402
 from cleanspeech.labels import LABEL2ID  # noqa: E402
 from cleanspeech.pipeline import Moderator  # noqa: E402
 
@@ -34,14 +33,9 @@ EVAL_SETS = ("cad", "olid", "hateval", "gab_hate")  # dynacounter holds no posit
 B = 2000
 
 
-def scores_and_flags(model: str, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    mod = Moderator.load(model)
+def scores_and_flags(mod: Moderator, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     scores = mod.scores(texts)
     return scores, scores >= np.asarray(mod.thresholds)[None, :]
-
-
-def flags(model: str, texts: list[str]) -> np.ndarray:
-    return scores_and_flags(model, texts)[1]
 
 
 def balanced(y: np.ndarray, f: np.ndarray) -> float:
@@ -51,9 +45,7 @@ def balanced(y: np.ndarray, f: np.ndarray) -> float:
 def unread_rows(src):
     """The eval rows ``bench_sources`` never sampled (its 2,000-row seed-0 draw removed)."""
     rows = src.eval_rows()
-    if len(rows) <= 2000:
-        return rows.iloc[:0]
-    return rows.drop(index=rows.sample(n=2000, random_state=0).index).reset_index(drop=True)
+    return rows.drop(index=sampled_index(rows, 2000, 0)).reset_index(drop=True)
 
 
 def main(models: list[str], unread: bool = False) -> None:
@@ -66,13 +58,14 @@ def main(models: list[str], unread: bool = False) -> None:
         sets[name] = (rows["text"].astype(str).tolist(), rows["target"].to_numpy(float) == 1)
     if unread:
         print("Rows: " + ", ".join(f"{n} {len(y)}" for n, (_, y) in sets.items()) + " (never sampled by bench_sources)\n")
-    test = split_part(read_jigsaw(DATA / "jigsaw" / "train.csv.gz", require_labels=True), "test")
-    threat_texts = test.loc[test["threat"] == 1, "comment_text"].tolist()
-    scored = {m: {n: scores_and_flags(m, t) for n, (t, _) in sets.items()} for m in models}
+    texts, y_threat = jigsaw_test()
+    threat_texts = [t for t, y in zip(texts, y_threat) if y == 1]
+    moderators = {m: Moderator.load(m) for m in models}  # each model loaded once
+    scored = {m: {n: scores_and_flags(mod, t) for n, (t, _) in sets.items()} for m, mod in moderators.items()}
     any_flags = {m: {n: f.any(axis=1) for n, (_, f) in per.items()} for m, per in scored.items()}
     any_auc = {m: float(np.mean([roc_auc_score(sets[n][1], s.max(axis=1)) for n, (s, _) in per.items()]))
                for m, per in scored.items()}
-    threat = {m: flags(m, threat_texts)[:, LABEL2ID["threat"]] for m in models}
+    threat = {m: scores_and_flags(mod, threat_texts)[1][:, LABEL2ID["threat"]] for m, mod in moderators.items()}
     rng = np.random.default_rng(0)
     draws = {n: [rng.integers(0, len(y), len(y)) for _ in range(B)] for n, (_, y) in sets.items()}
     tdraws = [rng.integers(0, len(threat_texts), len(threat_texts)) for _ in range(B)]

@@ -9,11 +9,7 @@ TAG=$1; shift
 source "$(dirname "$0")/chain_env.sh"
 R=runs/$TAG
 mkdir -p "$R"
-$B/python bench/bench_operating.py --model "runs/default_$TAG" --match-passed-of $SHIPPED --out "$R/operating" --apply "$@" > "$R/operating.log" 2>&1
-$B/python bench/bench_compare.py --old $SHIPPED --new "runs/default_$TAG" --name "$TAG" > "$R/compare.log" 2>&1
-$B/python bench/bench_behaviour.py --model "runs/default_$TAG" --name "$TAG" > "$R/behaviour.log" 2>&1
-$B/python bench/bench_sources.py --model "runs/default_$TAG" --sources $SRC --out "$R/sources_heldout" > "$R/sources_heldout.log" 2>&1
-cp "$R/sources_heldout.json" "bench/results/sources_heldout_$TAG.json"
+judge_figures "$TAG" "$@"
 $B/python scripts/experiments/verdict.py "$TAG" > "$R/verdict.txt" 2>&1
 $B/python bench/bench_sources.py --model "runs/default_$TAG" --sources cad olid hateval gab_hate dynacounter --out "$R/sources_eval" > "$R/sources_eval.log" 2>&1
 cp "$R/sources_eval.json" "bench/results/sources_eval_$TAG.json"

@@ -8,7 +8,6 @@ TAG=$1
 source "$(dirname "$0")/chain_env.sh"
 D=src/cleanspeech/shipped_models/default
 rm -rf "$D" && cp -r "runs/default_$TAG" "$D"
-rm -f "$D"/linear/report/*.tmp
 $B/python bench/bench_behaviour.py --model default --name default > runs/ship_behaviour.log 2>&1
 $B/python bench/bench_behaviour.py --write-expected >> runs/ship_behaviour.log 2>&1  # floors of linear and default
 $B/python bench/bench_sources.py --model default --model linear > runs/ship_sources.log 2>&1

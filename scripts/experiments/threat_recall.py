@@ -26,10 +26,15 @@ THREAT = LABEL2ID["threat"]
 SOURCES = ("convabuse", "implicit_hate", "ethos")
 
 
+def jigsaw_test() -> tuple[list[str], np.ndarray]:
+    """The Jigsaw test part of the project split: texts and their ``threat`` labels."""
+    test = split_part(read_jigsaw(DATA / "jigsaw" / "train.csv.gz", require_labels=True), "test")
+    return test["comment_text"].tolist(), test["threat"].to_numpy(dtype=float)
+
+
 def rows() -> dict[str, tuple[list[str], np.ndarray]]:
     """``{set: (texts, threat labels)}``, known labels only."""
-    test = split_part(read_jigsaw(DATA / "jigsaw" / "train.csv.gz", require_labels=True), "test")
-    out = {"jigsaw test": (test["comment_text"].tolist(), test["threat"].to_numpy(dtype=float))}
+    out = {"jigsaw test": jigsaw_test()}
     for name in SOURCES:
         part = load_source(name, DATA).part("heldout")
         part = part[part["threat"].notna()]

@@ -144,20 +144,32 @@ def mixture_frames(cfg) -> tuple[pd.DataFrame, pd.DataFrame]:
     dominate; labels keep ``NaN`` (masked by the loss). Validation: each source's held-out part,
     at most ``val_rows_per_source`` rows (seed 0), with ``source`` and ``target`` columns.
     """
+    frame = _mixture_of(cfg)
+    train = _capped(frame[frame["part"] == "train"], cfg.mixture_max_per_source, cfg.seed)
+    val = _capped(frame[frame["part"] == "heldout"], cfg.val_rows_per_source, 0)
+    return train[["comment_text", *LABELS]], val[["comment_text", "source", "target", *LABELS]]
+
+
+def mixture_train_rows(cfg) -> pd.DataFrame:
+    """The mixture train rows :func:`mixture_frames` trains on, with their ``source`` (the card's
+    credit table counts them)."""
+    frame = _mixture_of(cfg)
+    return _capped(frame[frame["part"] == "train"], cfg.mixture_max_per_source, cfg.seed)
+
+
+def _mixture_of(cfg) -> pd.DataFrame:
+    """The cached mixture, limited to ``cfg.mixture_sources``, text as ``comment_text``."""
     frame = cached_mixture(cfg.data_dir, cfg.train_path, cfg.mixture_cache)
     if cfg.mixture_sources:
         unknown = sorted(set(cfg.mixture_sources) - set(frame["source"]))
         if unknown:
             raise ValueError(f"unknown mixture source(s) {unknown}")
         frame = frame[frame["source"].isin(cfg.mixture_sources)]
-    frame = frame.rename(columns={"text": "comment_text"})
+    return frame.rename(columns={"text": "comment_text"})
 
-    def capped(part: pd.DataFrame, cap: int | None, seed: int) -> pd.DataFrame:
-        return (part if cap is None else per_source_sample(part, cap, seed)).reset_index(drop=True)
 
-    train = capped(frame[frame["part"] == "train"], cfg.mixture_max_per_source, cfg.seed)
-    val = capped(frame[frame["part"] == "heldout"], cfg.val_rows_per_source, 0)
-    return train[["comment_text", *LABELS]], val[["comment_text", "source", "target", *LABELS]]
+def _capped(part: pd.DataFrame, cap: int | None, seed: int) -> pd.DataFrame:
+    return (part if cap is None else per_source_sample(part, cap, seed)).reset_index(drop=True)
 
 
 def tokenize(tokenizer, texts: Sequence[str], max_length: int, cleaning: str = "none") -> list[list[int]]:

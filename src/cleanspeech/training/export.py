@@ -3,6 +3,7 @@ thresholds tuned on the validation split, metrics, the config used, val predicti
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +73,6 @@ def split_description(config: TrainConfig) -> str:
 
 def _teacher_name(path: str) -> str:
     """``path (base model)``: a teacher folder named with the encoder it was fine-tuned from."""
-    import json
-
     meta = Path(path) / "cleanspeech.json"
     base = json.loads(meta.read_text()).get("base_model") if meta.is_file() else None
     return f"{path} ({Path(str(base)).name} fine-tuned)" if base else str(path)
@@ -83,8 +82,7 @@ def training_record(config: TrainConfig, best_epoch: Any) -> dict[str, Any]:
     """The recipe as the model card shows it (the full config is ``training_config.yaml``)."""
     extra: dict[str, Any] = {}
     if config.mixture:
-        extra["mixture"] = (f"train parts of the open-licence sources, at most {config.mixture_max_per_source} "
-                            f"rows each (seed {config.seed}; table below), labels a source is silent on masked")
+        extra["mixture"] = mixture_note(config.mixture_max_per_source, config.seed)
     if config.teacher:
         teachers = [config.teacher] if isinstance(config.teacher, str) else config.teacher
         extra["distillation"] = (f"soft labels ({', '.join(config.distill_labels or ['all'])}) from "
@@ -101,27 +99,24 @@ def training_record(config: TrainConfig, best_epoch: Any) -> dict[str, Any]:
 def mixture_sources(config: TrainConfig) -> list[dict[str, Any]]:
     """The mixture rows a run trained on, per source, with licence (the card's credit table; the
     Jigsaw rows and augmentations are in ``split``)."""
-    from cleanspeech.data.sources import load_source
-    from cleanspeech.data.sources.registry import LOADERS
-    from cleanspeech.training.data import cached_mixture, per_source_sample
+    from cleanspeech.data.sources.registry import source_licence
+    from cleanspeech.training.data import mixture_train_rows
 
-    frame = cached_mixture(config.data_dir, config.train_path, config.mixture_cache)
-    train = frame[frame["part"] == "train"]
-    if config.mixture_sources:
-        train = train[train["source"].isin(config.mixture_sources)]
-    if config.mixture_max_per_source is not None:
-        train = per_source_sample(train, config.mixture_max_per_source, config.seed)
-    counts = train["source"].value_counts()
+    counts = mixture_train_rows(config)["source"].value_counts()
     return [{"name": name, "rows": int(n), "share": float(n / counts.sum()),
-             "licence": load_source(name, config.data_dir).licence if name in LOADERS else "not a registered source"}
+             "licence": source_licence(name, config.data_dir) or "not a registered source"}
             for name, n in counts.items()]
+
+
+def mixture_note(max_per_source: int | None, seed: int) -> str:
+    """How a run drew its mixture rows, as its card's ``training`` table says it."""
+    return (f"train parts of the open-licence sources, at most {max_per_source} rows each (seed {seed}; "
+            "table below), labels a source is silent on masked")
 
 
 def refresh_card(folder: str | Path) -> Path:
     """Re-derive a trained folder's ``training`` record and mixture table from its
     ``training_config.yaml`` and re-render its card (for folders trained before the card said it)."""
-    import json
-
     folder = Path(folder)
     config = TrainConfig.from_yaml(folder / TRAIN_CONFIG)
     metrics = json.loads((folder / METRICS_FILE).read_text())

@@ -200,9 +200,9 @@ def build_hate_head(cascade_dir: str | Path, data_dir: str | Path, cfg: HateHead
     weights = fit_head(features, rows[list(LABELS)].to_numpy(dtype=float), cfg, say)
     shares = rows["source"].value_counts(normalize=True).round(4).to_dict()
     counts = rows["source"].value_counts().to_dict()
-    from cleanspeech.data.sources import load_source
+    from cleanspeech.data.sources.registry import source_licence
 
-    licences = {name: OWN_LICENCES.get(name) or load_source(name, data_dir).licence for name in shares}
+    licences = {name: OWN_LICENCES.get(name) or source_licence(name, data_dir) for name in shares}
     sources = [{"name": name, "rows": int(counts[name]), "share": float(shares[name]), "licence": licences[name]}
                for name in shares]
     head = HateHead(weights, HateHeadConfig(

@@ -60,12 +60,13 @@ def train_linear(
         extra = augmentation_rows(augment, train, data_dir, seed=seed)
         say(f"+{len(extra)} augmentation rows ({', '.join(augment)})")
         train = pd.concat([train[["comment_text", *LABELS]], extra], ignore_index=True)
-    if mixture_max_per_source is not None:
+    mix_cfg = None if mixture_max_per_source is None else TrainConfig(
+        train_path=str(train_csv), data_dir=str(data_dir), split="project", mixture=True,
+        mixture_max_per_source=mixture_max_per_source, mixture_cache=mixture_cache, seed=seed)
+    if mix_cfg is not None:
         from cleanspeech.training.data import mixture_frames
 
-        mix, _ = mixture_frames(TrainConfig(train_path=str(train_csv), data_dir=str(data_dir), split="project",
-                                            mixture=True, mixture_max_per_source=mixture_max_per_source,
-                                            mixture_cache=mixture_cache, seed=seed))
+        mix, _ = mixture_frames(mix_cfg)
         say(f"+{len(mix)} multi-source mixture rows (at most {mixture_max_per_source} per source)")
         if mixture_labels is not None:
             unknown_labels = [label for label in LABELS if label not in mixture_labels]
@@ -93,14 +94,12 @@ def train_linear(
                 else "cleanspeech train-linear (options: `augment`, `mixture_*` in the test report's data)",
                 "trained": _dt.date.today().isoformat(), "machine": platform.machine()}
     sources = None
-    if mixture_max_per_source is not None:
-        from cleanspeech.training.export import mixture_sources
+    if mix_cfg is not None:
+        from cleanspeech.training.export import mixture_note, mixture_sources
 
-        sources = mixture_sources(TrainConfig(train_path=str(train_csv), data_dir=str(data_dir), split="project",
-                                              mixture=True, mixture_max_per_source=mixture_max_per_source,
-                                              mixture_cache=mixture_cache, seed=seed))
-        training["mixture"] = (f"train parts of the open-licence sources, at most {mixture_max_per_source} rows each "
-                               f"(seed {seed}), teaching {', '.join(mixture_labels or LABELS)}")
+        sources = mixture_sources(mix_cfg)
+        training["mixture"] = (f"{mixture_note(mixture_max_per_source, seed)}; teaching "
+                               f"{', '.join(mixture_labels or LABELS)}")
 
     def extras(folder: Path) -> None:  # inside the temporary folder: all of it lands at once
         metrics.update(write_report(y_test, scores, model.thresholds, folder / "report",

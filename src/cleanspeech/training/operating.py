@@ -52,13 +52,18 @@ def offset_thresholds(thresholds: np.ndarray, delta: float, moves: np.ndarray | 
     return moved if moves is None else np.where(np.asarray(moves, dtype=bool), moved, base)
 
 
+def label_positives(pool: pd.DataFrame) -> dict[str, int]:
+    """Known positives of each label in ``pool`` (NaN, a source's silence, is not one)."""
+    return {lab: int((pool[lab] == 1).sum()) for lab in LABELS}
+
+
 def labels_to_move(pool: pd.DataFrame, min_positives: int) -> np.ndarray:
     """``(6,)`` bool: the labels with at least ``min_positives`` known positives in ``pool``.
 
     The offset is chosen on "any label raised" over the pool's groups; a label the pool holds
     only a handful of positives of (``threat``: 21 in the stop-49 pool) is not judged by that
     choice, so it keeps the threshold its own dev F1 gave it rather than being moved blind."""
-    return np.array([int((pool[lab] == 1).sum()) >= min_positives for lab in LABELS])
+    return np.array([n >= min_positives for n in label_positives(pool).values()])
 
 
 def balanced_accuracy(y: np.ndarray, flagged: np.ndarray) -> dict[str, float]:

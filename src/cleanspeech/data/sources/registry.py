@@ -52,3 +52,9 @@ def load_source(name: str, data_dir: str | Path = DEFAULT_DATA_DIR) -> SourceFra
     if src.use != expected:  # a loader must not promote an eval-only set to training
         raise AssertionError(f"{name}: use {src.use!r}, registry says {expected!r}")
     return src
+
+
+def source_licence(name: str, data_dir: str | Path = DEFAULT_DATA_DIR) -> str | None:
+    """A registered source's licence, as its loader states it (``None`` for any other name).
+    The loader reads the source's files: the licence lives beside the mapping, not in a table."""
+    return load_source(name, data_dir).licence if name in LOADERS else None
